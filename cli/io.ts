@@ -1,0 +1,24 @@
+/** Where a command writes. Tests pass a recording one; the real one writes to the process streams. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Working directory that relative paths are taken from. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The process's own streams. */
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+  cwd: process.cwd(),
+  env: process.env,
+};
+
+/** Exit codes shared by every command. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** A wrong invocation: the message is printed with the usage line, exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}

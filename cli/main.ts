@@ -1,0 +1,61 @@
+import { EXIT, processIo, UsageError, type CliIo } from "./io.ts";
+
+/** One `gatehouse <name>` subcommand. */
+export interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+type Loader = () => Promise<{ command: Command }>;
+
+// Loaded lazily so `gatehouse validate` does not pay for the AWS SDK or the Pulumi runtime.
+const commands: Record<string, Loader> = {
+  validate: () => import("./commands/validate.ts"),
+};
+
+/** Names of the available subcommands, sorted. */
+export function commandNames(): string[] {
+  return Object.keys(commands).sort();
+}
+
+/** Runs the CLI with the given arguments and returns the exit code. Never throws. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.out(await helpText());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.err(`gatehouse: unknown command '${name}'. Commands: ${commandNames().join(", ")}`);
+    return EXIT.usage;
+  }
+  const { command } = await load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(`usage: ${command.usage}\n\n${command.summary}`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`gatehouse ${name}: ${error.message}\nusage: ${command.usage}`);
+      return EXIT.usage;
+    }
+    // A user never sees a stack trace; GATEHOUSE_DEBUG=1 shows it for us.
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`gatehouse ${name}: ${message}`);
+    if (io.env.GATEHOUSE_DEBUG) io.err(error instanceof Error ? (error.stack ?? message) : message);
+    return EXIT.failed;
+  }
+}
+
+async function helpText(): Promise<string> {
+  const lines = ["usage: gatehouse <command> [options]", "", "Commands:"];
+  for (const name of commandNames()) {
+    const { command } = await commands[name]!();
+    lines.push(`  ${name.padEnd(12)} ${command.summary}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,22 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // The package imports itself by name (examples are written the way a user writes them).
+    alias: [
+      { find: /^gatehouse$/, replacement: here("./schema/index.ts") },
+      { find: /^gatehouse\/ssrf$/, replacement: here("./functions/adapters/upstream/ssrf/index.ts") },
+      { find: /^gatehouse\/infra$/, replacement: here("./infra/index.ts") },
+    ],
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: "forks",
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] },
+  },
+});
