@@ -12,6 +12,7 @@ type Loader = () => Promise<{ command: Command }>;
 // Loaded lazily so `gatehouse validate` does not pay for the AWS SDK or the Pulumi runtime.
 const commands: Record<string, Loader> = {
   validate: () => import("./commands/validate.ts"),
+  "check-url": () => import("./commands/check-url.ts"),
 };
 
 /** Names of the available subcommands, sorted. */

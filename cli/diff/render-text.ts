@@ -1,0 +1,27 @@
+import { countEffects, type Change, type DiffReport } from "./change.ts";
+import { describeRevision } from "./describe-revisions.ts";
+
+const MARK: Record<Change["effect"], string> = { widening: "+ widening ", narrowing: "- narrowing", neutral: "= neutral  " };
+
+/**
+ * The terminal form: a summary line, then each gateway's changes one per line. Always-flagged
+ * changes start with `!` so they stand out in a log.
+ */
+export function renderText(report: DiffReport): string {
+  const counts = countEffects(report);
+  const lines = [
+    `gatehouse diff: ${describeRevision(report.base)} -> ${describeRevision(report.head)}: ` +
+      `${counts.widening} widening, ${counts.narrowing} narrowing, ${counts.neutral} neutral`,
+  ];
+  if (report.gateways.length === 0 && report.problems.length === 0) lines.push("no policy changes");
+  for (const gateway of report.gateways) {
+    lines.push("", `gateway ${gateway.name}`);
+    for (const change of gateway.changes) lines.push(`${change.alert ? "! " : "  "}${MARK[change.effect]}  ${change.text}`);
+  }
+  if (report.problems.length) {
+    lines.push("", "problems:");
+    for (const p of report.problems) lines.push(`  ${p.side === "head" ? "✗" : "!"} ${p.file} (${p.side}): ${p.path || "(file)"}: ${p.message}`);
+  }
+  for (const note of report.notes) lines.push(`note: ${note}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,107 @@
+import type { Dispatcher } from "undici";
+import type { Body } from "../../ports/http-types.ts";
+import { UpstreamError, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from "../../ports/upstream-client.ts";
+import { createGuardedAgent } from "./ssrf/create-guarded-agent.ts";
+import type { GuardOptions } from "./ssrf/create-guarded-connector.ts";
+import { GATEHOUSE_SSRF_REFUSED, type SsrfRefusedError } from "./ssrf/ssrf-refused-error.ts";
+
+const TIMEOUT = Symbol("upstream timeout");
+
+/** Options of the upstream client; `guard` passes through to every guarded agent (tests inject lookup and dial). */
+export interface UndiciUpstreamOptions {
+  guard?: Omit<GuardOptions, "allow">;
+  /** Idle keep-alive lifetime of pooled sockets. @default 4000 */
+  keepAliveTimeoutMs?: number;
+}
+
+/**
+ * The UpstreamClient over undici: pooled keep-alive connections per origin, every new socket
+ * through the SSRF guard, redirects returned rather than followed, bodies streamed both ways.
+ * One guarded agent per distinct private-network allowance, so an allowance given to one
+ * endpoint never opens a connection for another.
+ */
+export class UndiciUpstreamClient implements UpstreamClient {
+  private readonly agents = new Map<string, Dispatcher>();
+
+  constructor(private readonly options: UndiciUpstreamOptions = {}) {}
+
+  async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const controller = new AbortController();
+    const onClientAbort = () => controller.abort(request.signal?.reason);
+    if (request.signal?.aborted) throw new UpstreamError("aborted", "client went away before the upstream call");
+    request.signal?.addEventListener("abort", onClientAbort, { once: true });
+    // Our own timer rather than undici's headersTimeout, which starts only after connecting:
+    // the client gets its 504 at the endpoint's timeout, not later.
+    const timer = setTimeout(() => controller.abort(TIMEOUT), request.timeoutMs);
+    const tracked = trackBody(request.body);
+    try {
+      const response = await this.agentFor(request.allowPrivate).request({
+        origin: request.origin,
+        path: request.path,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: tracked.body as Dispatcher.DispatchOptions["body"],
+        signal: controller.signal,
+        headersTimeout: request.timeoutMs,
+        bodyTimeout: request.timeoutMs,
+      });
+      return { status: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      throw classify(error, controller.signal, tracked.error());
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener("abort", onClientAbort);
+    }
+  }
+
+  /** Closes every pooled connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
+    this.agents.clear();
+  }
+
+  private agentFor(allow: readonly string[]): Dispatcher {
+    const key = [...allow].sort().join(",");
+    let agent = this.agents.get(key);
+    if (!agent) {
+      agent = createGuardedAgent({ ...this.options.guard, allow, keepAliveTimeoutMs: this.options.keepAliveTimeoutMs ?? 4000 });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+}
+
+/** Remembers an error thrown while reading the client's body, so it is not mistaken for an upstream failure. */
+function trackBody(body: Body): { body: Body; error: () => unknown } {
+  if (body === null || body instanceof Uint8Array) return { body, error: () => undefined };
+  let failure: unknown;
+  const source = body;
+  return {
+    body: (async function* tracked() {
+      try {
+        yield* source;
+      } catch (error) {
+        failure = error;
+        throw error;
+      }
+    })(),
+    error: () => failure,
+  };
+}
+
+function classify(error: unknown, signal: AbortSignal, bodyError: unknown): UpstreamError {
+  if (bodyError !== undefined) return new UpstreamError("body", "reading the request body failed", { cause: bodyError });
+  if (signal.aborted) {
+    return signal.reason === TIMEOUT
+      ? new UpstreamError("timeout", "the upstream did not answer in time")
+      : new UpstreamError("aborted", "client went away during the upstream call");
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === GATEHOUSE_SSRF_REFUSED) {
+    const refusal = error as SsrfRefusedError;
+    return new UpstreamError("unreachable", refusal.message, { guard: { rule: refusal.rule, addresses: refusal.addresses }, cause: error });
+  }
+  if (code === "UND_ERR_HEADERS_TIMEOUT") return new UpstreamError("timeout", "the upstream did not answer in time");
+  const message = error instanceof Error ? error.message : String(error);
+  return new UpstreamError("unreachable", `${typeof code === "string" ? `${code}: ` : ""}${message}`, { cause: error });
+}

@@ -1,0 +1,39 @@
+import type { Endpoint } from "../../schema/gateway.ts";
+import { refuse, type Refusal } from "./outcome.ts";
+
+/** Plain or percent-encoded `.` / `..` (WHATWG URL and many servers decode `%2e` as a dot). */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+
+/**
+ * The upstream origin and raw path for a request's tail: the tail goes below the endpoint's
+ * upstream path byte for byte. Refused (400): dot segments (plain or encoded, climbing or
+ * not: no API needs them and the upstream's normalisation is unknown), backslashes (WHATWG
+ * URL turns them into `/`), malformed percent-escapes and encoded NUL. A tail on an endpoint
+ * that does not forward paths has no route (404).
+ */
+export function buildUpstreamPath(endpoint: Endpoint, tail: string, query: string): { origin: string; path: string } | Refusal {
+  const upstream = new URL(endpoint.upstream);
+  const base = upstream.pathname.endsWith("/") ? upstream.pathname.slice(0, -1) : upstream.pathname;
+  if (!endpoint.forwardPath && tail !== "" && tail !== "/") {
+    return refuse("ROUTE_NOT_FOUND", "this endpoint does not forward path tails");
+  }
+  const effectiveTail = endpoint.forwardPath ? tail : "";
+  if (effectiveTail.includes("\\")) return refuse("BAD_PATH", "backslash in path");
+  if (BAD_PERCENT.test(effectiveTail) || /%00/.test(effectiveTail)) return refuse("BAD_PATH", "malformed percent-encoding in path");
+  for (const segment of effectiveTail.split("/")) {
+    if (DOT_SEGMENT.test(segment)) return refuse("BAD_PATH", "dot segment in path");
+  }
+  let path = `${base}${effectiveTail}` || "/";
+  if (!path.startsWith("/")) path = `/${path}`;
+  // Defence in depth: whatever the tail was, the result must still sit under the upstream path.
+  const resolved = new URL(path, upstream.origin);
+  if (resolved.origin !== upstream.origin || !resolved.pathname.startsWith(base)) {
+    return refuse("BAD_PATH", "path escapes the upstream");
+  }
+  if (endpoint.forwardQuery && query !== "") {
+    if (BAD_PERCENT.test(query)) return refuse("BAD_PATH", "malformed percent-encoding in query");
+    path += `?${query}`;
+  }
+  return { origin: upstream.origin, path };
+}

@@ -1,0 +1,37 @@
+import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from "../ports/upstream-client.ts";
+import { UpstreamError } from "../ports/upstream-client.ts";
+import { BodyTooLargeError } from "./limit-body.ts";
+import { refuse, type Refusal } from "./outcome.ts";
+
+/**
+ * Sends the request upstream and turns transport failures into refusals: timeout 504,
+ * unreachable 502 (the same for a closed port and a guard refusal; the audit keeps which),
+ * body over its limit 413, client gone 499.
+ */
+export async function forward(client: UpstreamClient, request: UpstreamRequest): Promise<{ ok: true; response: UpstreamResponse } | { ok: false; refusal: Refusal }> {
+  try {
+    return { ok: true, response: await client.send(request) };
+  } catch (error) {
+    return { ok: false, refusal: upstreamRefusal(error) };
+  }
+}
+
+function upstreamRefusal(error: unknown): Refusal {
+  if (error instanceof BodyTooLargeError) return refuse("BODY_TOO_LARGE", error.message);
+  if (!(error instanceof UpstreamError)) return refuse("UPSTREAM_UNREACHABLE", `upstream call failed: ${describe(error)}`);
+  switch (error.kind) {
+    case "timeout":
+      return refuse("UPSTREAM_TIMEOUT", error.message);
+    case "aborted":
+      return refuse("CLIENT_ABORTED", error.message);
+    case "body":
+      if (error.details.cause instanceof BodyTooLargeError) return refuse("BODY_TOO_LARGE", error.details.cause.message);
+      return refuse("CLIENT_ABORTED", `request body failed: ${describe(error.details.cause)}`);
+    case "unreachable":
+      return refuse("UPSTREAM_UNREACHABLE", error.message, error.details.guard ? { ssrf: error.details.guard } : {});
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

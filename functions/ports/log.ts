@@ -1,0 +1,25 @@
+/**
+ * Log: structured, one JSON object per line. Used for access lines, warnings and the audit
+ * fallback. Contract: never throws; never given header values, bodies, tokens or secrets.
+ */
+export interface Log {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
+
+/** A log that writes JSON lines to a function (stdout by default). */
+export function jsonLog(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Log {
+  const emit = (level: string, event: string, fields?: Record<string, unknown>) => {
+    try {
+      write(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
+    } catch {
+      // A log line that cannot be written must not fail the request.
+    }
+  };
+  return {
+    info: (event, fields) => emit("info", event, fields),
+    warn: (event, fields) => emit("warn", event, fields),
+    error: (event, fields) => emit("error", event, fields),
+  };
+}
