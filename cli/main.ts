@@ -12,6 +12,8 @@ type Loader = () => Promise<{ command: Command }>;
 // Loaded lazily so `gatehouse validate` does not pay for the AWS SDK or the Pulumi runtime.
 const commands: Record<string, Loader> = {
   validate: () => import("./commands/validate.ts"),
+  dev: () => import("./commands/dev.ts"),
+  diff: () => import("./commands/diff.ts"),
   "check-url": () => import("./commands/check-url.ts"),
 };
 

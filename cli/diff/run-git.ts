@@ -11,7 +11,7 @@ export class GitError extends Error {
  */
 export function runGit(cwd: string, args: string[], input?: string): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn("git", args, { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("git", args, { cwd, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
@@ -24,7 +24,11 @@ export function runGit(cwd: string, args: string[], input?: string): Promise<Buf
       const first = Buffer.concat(err).toString("utf8").trim().split("\n")[0] ?? "";
       reject(new GitError(`git ${args[0]} failed${first ? `: ${first}` : ` (exit ${code})`}`));
     });
-    child.stdin.end(input ?? "");
+    if (child.stdin && input !== undefined) {
+      // A git that exits early closes its stdin; its exit code tells what went wrong, not EPIPE.
+      child.stdin.on("error", () => {});
+      child.stdin.end(input);
+    }
   });
 }
 

@@ -1,0 +1,131 @@
+import { once } from "node:events";
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { validateAllowance } from "../../schema/ssrf/index.ts";
+import type { Gateway } from "../../schema/gateway.ts";
+import { issueToken } from "../../functions/tokens/issue-token.ts";
+import { createNodeServer } from "../../functions/front-doors/node/node-server.ts";
+import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-echo-upstream.ts";
+import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
+import { EXIT, UsageError, type CliIo } from "../io.ts";
+import { loadDefinitionFile } from "../load-definitions.ts";
+import type { Command } from "../main.ts";
+
+/** `gatehouse dev`: serve definitions locally on the embedded (or memory) store. */
+export const command: Command = {
+  summary: "Serve a gateway definition locally (embedded durable store, or --memory).",
+  usage:
+    "gatehouse dev [file] [--port 8787] [--host 127.0.0.1] [--memory] [--data .gatehouse] " +
+    "[--unsafe-allow-private <cidr>]... [--secrets-file <file.json>] [--demo] [--token-cache-seconds 10]",
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        port: { type: "string", default: "8787" },
+        host: { type: "string", default: "127.0.0.1" },
+        memory: { type: "boolean", default: false },
+        data: { type: "string", default: ".gatehouse" },
+        "unsafe-allow-private": { type: "string", multiple: true, default: [] },
+        "secrets-file": { type: "string" },
+        demo: { type: "boolean", default: false },
+        "token-cache-seconds": { type: "string", default: "10" },
+      },
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got '${values.port}'`);
+    const tokenCacheSeconds = Number(values["token-cache-seconds"]);
+    if (!Number.isFinite(tokenCacheSeconds) || tokenCacheSeconds < 0) throw new UsageError("--token-cache-seconds must be 0 or more");
+    for (const cidr of values["unsafe-allow-private"]) {
+      const problem = validateAllowance(cidr);
+      if (problem) throw new UsageError(`--unsafe-allow-private ${cidr}: ${problem}`);
+    }
+    const file = positionals[0] ?? "gateway.ts";
+    if (positionals.length > 1) throw new UsageError("serve one definition file at a time");
+
+    const loaded = await loadDefinitionFile(file, io.cwd);
+    if (!loaded.ok) {
+      io.err(`✗ ${file}: ${loaded.issues.length} problem(s); nothing was started`);
+      for (const issue of loaded.issues) io.err(`  ${file}: ${issue.path || "(file)"}: ${issue.message}`);
+      return EXIT.failed;
+    }
+    const gateways = loaded.gateways;
+    const secretValues = { ...(await readSecretsFile(values["secrets-file"])), ...io.env };
+
+    for (const cidr of values["unsafe-allow-private"]) {
+      io.err(`⚠ --unsafe-allow-private ${cidr}: every endpoint may reach this private range. Never use this in production.`);
+    }
+    for (const g of gateways) {
+      for (const e of Object.values(g.endpoints)) {
+        for (const cidr of e.unsafeAllowPrivateNetworks) io.err(`⚠ ${g.name}/${e.slug} may reach private network ${cidr} (unsafeAllowPrivateNetworks)`);
+      }
+    }
+
+    const demo = values.demo ? await startDemoEchoUpstream(8788) : null;
+    if (demo) io.out("demo upstream: echo server on http://127.0.0.1:8788 (for the quickstart's `echo` endpoint)");
+
+    const local = await wireLocal({
+      gateways,
+      memory: values.memory,
+      dataDir: values.data,
+      secretValues,
+      unsafeAllowPrivate: values["unsafe-allow-private"],
+      tokenCacheSeconds,
+    });
+    const door = createNodeServer(local.engine, {
+      onAccess: (a) => io.out(`${new Date().toISOString()} ${a.clientAddress} ${a.method} ${a.path} ${a.status} ${a.durationMs}ms ${a.requestId}`),
+    });
+    door.server.listen(port, values.host);
+    await once(door.server, "listening");
+    const address = door.server.address();
+    const base = `http://${values.host.includes(":") ? `[${values.host}]` : values.host}:${typeof address === "object" && address ? address.port : port}`;
+
+    io.out(`Gatehouse dev server on ${base}, store: ${local.stores.description}`);
+    for (const gateway of gateways) await printGateway(gateway, base, values.memory, local.ports.tokens, io);
+
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        io.out(`${signal}: finishing in-flight requests, refusing new ones...`);
+        resolve();
+      };
+      process.once("SIGINT", () => stop("SIGINT"));
+      process.once("SIGTERM", () => stop("SIGTERM"));
+    });
+    await door.drain();
+    await local.close();
+    demo?.close();
+    io.out("stopped.");
+    return EXIT.ok;
+  },
+};
+
+async function printGateway(gateway: Gateway, base: string, memory: boolean, tokens: Parameters<typeof issueToken>[0], io: CliIo): Promise<void> {
+  io.out(`\ngateway '${gateway.name}' (id ${gateway.id}, revision ${gateway.revision})`);
+  for (const endpoint of Object.values(gateway.endpoints)) {
+    io.out(`  ${endpoint.slug.padEnd(16)} ${base}/api/${gateway.id}/proxy/${endpoint.slug}/  -> ${endpoint.upstream}  [${endpoint.methods.join(", ")}]`);
+  }
+  if (memory) {
+    // Nothing else can reach a memory store, so the dev token is made here and shown once.
+    const { token, record } = await issueToken(tokens, { gatewayId: gateway.id, label: "dev", now: Date.now() });
+    io.out(`  dev token (${record.id}, all endpoints, shown once): ${token}`);
+  } else {
+    io.out(`  get a token:  npx gatehouse token create --gateway ${gateway.name} --label my-app`);
+  }
+  const first = Object.values(gateway.endpoints)[0];
+  if (first) io.out(`  try:          curl -H "Authorization: Bearer <token>" ${base}/api/${gateway.id}/proxy/${first.slug}/`);
+}
+
+async function readSecretsFile(path: string | undefined): Promise<Record<string, string>> {
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--secrets-file ${path}: ${error instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === "string")) {
+    throw new UsageError(`--secrets-file ${path}: must be a JSON object of NAME: "value"`);
+  }
+  return parsed as Record<string, string>;
+}

@@ -1,0 +1,77 @@
+import { parseArgs } from "node:util";
+import { buildDiffReport } from "../diff/build-report.ts";
+import { countEffects, type DiffReport } from "../diff/change.ts";
+import { DEFAULT_DEFINITION_FOLDERS, toRepoPath } from "../diff/definition-paths.ts";
+import { renderJson } from "../diff/render-json.ts";
+import { renderMarkdown } from "../diff/render-markdown.ts";
+import { renderText } from "../diff/render-text.ts";
+import { repoRoot } from "../diff/resolve-revisions.ts";
+import { GitError } from "../diff/run-git.ts";
+import { EXIT, UsageError, type CliIo } from "../io.ts";
+import type { Command } from "../main.ts";
+
+const RENDER: Record<string, (report: DiffReport) => string> = { text: renderText, markdown: renderMarkdown, json: renderJson };
+
+/**
+ * `gatehouse diff`: what a change does to access, in sentences, each classified as widening,
+ * narrowing or neutral. Exit 0; 1 when a definition is invalid at head or when `--fail-on
+ * widening` finds a widening; 2 for usage and git errors (an unknown revision, not a repository).
+ */
+export const command: Command = {
+  summary: "Explain what changed in the gateway definitions between two git revisions (widening, narrowing, neutral).",
+  usage:
+    "gatehouse diff [--base <git-rev>] [--head <git-rev>] [--format text|markdown|json] [--fail-on widening] [paths...]\n" +
+    "  --base     default: origin/main if it exists, else HEAD; compared from its merge base with head\n" +
+    "  --head     default: the working tree\n" +
+    `  paths      files or folders; default: the .ts files below ${DEFAULT_DEFINITION_FOLDERS.join("/ and ")}/`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandLine(args);
+    const render = RENDER[values.format];
+    if (!render) throw new UsageError(`--format must be text, markdown or json, not '${values.format}'`);
+    const failOn = values["fail-on"];
+    if (failOn !== undefined && failOn !== "widening") throw new UsageError(`--fail-on takes 'widening', not '${failOn}'`);
+
+    let report: DiffReport;
+    try {
+      const root = await repoRoot(io.cwd);
+      const paths = positionals.length ? positionals.map((p) => repoPath(root, io.cwd, p)) : [...DEFAULT_DEFINITION_FOLDERS];
+      report = await buildDiffReport({ root, base: values.base, head: values.head, paths, explicitPaths: positionals.length > 0 });
+    } catch (error) {
+      if (!(error instanceof GitError)) throw error;
+      io.err(`gatehouse diff: ${error.message}`);
+      return EXIT.usage;
+    }
+    io.out(render(report));
+    if (report.problems.some((p) => p.side === "head")) return EXIT.failed;
+    if (failOn === "widening" && countEffects(report).widening > 0) {
+      io.err("gatehouse diff: the change widens access (--fail-on widening)");
+      return EXIT.failed;
+    }
+    return EXIT.ok;
+  },
+};
+
+function parseCommandLine(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        base: { type: "string" },
+        head: { type: "string" },
+        format: { type: "string", default: "text" },
+        "fail-on": { type: "string" },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    // node:util's own errors (unknown option, missing value) are usage errors: exit 2, not 1.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function repoPath(root: string, cwd: string, path: string): string {
+  const rel = toRepoPath(root, cwd, path);
+  if (rel === null) throw new UsageError(`'${path}' is outside the repository ${root}`);
+  return rel;
+}

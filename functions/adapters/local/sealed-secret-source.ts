@@ -1,0 +1,60 @@
+import type { Gateway } from "../../../schema/gateway.ts";
+import { isSecretRef } from "../../../schema/secret.ts";
+import { SecretUnavailableError, type SecretBox, type SecretSource } from "../../ports/secret-box.ts";
+
+/** The context a gateway secret is sealed under. */
+export const secretContext = (gatewayId: string, name: string) => ({ gateway: gatewayId, purpose: "secret", name });
+
+/** Every secret name a gateway refers to (injected headers and OAuth client secrets). */
+export function secretNames(gateway: Gateway): string[] {
+  const names = new Set<string>();
+  for (const endpoint of Object.values(gateway.endpoints)) {
+    for (const value of Object.values(endpoint.headers.inject)) if (isSecretRef(value)) names.add(value.name);
+  }
+  for (const connection of Object.values(gateway.connections)) names.add(connection.clientSecret.name);
+  return [...names].sort();
+}
+
+/**
+ * SecretSource over sealed values: plaintext exists only for the moment a request needs it.
+ * Values are sealed per gateway, so one gateway cannot reveal another's secrets.
+ */
+export class SealedSecretSource implements SecretSource {
+  private constructor(
+    private readonly box: SecretBox,
+    private readonly sealed: Map<string, string>,
+  ) {}
+
+  /**
+   * Seals each gateway's secrets from `values` (environment variables, a secrets file).
+   * Throws one error naming every missing secret.
+   */
+  static async seal(box: SecretBox, gateways: Gateway[], values: Record<string, string | undefined>): Promise<SealedSecretSource> {
+    const sealed = new Map<string, string>();
+    const missing: string[] = [];
+    for (const gateway of gateways) {
+      for (const name of secretNames(gateway)) {
+        const value = values[name];
+        if (value === undefined || value === "") {
+          missing.push(`${name} (gateway ${gateway.name})`);
+          continue;
+        }
+        sealed.set(`${gateway.id}/${name}`, await box.seal(value, secretContext(gateway.id, name)));
+      }
+    }
+    if (missing.length) {
+      throw new Error(`missing secret${missing.length === 1 ? "" : "s"}: ${missing.join(", ")}. Set ${missing.length === 1 ? "it" : "them"} as environment variable${missing.length === 1 ? "" : "s"} or in the secrets file.`);
+    }
+    return new SealedSecretSource(box, sealed);
+  }
+
+  async reveal(gatewayId: string, name: string): Promise<string> {
+    const sealed = this.sealed.get(`${gatewayId}/${name}`);
+    if (sealed === undefined) throw new SecretUnavailableError(name, "not configured");
+    try {
+      return await this.box.open(sealed, secretContext(gatewayId, name));
+    } catch (error) {
+      throw new SecretUnavailableError(name, error instanceof Error ? error.message : "cannot be opened");
+    }
+  }
+}

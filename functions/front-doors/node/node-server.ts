@@ -1,0 +1,144 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Engine } from "../../engine/create-engine.ts";
+import type { GatewayRequest, GatewayResponse } from "../../ports/http-types.ts";
+
+/** Options of {@link createNodeServer}. */
+export interface NodeServerOptions {
+  /** Called once per finished request with a short access line. */
+  onAccess?: (line: AccessLine) => void;
+  /** Largest request head accepted; larger gets 431. @default 16384 */
+  maxHeaderBytes?: number;
+}
+
+/** What the access log shows of one request: no query, no headers. */
+export interface AccessLine {
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  requestId: string;
+  clientAddress: string;
+}
+
+/** A running local front door. */
+export interface NodeFrontDoor {
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish (new ones on open connections get 503), then closes. */
+  drain(): Promise<void>;
+}
+
+/**
+ * The local front door: node:http to the engine and back, bodies streamed both ways with
+ * backpressure. Framing errors (conflicting Content-Length / Transfer-Encoding, oversized
+ * heads) are answered by Node's parser path below with problem+json and the connection closed.
+ */
+export function createNodeServer(engine: Engine, options: NodeServerOptions = {}): NodeFrontDoor {
+  let draining = false;
+  let inFlight = 0;
+  let idle: (() => void) | null = null;
+
+  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16_384 }, (req, res) => {
+    if (draining) {
+      res.writeHead(503, { "content-type": "application/problem+json", connection: "close", "retry-after": "1" });
+      res.end(JSON.stringify({ title: "Shutting down", status: 503, code: "SHUTTING_DOWN" }));
+      return;
+    }
+    inFlight++;
+    void serve(engine, req, res, options).finally(() => {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    });
+  });
+
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify({
+      title: tooLarge ? "Request header fields too large" : "Bad request",
+      status,
+      code: tooLarge ? "HEADERS_TOO_LARGE" : "MALFORMED_REQUEST",
+      detail: tooLarge ? "The request head is larger than the gateway accepts." : "The request could not be parsed (framing or syntax).",
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  return {
+    server,
+    async drain() {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
+      server.closeIdleConnections();
+      await closed;
+    },
+  };
+}
+
+async function serve(engine: Engine, req: IncomingMessage, res: ServerResponse, options: NodeServerOptions): Promise<void> {
+  const started = Date.now();
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const url = req.url ?? "/";
+  const queryAt = url.indexOf("?");
+  const request: GatewayRequest = {
+    method: req.method ?? "GET",
+    path: queryAt < 0 ? url : url.slice(0, queryAt),
+    query: queryAt < 0 ? "" : url.slice(queryAt + 1),
+    headers: req.headers,
+    body: hasBody(req) ? req : null,
+    clientAddress: req.socket.remoteAddress ?? "",
+    signal: controller.signal,
+  };
+  const response = await engine.handle(request);
+  await write(response, req, res, controller.signal);
+  options.onAccess?.({
+    method: request.method,
+    path: request.path,
+    status: response.status,
+    durationMs: Date.now() - started,
+    requestId: String(response.headers["x-request-id"] ?? ""),
+    clientAddress: request.clientAddress,
+  });
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
+async function write(response: GatewayResponse, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  const { body } = response;
+  const headers = body instanceof Uint8Array ? { ...response.headers, "content-length": String(body.byteLength) } : response.headers;
+  if (!res.destroyed) res.writeHead(response.status, headers);
+  if (body === null || body instanceof Uint8Array) {
+    res.end(req.method === "HEAD" ? undefined : body ?? undefined);
+    return;
+  }
+  const iterator = body[Symbol.asyncIterator]();
+  try {
+    while (!signal.aborted) {
+      const step = await iterator.next();
+      if (step.done) break;
+      if (req.method === "HEAD") continue; // a HEAD answer has no body; reading it lets the audit complete
+      if (!res.write(step.value) && !signal.aborted) {
+        await Promise.race([once(res, "drain"), once(res, "close")]);
+      }
+    }
+  } catch {
+    // The upstream body broke mid-way: the head is sent, so all we can do is cut the connection.
+    res.destroy();
+    return;
+  } finally {
+    await iterator.return?.();
+  }
+  if (!signal.aborted) res.end();
+}
