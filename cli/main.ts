@@ -42,8 +42,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`gatehouse ${name}: ${error.message}\nusage: ${command.usage}`);
+    if (error instanceof UsageError || String((error as { code?: unknown })?.code).startsWith("ERR_PARSE_ARGS")) {
+      io.err(`gatehouse ${name}: ${(error as Error).message}\nusage: ${command.usage}`);
       return EXIT.usage;
     }
     // A user never sees a stack trace; GATEHOUSE_DEBUG=1 shows it for us.

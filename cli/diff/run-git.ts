@@ -14,8 +14,8 @@ export function runGit(cwd: string, args: string[], input?: string): Promise<Buf
     const child = spawn("git", args, { cwd, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
     child.on("error", (error: NodeJS.ErrnoException) => {
       reject(new GitError(error.code === "ENOENT" ? "git is not installed or not on PATH" : `cannot run git: ${error.message}`));
     });

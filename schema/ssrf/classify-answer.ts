@@ -24,7 +24,7 @@ export function classifyAnswer(answers: ReadonlyArray<{ address: string }>, opti
     }
     const verdict = classifyAddress(ip, { allow });
     if (verdict.blocked) {
-      return { blocked: true, rule: `dns->${verdict.rule}`, reason: `the name resolved to ${verdict.reason}` };
+      return { blocked: true, rule: `dns->${verdict.rule}`, reason: `a blocked address is in the answer: ${verdict.reason}` };
     }
     if (verdict.allowedBy && !opened.includes(verdict.allowedBy)) opened.push(verdict.allowedBy);
   }

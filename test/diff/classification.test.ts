@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayInput } from "../../schema/gateway.ts";
+import { gatewayIdFromName } from "../../schema/gateway-id.ts";
 import { createTempRepo, definitionSource, secretRef, type TempRepo } from "./temp-repo.ts";
 
 /** The gateway every case starts from; each case changes one thing. */
@@ -231,7 +232,7 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
   [
     "the gateway id changed",
     (d) => (d.id = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"),
-    [["neutral", "gateway id changed from 5a4ba6f5-0f58-5d6e-9acd-d0b57f0e8a8c to 1b4e28ba-2fa1-41d2-883f-0016d3cca427: every client URL of `acme` changes", "alert"]],
+    [["neutral", `gateway id changed from ${gatewayIdFromName("acme")} to 1b4e28ba-2fa1-41d2-883f-0016d3cca427: every client URL of \`acme\` changes`, "alert"]],
   ],
   [
     "only keys and lists reordered, defaults moved",

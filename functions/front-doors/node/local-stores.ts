@@ -1,6 +1,12 @@
 import type { AuditReader, AuditSink } from "../../ports/audit-sink.ts";
 import type { RateLimiter } from "../../ports/rate-limiter.ts";
 import type { TokenStore } from "../../ports/token-store.ts";
+import { DynamoAuditSink } from "../../adapters/aws/dynamo-audit-sink.ts";
+import { createDocumentClient, type DocumentSender, type DynamoClientOptions } from "../../adapters/aws/dynamo-client.ts";
+import { DynamoRateLimiter } from "../../adapters/aws/dynamo-rate-limiter.ts";
+import { DynamoTokenStore } from "../../adapters/aws/dynamo-token-store.ts";
+import { tableNames, type TableNames } from "../../adapters/aws/tables.ts";
+import { openEmbeddedStore } from "../../adapters/local/open-embedded-store.ts";
 import { MemoryAuditSink } from "../../adapters/memory/memory-audit-sink.ts";
 import { MemoryRateLimiter } from "../../adapters/memory/memory-rate-limiter.ts";
 import { MemoryTokenStore } from "../../adapters/memory/memory-token-store.ts";
@@ -21,18 +27,75 @@ export interface LocalStoreOptions {
   memory: boolean;
   /** Data folder of the embedded store. @default ".gatehouse" */
   dataDir: string;
+  /** Audit retention in days (TTL). @default 90 */
+  auditRetentionDays?: number;
 }
 
-/** Opens the stores `gatehouse dev` uses. */
+/** The default data folder, relative to the working directory. */
+export const DEFAULT_DATA_DIR = ".gatehouse";
+
+/**
+ * Opens the stores `gatehouse dev` uses: the memory adapters with `memory`, else the DynamoDB
+ * adapters on the embedded store of `dataDir` (dynalite persisted under `<dataDir>/dynamo`, tables
+ * created on first start; shared with other processes through `<dataDir>/store.json`, see
+ * `openEmbeddedStore`).
+ */
 export async function openLocalStores(options: LocalStoreOptions): Promise<LocalStores> {
-  if (!options.memory) {
-    throw new Error("the embedded store is not available yet; run with --memory");
+  if (options.memory) return openStores({ kind: "memory" });
+  return openStores({ kind: "local", dataDir: options.dataDir || DEFAULT_DATA_DIR, ...(options.auditRetentionDays !== undefined ? { auditRetentionDays: options.auditRetentionDays } : {}) });
+}
+
+/** Which stores to open: memory, a local data folder, or DynamoDB (AWS or a compatible endpoint). */
+export type StoreTarget =
+  | { kind: "memory" }
+  | { kind: "local"; dataDir: string; auditRetentionDays?: number }
+  | {
+      kind: "aws";
+      region: string;
+      /** A DynamoDB-compatible endpoint; omitted for AWS. */
+      endpoint?: string;
+      /** Omitted: the SDK's default credential chain. */
+      credentials?: DynamoClientOptions["credentials"];
+      tables: TableNames;
+      auditRetentionDays?: number;
+    };
+
+/** Opens stores for `gatehouse dev` and for the CLI's `token` and `audit` commands. */
+export async function openStores(target: StoreTarget): Promise<LocalStores> {
+  if (target.kind === "memory") {
+    return {
+      tokens: new MemoryTokenStore(),
+      rateLimiter: new MemoryRateLimiter(),
+      audit: new MemoryAuditSink(),
+      description: "memory (nothing survives a restart)",
+      close: async () => {},
+    };
   }
+  if (target.kind === "local") {
+    const store = await openEmbeddedStore(target.dataDir, tableNames());
+    return {
+      ...dynamoStores(store.client, tableNames(), target.auditRetentionDays),
+      description: `embedded DynamoDB (dynalite) in ${target.dataDir}${store.holder() ? "" : `, shared with another process at ${store.endpoint()}`}`,
+      close: () => store.close(),
+    };
+  }
+  const client = createDocumentClient({
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+  });
   return {
-    tokens: new MemoryTokenStore(),
-    rateLimiter: new MemoryRateLimiter(),
-    audit: new MemoryAuditSink(),
-    description: "memory (nothing survives a restart)",
-    close: async () => {},
+    ...dynamoStores(client, target.tables, target.auditRetentionDays),
+    description: `DynamoDB ${target.endpoint ?? `in ${target.region}`} (tables ${target.tables.tokens}, ${target.tables.audit})`,
+    close: async () => client.destroy(),
+  };
+}
+
+/** The three DynamoDB adapters over one client. */
+export function dynamoStores(client: DocumentSender, tables: TableNames, auditRetentionDays?: number): Pick<LocalStores, "tokens" | "rateLimiter" | "audit"> {
+  return {
+    tokens: new DynamoTokenStore({ client, tableName: tables.tokens }),
+    rateLimiter: new DynamoRateLimiter({ client, tableName: tables.rateLimits }),
+    audit: new DynamoAuditSink({ client, tableName: tables.audit, ...(auditRetentionDays !== undefined ? { retentionDays: auditRetentionDays } : {}) }),
   };
 }

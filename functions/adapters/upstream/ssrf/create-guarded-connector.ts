@@ -1,10 +1,11 @@
 import { buildConnector } from "undici";
-import { compileAllowList, parseIp, sameIp, SSRF_CODES, type IpAddress } from "../../../../schema/ssrf/index.ts";
+import { compileAllowList, normalizeIpLiteral, SSRF_CODES } from "../../../../schema/ssrf/index.ts";
 import { checkHost } from "./check-host.ts";
 import { createDnsCache } from "./create-dns-cache.ts";
 import type { Lookup, LookupAddress } from "./lookup.ts";
 import { SsrfRefusedError } from "./ssrf-refused-error.ts";
 import { systemLookup } from "./system-lookup.ts";
+import { verifyPeerDialer } from "./verify-peer-dialer.ts";
 
 /** An undici connector: `(options, callback)`, called once for every new socket. */
 export type Connector = ReturnType<typeof buildConnector>;
@@ -44,7 +45,7 @@ export interface GuardOptions {
 export function createGuardedConnector(options: GuardOptions = {}): Connector {
   const allow = compileAllowList(options.allow);
   const lookup = options.lookup ?? createDnsCache({ lookup: systemLookup }).lookup;
-  const dial = options.dial ?? verifyingDialer(buildConnector({ timeout: options.connectTimeoutMs ?? 10_000 }));
+  const dial = options.dial ?? verifyPeerDialer(buildConnector({ timeout: options.connectTimeoutMs ?? 10_000 }));
   const timeoutMs = options.dnsTimeoutMs ?? 5000;
 
   const refuse = (error: SsrfRefusedError, callback: ConnectCallback): void => {
@@ -84,7 +85,7 @@ export function createGuardedConnector(options: GuardOptions = {}): Connector {
 
 /** Dials the checked addresses in answer order until one connects. */
 function dialInOrder(dial: Dialer, base: ConnectOptions, addresses: LookupAddress[], callback: ConnectCallback): void {
-  const name = base.hostname.startsWith("[") ? null : parseIp(base.hostname) ? null : base.hostname.replace(/\.$/, "");
+  const name = normalizeIpLiteral(base.hostname) === null ? base.hostname.replace(/\.$/, "") : null;
   const attempt = (index: number): void => {
     const { address, family } = addresses[index]!;
     const hostField = family === 6 ? `[${address}]` : address;
@@ -96,43 +97,19 @@ function dialInOrder(dial: Dialer, base: ConnectOptions, addresses: LookupAddres
     const servername = base.servername || name;
     if (servername) options.servername = servername;
     else delete options.servername;
-    dial(options, (error, socket) => {
+    const done: ConnectCallback = (error, socket) => {
       if (error && index + 1 < addresses.length && (error as { code?: unknown }).code !== "UND_ERR_CONNECT_TIMEOUT") {
         attempt(index + 1);
         return;
       }
       if (error) callback(error, null);
       else callback(null, socket!);
-    });
+    };
+    try {
+      dial(options, done);
+    } catch (error) {
+      done(error instanceof Error ? error : new Error(String(error)), null);
+    }
   };
   attempt(0);
-}
-
-/**
- * Wraps a dialer so a socket whose peer is not the address it was asked to dial is destroyed:
- * a last line of defence should any layer below ever resolve a name on its own.
- */
-function verifyingDialer(dial: Dialer): Dialer {
-  return (options, callback) =>
-    dial(options, (error, socket) => {
-      if (error) {
-        callback(error, null);
-        return;
-      }
-      const expected = unmapped(parseIp(options.hostname));
-      const actual = unmapped(parseIp(socket!.remoteAddress ?? ""));
-      if (!expected || !actual || !sameIp(expected, actual)) {
-        socket!.destroy();
-        callback(new Error(`connected to ${socket!.remoteAddress ?? "an unknown peer"}, not the checked ${options.hostname}`), null);
-        return;
-      }
-      callback(null, socket!);
-    });
-}
-
-/** An IPv4-mapped IPv6 address as the IPv4 address it is; anything else unchanged. */
-function unmapped(ip: IpAddress | null): IpAddress | null {
-  if (!ip || ip.family !== 6) return ip;
-  const mapped = ip.bytes.subarray(0, 10).every((byte) => byte === 0) && ip.bytes[10] === 0xff && ip.bytes[11] === 0xff;
-  return mapped ? { family: 4, bytes: ip.bytes.slice(12) } : ip;
 }

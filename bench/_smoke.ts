@@ -1,0 +1,12 @@
+import { startTsChild } from "./process/start-child.ts";
+const up = await startTsChild<{port:number}>("servers/upstream-server.ts", []);
+const gh = await startTsChild<{port:number;token:string;path:string}>("servers/gatehouse-server.ts", [`http://127.0.0.1:${up.ready.port}`, "memory"]);
+const bare = await startTsChild<{port:number}>("servers/bare-proxy-server.ts", [`http://127.0.0.1:${up.ready.port}`]);
+const r = await fetch(`http://127.0.0.1:${gh.ready.port}${gh.ready.path}`, { headers: { authorization: `Bearer ${gh.ready.token}` } });
+console.log(r.status, [...r.headers].join(" | "), (await r.text()).length);
+const b = await fetch(`http://127.0.0.1:${bare.ready.port}/x`);
+console.log(b.status, [...b.headers].join(" | "), (await b.text()).length);
+const emb = await startTsChild<unknown>("servers/gatehouse-server.ts", [`http://127.0.0.1:${up.ready.port}`, "embedded", "/tmp/ghemb"]).catch(e=>e);
+console.log(emb.ready ?? emb);
+await gh.stop(); console.log(gh.lines);
+await bare.stop(); await up.stop();

@@ -1,0 +1,93 @@
+import { parseArgs } from "node:util";
+import { TARGETS, type TargetName } from "./types.ts";
+
+/** How one `npm run bench` run is shaped. */
+export interface BenchOptions {
+  mode: "quick" | "full";
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** Each (target, connections) pair is measured this many times, interleaved; results are averaged. */
+  rounds: number;
+  connections: number[];
+  loadGenerator: "auto" | "wrk" | "autocannon";
+  targets: TargetName[];
+  /** Write a CPU profile of the gatehouse-memory process and summarise it. */
+  profile: boolean;
+  /** Run the in-process microbenchmarks. */
+  micro: boolean;
+  /** Allow `apt-get install nginx wrk` when they are missing. */
+  install: boolean;
+  outDir: string;
+  help: boolean;
+}
+
+/** Usage text for `npm run bench -- --help`. */
+export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup S] [--rounds N] [--connections 1,32]
+                      [--load auto|wrk|autocannon] [--only ${TARGETS.join(",")}]
+                      [--profile] [--no-micro] [--no-install] [--out bench/results]`;
+
+const PRESETS = {
+  quick: { warmupSeconds: 2, durationSeconds: 5, rounds: 1 },
+  full: { warmupSeconds: 3, durationSeconds: 12, rounds: 2 },
+} as const;
+
+/** Parses the harness's arguments; throws an Error with a readable message on bad input. */
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: "boolean", default: false },
+      duration: { type: "string" },
+      warmup: { type: "string" },
+      rounds: { type: "string" },
+      connections: { type: "string", default: "1,32" },
+      load: { type: "string", default: "auto" },
+      only: { type: "string" },
+      profile: { type: "boolean", default: false },
+      "no-micro": { type: "boolean", default: false },
+      "no-install": { type: "boolean", default: false },
+      out: { type: "string", default: "bench/results" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const mode = values.quick ? "quick" : "full";
+  const preset = PRESETS[mode];
+  const load = values.load;
+  if (load !== "auto" && load !== "wrk" && load !== "autocannon") throw new Error(`--load must be auto, wrk or autocannon, got '${load}'`);
+  const connections = values.connections.split(",").map((c) => positiveInt("--connections", c.trim()));
+  const targets = values.only === undefined ? [...TARGETS] : values.only.split(",").map((t) => target(t.trim()));
+  // The ratios need their denominators: keep direct and bare-node whenever anything is measured.
+  for (const needed of ["direct", "bare-node"] as const) if (!targets.includes(needed)) targets.unshift(needed);
+  return {
+    mode,
+    warmupSeconds: values.warmup === undefined ? preset.warmupSeconds : nonNegative("--warmup", values.warmup),
+    durationSeconds: values.duration === undefined ? preset.durationSeconds : positiveInt("--duration", values.duration),
+    rounds: values.rounds === undefined ? preset.rounds : positiveInt("--rounds", values.rounds),
+    connections: [...new Set(connections)].sort((a, b) => a - b),
+    loadGenerator: load,
+    targets: TARGETS.filter((t) => targets.includes(t)),
+    profile: values.profile,
+    micro: !values["no-micro"],
+    install: !values["no-install"],
+    outDir: values.out,
+    help: values.help,
+  };
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number of at least 1, got '${text}'`);
+  return n;
+}
+
+function nonNegative(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} must be 0 or more, got '${text}'`);
+  return n;
+}
+
+function target(name: string): TargetName {
+  if (!(TARGETS as readonly string[]).includes(name)) throw new Error(`unknown target '${name}' (known: ${TARGETS.join(", ")})`);
+  return name as TargetName;
+}

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const RUN_TS = fileURLToPath(new URL("../../cli/run-ts.mjs", import.meta.url));
+
+/** A server running in its own process, and the first JSON line it printed. */
+export interface RunningChild<T> {
+  child: ChildProcess;
+  pid: number;
+  ready: T;
+  /** Lines the child printed to stdout after its ready line (for example its final stats). */
+  lines: string[];
+  /** Asks the child to stop (SIGTERM), waits for it; SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts `node [nodeFlags] cli/run-ts.mjs <script> [args]` so the measured server has its own
+ * pid (its RSS is its own) and its own event loop. Resolves with the child's first stdout line
+ * parsed as JSON; rejects with the child's stderr when it exits first or takes over `timeoutMs`.
+ */
+export function startTsChild<T>(script: string, args: string[], options: { nodeFlags?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunningChild<T>> {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), RUN_TS, fileURLToPath(new URL(`../${script}`, import.meta.url)), ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: options.env ?? process.env,
+  });
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    let stderr = "";
+    let ready: T | undefined;
+    const lines: string[] = [];
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${script} did not report ready in ${options.timeoutMs ?? 60_000} ms: ${stderr.trim().slice(-500)}`));
+    }, options.timeoutMs ?? 60_000);
+    const exited = new Promise<void>((done) => child.once("exit", () => done()));
+    child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child.stdout!.on("data", (d: Buffer) => {
+      buffered += d.toString();
+      let newline;
+      while ((newline = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (!line) continue;
+        if (ready !== undefined) {
+          lines.push(line);
+          continue;
+        }
+        try {
+          ready = JSON.parse(line) as T;
+        } catch {
+          continue; // not the ready line (a library's banner)
+        }
+        clearTimeout(timer);
+        const stop = async (graceMs = 10_000) => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill("SIGTERM");
+          const killer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+          await exited;
+          clearTimeout(killer);
+        };
+        resolve({ child, pid: child.pid!, ready, lines, stop });
+      }
+    });
+    child.once("exit", (code, signal) => {
+      if (ready !== undefined) return;
+      clearTimeout(timer);
+      reject(new Error(`${script} exited (${signal ?? code}) before it was ready: ${stderr.trim().slice(-800)}`));
+    });
+  });
+}

@@ -1,0 +1,59 @@
+// Child process: gatehouse's Node front door over the real engine, with memory or embedded
+// stores. Usage: gatehouse-server.ts <upstream-origin> memory|embedded [dataDir].
+// Prints {"port","token","path","store"} when ready, or {"unavailable": reason} and exits 0.
+// On SIGTERM it drains, prints {"auditRecords","heapUsedMb"} and exits (so --cpu-prof is written).
+import { issueToken } from "../../functions/tokens/issue-token.ts";
+import { createEngine } from "../../functions/engine/create-engine.ts";
+import { createNodeServer } from "../../functions/front-doors/node/node-server.ts";
+import { openLocalStores, type LocalStores } from "../../functions/front-doors/node/local-stores.ts";
+import { StaticSecretSource } from "../../functions/adapters/memory/static-secret-source.ts";
+import { UndiciUpstreamClient } from "../../functions/adapters/upstream/undici-upstream-client.ts";
+import { systemClock } from "../../functions/ports/clock.ts";
+import { jsonLog } from "../../functions/ports/log.ts";
+import { BENCH_SECRET_NAME, BENCH_SLUG, benchGateway } from "./bench-gateway.ts";
+
+const [origin, store, dataDir] = process.argv.slice(2);
+if (!origin || (store !== "memory" && store !== "embedded")) throw new Error("usage: gatehouse-server.ts <origin> memory|embedded [dataDir]");
+
+const say = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+
+let stores: LocalStores;
+try {
+  stores = await openLocalStores({ memory: store === "memory", dataDir: dataDir ?? ".gatehouse-bench" });
+} catch (error) {
+  say({ unavailable: error instanceof Error ? error.message : String(error) });
+  process.exit(0);
+}
+
+const gateway = benchGateway(origin);
+const upstream = new UndiciUpstreamClient();
+const engine = createEngine({
+  gateways: [gateway],
+  ports: {
+    tokens: stores.tokens,
+    rateLimiter: stores.rateLimiter,
+    audit: stores.audit,
+    secrets: new StaticSecretSource({ [BENCH_SECRET_NAME]: process.env[BENCH_SECRET_NAME] ?? "bench-secret-value" }),
+    upstream,
+    clock: systemClock,
+    log: jsonLog((line) => process.stderr.write(`${line}\n`)),
+  },
+});
+const { token } = await issueToken(stores.tokens, { gatewayId: gateway.id, label: "bench", now: Date.now() });
+// No access log: `gatehouse dev` prints one line per request, a cost of the dev CLI, not of the gateway.
+const door = createNodeServer(engine);
+door.server.listen(0, "127.0.0.1", () => {
+  const address = door.server.address();
+  say({ port: typeof address === "object" && address ? address.port : 0, token, path: `/api/${gateway.id}/proxy/${BENCH_SLUG}/items/42`, store: stores.description });
+});
+
+process.once("SIGTERM", () => {
+  void (async () => {
+    await Promise.race([door.drain(), new Promise((r) => setTimeout(r, 3000))]);
+    const records = (stores.audit as { records?: unknown[] }).records;
+    say({ auditRecords: Array.isArray(records) ? records.length : null, heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576) });
+    await upstream.close();
+    await stores.close();
+    process.exit(0);
+  })();
+});

@@ -1,0 +1,37 @@
+// Type-level tests: `npm run typecheck` (part of `npm test`) fails if any line marked as an
+// expected error below compiles, i.e. if a wrong definition stopped being a type error.
+import { defineGateway, oauth, secret } from "gatehouse";
+
+const ok = { upstream: "https://api.example.com", methods: ["GET"] };
+
+defineGateway({ name: "ok", endpoints: { a: ok } });
+
+// @ts-expect-error name is required
+defineGateway({ endpoints: { a: ok } });
+
+// @ts-expect-error upstream must be a string
+defineGateway({ name: "x", endpoints: { a: { upstream: 42, methods: ["GET"] } } });
+
+// @ts-expect-error timeoutSeconds is a number
+defineGateway({ name: "x", endpoints: { a: { ...ok, timeoutSeconds: "30" } } });
+
+// @ts-expect-error unknown field on an endpoint
+defineGateway({ name: "x", endpoints: { a: { ...ok, timeoutSecond: 30 } } });
+
+// @ts-expect-error injected values are strings or secret(): not numbers
+defineGateway({ name: "x", endpoints: { a: { ...ok, headers: { inject: { "x-key": 1 } } } } });
+
+// @ts-expect-error a client secret must be secret("NAME"), never a literal
+oauth.github({ clientId: "id", clientSecret: "literal" });
+
+// @ts-expect-error the Slack token kind is "bot" or "user"
+oauth.slack({ clientId: "id", clientSecret: secret("S"), token: "app" });
+
+// @ts-expect-error rateLimit caps are numbers
+defineGateway({ name: "x", endpoints: { a: { ...ok, rateLimit: { perMinute: "60" } } } });
+
+// @ts-expect-error methods is a list
+defineGateway({ name: "x", endpoints: { a: { upstream: "https://a.example", methods: "GET" } } });
+
+// @ts-expect-error forwardPath is a boolean
+defineGateway({ name: "x", endpoints: { a: { ...ok, forwardPath: "yes" } } });
