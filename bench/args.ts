@@ -11,8 +11,8 @@ export interface BenchOptions {
   connections: number[];
   loadGenerator: "auto" | "wrk" | "autocannon";
   targets: TargetName[];
-  /** Write a CPU profile of the gatehouse-memory process and summarise it. */
-  profile: boolean;
+  /** Profile a gatehouse-memory process under load: always, never, or when a target is missed. */
+  profile: "auto" | "on" | "off";
   /** Run the in-process microbenchmarks. */
   micro: boolean;
   /** Allow `apt-get install nginx wrk` when they are missing. */
@@ -24,7 +24,7 @@ export interface BenchOptions {
 /** Usage text for `npm run bench -- --help`. */
 export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup S] [--rounds N] [--connections 1,32]
                       [--load auto|wrk|autocannon] [--only ${TARGETS.join(",")}]
-                      [--profile] [--no-micro] [--no-install] [--out bench/results]`;
+                      [--profile | --no-profile] [--no-micro] [--no-install] [--out bench/results]`;
 
 const PRESETS = {
   quick: { warmupSeconds: 2, durationSeconds: 5, rounds: 1 },
@@ -45,12 +45,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       load: { type: "string", default: "auto" },
       only: { type: "string" },
       profile: { type: "boolean", default: false },
+      "no-profile": { type: "boolean", default: false },
       "no-micro": { type: "boolean", default: false },
       "no-install": { type: "boolean", default: false },
       out: { type: "string", default: "bench/results" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
+  if (values.profile && values["no-profile"]) throw new Error("--profile and --no-profile contradict each other");
   const mode = values.quick ? "quick" : "full";
   const preset = PRESETS[mode];
   const load = values.load;
@@ -67,7 +69,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     connections: [...new Set(connections)].sort((a, b) => a - b),
     loadGenerator: load,
     targets: TARGETS.filter((t) => targets.includes(t)),
-    profile: values.profile,
+    profile: values.profile ? "on" : values["no-profile"] ? "off" : "auto",
     micro: !values["no-micro"],
     install: !values["no-install"],
     outDir: values.out,

@@ -46,16 +46,18 @@ function checkEndpoint(at: PropertyKey[], endpoint: Raw, connections: Raw, add: 
   const allow = Array.isArray(endpoint.unsafeAllowPrivateNetworks)
     ? endpoint.unsafeAllowPrivateNetworks.filter((v): v is string => typeof v === "string")
     : [];
+  const validAllow: string[] = [];
   allow.forEach((cidr, i) => {
     const problem = validateAllowance(cidr);
     if (problem) add([...at, "unsafeAllowPrivateNetworks", i], problem);
+    else validAllow.push(cidr);
   });
 
   if (typeof endpoint.upstream === "string") {
     const problem = upstreamUrlProblem(endpoint.upstream);
     if (problem) add([...at, "upstream"], problem);
     else {
-      const refusal = checkUpstreamUrlStatic(endpoint.upstream, { allow });
+      const refusal = checkUpstreamUrlStatic(endpoint.upstream, { allow: validAllow });
       if (refusal) add([...at, "upstream"], `${refusal.reason} (SSRF rule ${refusal.rule})`);
     }
   }

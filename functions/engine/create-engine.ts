@@ -175,7 +175,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       audit.upstreamDurationMs = ports.clock.now() - upstreamStarted;
       if (!sent.ok) return await refused(sent.refusal, limitHeaders);
-      return respond(sent.response, endpoint, requestId, limitHeaders, audit, started, bytesIn);
+      return respond(sent.response, endpoint, requestId, limitHeaders, audit, started, bytesIn, request.signal);
     } catch (error) {
       ports.log.error("engine.unexpected", { requestId, error: message(error) });
       return await refused(refuse("INTERNAL_ERROR", `unexpected: ${message(error)}`));
@@ -190,6 +190,7 @@ export function createEngine(options: EngineOptions): Engine {
     audit: AuditRecord,
     started: number,
     bytesIn: ByteCount,
+    clientSignal: AbortSignal | undefined,
   ): GatewayResponse {
     audit.status = upstream.status;
     audit.upstreamStatus = upstream.status;
@@ -199,9 +200,12 @@ export function createEngine(options: EngineOptions): Engine {
       audit.bytesIn = bytesIn.bytes;
       audit.durationMs = ports.clock.now() - started;
       if (!completed) {
-        audit.decision = error === undefined ? "CLIENT_ABORTED" : "UPSTREAM_INTERRUPTED";
-        audit.reason = error === undefined ? "client went away during the response" : `upstream body failed: ${message(error)}`;
-        if (error === undefined) audit.clientAborted = true;
+        // When the client left, the upstream body usually fails as a consequence: the client's
+        // departure is the cause worth recording.
+        const clientGone = error === undefined || clientSignal?.aborted === true;
+        audit.decision = clientGone ? "CLIENT_ABORTED" : "UPSTREAM_INTERRUPTED";
+        audit.reason = clientGone ? "client went away during the response" : `upstream body failed: ${message(error)}`;
+        if (clientGone) audit.clientAborted = true;
       }
       await writeAudit(ports.audit, ports.log, audit);
     });

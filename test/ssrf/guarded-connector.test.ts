@@ -1,3 +1,4 @@
+import { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import {
   createGuardedConnector,
@@ -5,6 +6,7 @@ import {
   SsrfRefusedError,
   type Dialer,
 } from "../../functions/adapters/upstream/ssrf/index.ts";
+import { verifyPeerDialer } from "../../functions/adapters/upstream/ssrf/verify-peer-dialer.ts";
 import { fakeDns } from "./support/fake-dns.ts";
 import { connectOnce, recordingDialer, undiciConnectOptions } from "./support/recording-dialer.ts";
 
@@ -161,5 +163,25 @@ describe("createGuardedConnector", () => {
     const ws = await connectOnce(connector, { ...undiciConnectOptions("http://8.8.8.8/"), protocol: "ws:" });
     expect(ws.error).toMatchObject({ code: GATEHOUSE_SSRF_REFUSED, rule: "scheme:not-http(s)" });
     expect(dialer.dials).toHaveLength(0);
+  });
+});
+
+describe("verifyPeerDialer", () => {
+  const peerSays = (remoteAddress: string): Dialer => (_options, callback) => {
+    const socket = new Socket();
+    Object.defineProperty(socket, "remoteAddress", { value: remoteAddress });
+    callback(null, socket);
+  };
+
+  it("destroys a socket whose peer is not the checked address", async () => {
+    const { error } = await connectOnce(verifyPeerDialer(peerSays("127.0.0.1")), undiciConnectOptions("http://8.8.8.8/"));
+    expect(error?.message).toBe("connected to 127.0.0.1, not the checked 8.8.8.8");
+  });
+
+  it("accepts the checked peer, also in IPv4-mapped spelling", async () => {
+    expect((await connectOnce(verifyPeerDialer(peerSays("8.8.8.8")), undiciConnectOptions("http://8.8.8.8/"))).error).toBeNull();
+    expect((await connectOnce(verifyPeerDialer(peerSays("::ffff:8.8.8.8")), undiciConnectOptions("http://8.8.8.8/"))).error).toBeNull();
+    const v6 = await connectOnce(verifyPeerDialer(peerSays("2606:4700::1111")), undiciConnectOptions("http://[2606:4700:0::1111]/"));
+    expect(v6.error).toBeNull();
   });
 });

@@ -12,8 +12,14 @@ export interface DynamoClientOptions {
   maxAttempts?: number;
   /** Milliseconds to wait for a response (socket idle). @default 5000 */
   requestTimeoutMs?: number;
-  /** Milliseconds to wait for a connection. @default 2000 */
+  /** Milliseconds to wait for a connection, including the wait for a free pooled socket. @default 2000 */
   connectionTimeoutMs?: number;
+  /**
+   * Pooled sockets. The SDK's 50 suits a Lambda (one request at a time); a local server taking
+   * bursts on one process needs more, or queued calls run into the connection timeout.
+   * @default 50
+   */
+  maxSockets?: number;
 }
 
 /** What the adapters need from a document client; tests wrap it to count calls. */
@@ -36,6 +42,7 @@ export function createDocumentClient(options: DynamoClientOptions): DynamoDBDocu
     requestHandler: {
       requestTimeout: options.requestTimeoutMs ?? 5000,
       connectionTimeout: options.connectionTimeoutMs ?? 2000,
+      httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
     },
   });
   return DynamoDBDocumentClient.from(client, {

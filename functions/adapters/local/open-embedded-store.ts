@@ -35,6 +35,9 @@ export const STORE_FILE = "store.json";
 /** How long to wait for another process that is starting (or busy) before giving up. */
 const WAIT_MS = 10_000;
 
+/** Loopback sockets to the embedded store: enough that a local burst never queues into a timeout. */
+const LOCAL_MAX_SOCKETS = 1000;
+
 /** store.json files this process is holding or starting, so its own entries are not taken for stale. */
 const holdingHere = new Set<string>();
 
@@ -64,6 +67,7 @@ export async function openEmbeddedStore(dataDir: string, tables: TableNames): Pr
     endpoint: async () => ({ url: new URL(current.endpoint) }),
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 2,
+    maxSockets: LOCAL_MAX_SOCKETS,
   });
   let rediscovering: Promise<void> | undefined;
   client.middlewareStack.add(

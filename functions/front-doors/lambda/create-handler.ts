@@ -1,0 +1,63 @@
+import type { ApiGatewayV2Event, ApiGatewayV2Result, LambdaContext } from "./apigw-v2-types.ts";
+import { frontDoorProblem } from "./front-door-problem.ts";
+import { misdirectedEndpoint } from "./long-timeouts.ts";
+import { toGatewayRequest } from "./to-gateway-request.ts";
+import { toLambdaResult } from "./to-lambda-result.ts";
+import type { AwsGateway } from "./wire-aws.ts";
+
+/** A buffered payload v2 handler (API Gateway HTTP API). */
+export type BufferedHandler = (event: ApiGatewayV2Event, context?: LambdaContext) => Promise<ApiGatewayV2Result>;
+
+/** Environment variable holding the streaming door's base URL, for the 421 answer. */
+export const STREAM_URL_ENV = "GATEHOUSE_STREAM_URL";
+
+/**
+ * Memoises the wiring of one cold start. A failure is logged and not cached, so a transient
+ * start-up problem does not pin a broken instance; every invocation meanwhile gets a 503.
+ */
+export function once(wire: () => Promise<AwsGateway>): () => Promise<AwsGateway> {
+  let wired: Promise<AwsGateway> | null = null;
+  return () => {
+    wired ??= wire().catch((error: unknown) => {
+      wired = null;
+      throw error;
+    });
+    return wired;
+  };
+}
+
+/** The 503 every invocation gets while the gateway cannot be wired (the reason goes to the log only). */
+export function unavailable(error: unknown): ApiGatewayV2Result {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: "error", event: "lambda.wiring_failed", error: error instanceof Error ? error.message : String(error) })}\n`);
+  return frontDoorProblem(503, "GATEWAY_UNAVAILABLE", "Service unavailable", "The gateway failed to start; nothing was forwarded.");
+}
+
+/**
+ * The API Gateway door: event to engine to buffered result. The engine's body is read to its end
+ * before returning, so the audit record is written inside this invocation (Lambda freezes the
+ * process after the return, and a pending write could be lost).
+ */
+export function createHandler(wire: () => Promise<AwsGateway>, env: Record<string, string | undefined> = process.env): BufferedHandler {
+  const gatewayOnce = once(wire);
+  return async (event) => {
+    let wired;
+    try {
+      wired = await gatewayOnce();
+    } catch (error) {
+      return unavailable(error);
+    }
+    const long = wired.settings.frontDoor === "api" ? misdirectedEndpoint(wired.gateway, event.rawPath) : null;
+    if (long) {
+      const base = env[STREAM_URL_ENV]?.replace(/\/$/, "");
+      return frontDoorProblem(
+        421,
+        "USE_STREAMING_URL",
+        "Misdirected request",
+        `Endpoint '${long.slug}' has a ${long.timeoutSeconds} s timeout, longer than API Gateway allows; call it at ${base ?? "the gateway's stream URL"}${event.rawPath}`,
+      );
+    }
+    const request = toGatewayRequest(event);
+    const response = await wired.engine.handle(request);
+    return toLambdaResult(response, request.method);
+  };
+}

@@ -1,0 +1,72 @@
+import { once as onceEvent } from "node:events";
+import type { Writable } from "node:stream";
+import type { ApiGatewayV2Event, LambdaContext } from "./apigw-v2-types.ts";
+import { once, unavailable } from "./create-handler.ts";
+import { responseHead } from "./response-head.ts";
+import { toGatewayRequest } from "./to-gateway-request.ts";
+import type { AwsGateway } from "./wire-aws.ts";
+
+/** The response prelude of a streamed Function URL answer. */
+export interface StreamPrelude {
+  statusCode: number;
+  headers: Record<string, string>;
+  cookies: string[];
+}
+
+/**
+ * `awslambda.HttpResponseStream.from`: attaches the prelude to the runtime's response stream.
+ * A global of the Lambda Node runtime, passed in so the handler runs anywhere.
+ */
+export type AttachPrelude = (stream: Writable, prelude: StreamPrelude) => Writable;
+
+/** A response-streaming handler (before `awslambda.streamifyResponse`). */
+export type StreamingHandler = (event: ApiGatewayV2Event, responseStream: Writable, context?: LambdaContext) => Promise<void>;
+
+/**
+ * The Function URL door (invoke mode RESPONSE_STREAM) for endpoints whose timeout is beyond API
+ * Gateway's 30 s: same event format, but the body is written as it arrives (up to 200 MB, with
+ * backpressure) instead of buffered. The engine's body is always read to its end or returned, so
+ * the audit record is written before the invocation ends.
+ */
+export function createStreamHandler(wire: () => Promise<AwsGateway>, attach: AttachPrelude): StreamingHandler {
+  const gatewayOnce = once(wire);
+  return async (event, responseStream) => {
+    let wired;
+    try {
+      wired = await gatewayOnce();
+    } catch (error) {
+      const problem = unavailable(error);
+      const out = attach(responseStream, { statusCode: problem.statusCode, headers: problem.headers, cookies: [] });
+      out.end(problem.body);
+      return;
+    }
+    const controller = new AbortController();
+    responseStream.on("close", () => {
+      if (!responseStream.writableFinished) controller.abort();
+    });
+    const request = toGatewayRequest(event, controller.signal);
+    const response = await wired.engine.handle(request);
+    const head = responseHead(response.headers);
+    const out = attach(responseStream, { statusCode: response.status, headers: head.headers, cookies: head.cookies });
+    const { body } = response;
+    if (body === null || body instanceof Uint8Array) {
+      out.end(request.method === "HEAD" || body === null ? undefined : body);
+      return;
+    }
+    const iterator = body[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const step = await iterator.next();
+        if (step.done) break;
+        if (request.method === "HEAD" || controller.signal.aborted) continue; // read on so the audit completes
+        if (!out.write(step.value)) await Promise.race([onceEvent(out, "drain"), onceEvent(out, "close")]);
+      }
+    } catch (error) {
+      out.destroy(error instanceof Error ? error : new Error(String(error)));
+      return;
+    } finally {
+      await iterator.return?.();
+    }
+    out.end();
+  };
+}

@@ -1,0 +1,66 @@
+import { readFile } from "node:fs/promises";
+import { KMSClient } from "@aws-sdk/client-kms";
+import type { Gateway } from "../../../schema/gateway.ts";
+import { createDocumentClient } from "../../adapters/aws/dynamo-client.ts";
+import { DynamoAuditSink } from "../../adapters/aws/dynamo-audit-sink.ts";
+import { DynamoRateLimiter } from "../../adapters/aws/dynamo-rate-limiter.ts";
+import { DynamoTokenStore } from "../../adapters/aws/dynamo-token-store.ts";
+import { KmsSecretBox } from "../../adapters/aws/kms-secret-box.ts";
+import { KmsSecretSource } from "../../adapters/aws/kms-secret-source.ts";
+import { UndiciUpstreamClient } from "../../adapters/upstream/undici-upstream-client.ts";
+import { createEngine, type Engine } from "../../engine/create-engine.ts";
+import type { EnginePorts } from "../../ports/index.ts";
+import { systemClock } from "../../ports/clock.ts";
+import { jsonLog } from "../../ports/log.ts";
+import { readAwsSettings, type AwsSettings } from "./lambda-settings.ts";
+import { DEFINITION_FILE, parseBundledDefinition } from "./parse-bundled-definition.ts";
+
+/** A wired AWS gateway: what a handler needs for every invocation of one cold start. */
+export interface AwsGateway {
+  engine: Engine;
+  gateway: Gateway;
+  settings: AwsSettings;
+}
+
+/**
+ * The AWS composition root, the twin of `wireLocal`: DynamoDB stores, the KMS envelope box and
+ * the deploy-time secrets it decrypts, the SSRF-guarded undici client, the system clock and JSON
+ * logs to stdout (CloudWatch). Built once per cold start. Clients take their region, credentials
+ * and endpoints from the Lambda environment (`AWS_ENDPOINT_URL_DYNAMODB` / `_KMS` when a test
+ * points them at loopback stand-ins).
+ */
+export async function wireAws(definitionJson: string, settings: AwsSettings): Promise<AwsGateway> {
+  const gateway = parseBundledDefinition(definitionJson);
+  const log = jsonLog();
+  const client = createDocumentClient({ region: settings.region });
+  const kms = new KMSClient({ region: settings.region });
+  const box = new KmsSecretBox({ kms, keyId: settings.keyArn, gatewayId: gateway.id });
+  const secrets = new KmsSecretSource({ kms, keyId: settings.keyArn, gateway, ciphertexts: settings.secretCiphertexts, box });
+  secrets.warm();
+  const ports: EnginePorts = {
+    tokens: new DynamoTokenStore({ client, tableName: settings.tables.tokens }),
+    rateLimiter: new DynamoRateLimiter({ client, tableName: settings.tables.rateLimits }),
+    audit: new DynamoAuditSink({ client, tableName: settings.tables.audit, retentionDays: settings.auditRetentionDays }),
+    secrets,
+    upstream: new UndiciUpstreamClient(),
+    clock: systemClock,
+    log,
+    // ── OAuth seam ──────────────────────────────────────────────────────────────────────────
+    // When functions/oauth/wire-oauth.ts lands, spread its ports here, e.g.:
+    //   ...createOAuth({ gateways: [gateway], box, clock: systemClock, log,
+    //                    store: new DynamoConnectionStore({ client, tableName: settings.tables.connections }) })
+    // giving `connections` and `oauthRoutes`. The role already allows the connections table
+    // for gateways with connections (infra/role-policy.ts) and the box is bound to this gateway.
+  };
+  if (Object.keys(gateway.connections).length > 0 && !ports.connections) {
+    log.warn("oauth.not_wired", { gateway: gateway.name, detail: "endpoints using a connection answer 503 until OAuth is wired" });
+  }
+  return { engine: createEngine({ gateways: [gateway], ports }), gateway, settings };
+}
+
+/** Reads the definition bundled next to the code and the environment, then wires. */
+export async function wireAwsFromEnvironment(env: Record<string, string | undefined> = process.env): Promise<AwsGateway> {
+  const settings = readAwsSettings(env);
+  const definition = await readFile(new URL(`./${DEFINITION_FILE}`, import.meta.url), "utf8");
+  return wireAws(definition, settings);
+}

@@ -1,0 +1,26 @@
+import type { Connection } from "../../../schema/connection.ts";
+import { PRESET_DEFAULTS, uniqueScopes, type ProviderPreset } from "../provider-preset.ts";
+
+/**
+ * GitHub (OAuth App or GitHub App): client_secret_post only; `Accept: application/json` always
+ * (the default reply is form-encoded) and errors arrive with HTTP 200 and an `error` member,
+ * which the RFC error shape already checks before anything else; scopes come back
+ * comma-separated; no `expires_in` means the token never expires (OAuth Apps); GitHub App
+ * refresh tokens rotate and are single-use. PKCE S256. No RFC 7009 revocation.
+ */
+export function githubPreset(connection: Extract<Connection, { provider: "github" }>): ProviderPreset {
+  return {
+    ...PRESET_DEFAULTS,
+    provider: "github",
+    authorizationUrl: "https://github.com/login/oauth/authorize",
+    tokenUrl: "https://github.com/login/oauth/access_token",
+    userinfoUrl: "https://api.github.com/user",
+    tokenAuth: "client_secret_post",
+    // GitHub Apps ignore `scope` (permissions live on the App); sending it does no harm.
+    scopes: uniqueScopes(connection.scopes),
+    authorizeParams: { allow_signup: "false" },
+    missingExpiry: "never",
+    identity: "github",
+    identityHeaders: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28", "user-agent": "gatehouse" },
+  };
+}

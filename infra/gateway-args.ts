@@ -1,0 +1,82 @@
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Gateway } from "../schema/gateway.ts";
+
+/** A hook that adjusts one child's arguments before it is created: mutate `args`, or return new ones. */
+export type Transform<T> = (args: T, name: string) => T | void;
+
+/** One override hook per kind of child resource (SST-style `transform`, run in our code so it also runs under mocks). */
+export interface GatewayTransforms {
+  table?: Transform<aws.dynamodb.TableArgs>;
+  key?: Transform<aws.kms.KeyArgs>;
+  alias?: Transform<aws.kms.AliasArgs>;
+  role?: Transform<aws.iam.RoleArgs>;
+  rolePolicy?: Transform<aws.iam.RolePolicyArgs>;
+  logGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
+  function?: Transform<aws.lambda.FunctionArgs>;
+  functionUrl?: Transform<aws.lambda.FunctionUrlArgs>;
+  permission?: Transform<aws.lambda.PermissionArgs>;
+  api?: Transform<aws.apigatewayv2.ApiArgs>;
+  integration?: Transform<aws.apigatewayv2.IntegrationArgs>;
+  route?: Transform<aws.apigatewayv2.RouteArgs>;
+  stage?: Transform<aws.apigatewayv2.StageArgs>;
+  ciphertext?: Transform<aws.kms.CiphertextArgs>;
+}
+
+/**
+ * Arguments of the {@link Gateway} component: a validated definition plus deployment options.
+ * `definition` and `auditRetentionDays` are recorded as the component's inputs under exactly
+ * these names (policy packs read them).
+ *
+ * @example
+ * new Gateway("payments", {
+ *   definition: payments,                       // defineGateway({...})
+ *   secrets: { STRIPE_BEARER: config.requireSecret("STRIPE_BEARER") },
+ *   memorySize: 1024,
+ *   tags: { team: "billing" },
+ * });
+ */
+export interface GatewayArgs {
+  /** The gateway, as returned by `defineGateway` (validated, defaults filled in). */
+  definition: Gateway;
+  /**
+   * A value for every `secret("NAME")` the definition uses, usually
+   * `config.requireSecret(NAME)`. Encrypted with the gateway's KMS key at deploy time; only the
+   * ciphertext reaches the function. @default {} (an error names every missing one)
+   */
+  secrets?: Record<string, pulumi.Input<string>>;
+  /** Lambda memory in MB (CPU grows with it). @default 512 */
+  memorySize?: number;
+  /** @default "arm64" */
+  architecture?: "arm64" | "x86_64";
+  /** A supported Node runtime. @default "nodejs22.x" */
+  runtime?: "nodejs22.x" | "nodejs24.x";
+  /** Retention of the function and access logs; a CloudWatch retention value. @default 30 */
+  logRetentionDays?: number;
+  /** Days an audit record lives before DynamoDB TTL removes it. @default 90 */
+  auditRetentionDays?: number;
+  /** DynamoDB deletion protection on every table. @default true */
+  deletionProtection?: boolean;
+  /** Stage throttling of the HTTP API (requests per second, steady and burst). @default { rateLimit: 100, burstLimit: 200 } */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** Reserved concurrency of each function. @default none (the account's unreserved pool) */
+  reservedConcurrency?: number;
+  /** Tags on every taggable child, added to `gatehouse:gateway`. @default {} */
+  tags?: Record<string, string>;
+  /** Per-child override hooks. @default {} */
+  transform?: GatewayTransforms;
+}
+
+/** The defaults of {@link GatewayArgs}, in one place (documented above, applied in the component). */
+export const GATEWAY_DEFAULTS = {
+  memorySize: 512,
+  architecture: "arm64",
+  runtime: "nodejs22.x",
+  logRetentionDays: 30,
+  auditRetentionDays: 90,
+  deletionProtection: true,
+  throttle: { rateLimit: 100, burstLimit: 200 },
+} as const;
+
+/** Retention values CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;

@@ -1,0 +1,36 @@
+import type { TableNames } from "../functions/adapters/aws/tables.ts";
+
+/**
+ * What a deployed gateway tells its users, one entry of the stack output `gateways` (keyed by
+ * gateway name). `pulumi stack output --json > outputs.json` writes the file the CLI reads with
+ * `--stack-outputs outputs.json`.
+ *
+ * @example
+ * {
+ *   "name": "payments", "id": "7c1f…", "region": "eu-west-1",
+ *   "baseUrl": "https://abc123.execute-api.eu-west-1.amazonaws.com",
+ *   "streamUrl": null,
+ *   "endpoints": { "stripe": "https://abc123.execute-api.eu-west-1.amazonaws.com/api/7c1f…/proxy/stripe" },
+ *   "tables": { "tokens": "payments-tokens-1a2b3c", "rateLimits": "…", "audit": "…", "connections": "…" },
+ *   "keyArn": "arn:aws:kms:eu-west-1:123456789012:key/…"
+ * }
+ */
+export interface GatewayOutputs {
+  name: string;
+  id: string;
+  region: string;
+  /** The HTTP API's URL (no trailing slash). */
+  baseUrl: string;
+  /** The streaming Function URL (no trailing slash); null when no endpoint is above 29 s. */
+  streamUrl: string | null;
+  /** Each endpoint's URL: clients append their path below it. */
+  endpoints: Record<string, string>;
+  tables: TableNames;
+  /** The envelope key (secrets, sealed OAuth tokens). */
+  keyArn: string;
+}
+
+/** The whole stack's outputs: one entry per deployed gateway. */
+export interface StackOutputs {
+  gateways: Record<string, GatewayOutputs>;
+}

@@ -1,0 +1,30 @@
+import type { Endpoint } from "../schema/gateway.ts";
+import { needsStreamingDoor } from "../functions/front-doors/lambda/long-timeouts.ts";
+
+/** API Gateway HTTP API's hard integration limit. */
+export const HTTP_API_MAX_INTEGRATION_MS = 30_000;
+
+/**
+ * Slack on top of the upstream timeout: the request is checked (token, rate limit) before the
+ * upstream call starts and audited after it ends, and a cold start adds to the first request.
+ */
+export const TIMEOUT_MARGIN_SECONDS = 2;
+
+/** Seconds a function may run beyond its longest endpoint timeout (cold start, audit write). */
+export const FUNCTION_MARGIN_SECONDS = 5;
+
+/** The integration timeout of one API-door endpoint: its upstream timeout plus margin, capped at 30 s. */
+export function integrationTimeoutMs(endpoint: Endpoint): number {
+  return Math.min(HTTP_API_MAX_INTEGRATION_MS, (endpoint.timeoutSeconds + TIMEOUT_MARGIN_SECONDS) * 1000);
+}
+
+/** The function timeout that covers the longest of the endpoints a door serves. */
+export function functionTimeoutSeconds(endpoints: Endpoint[]): number {
+  const longest = Math.max(0, ...endpoints.map((e) => e.timeoutSeconds));
+  return Math.min(900, longest + FUNCTION_MARGIN_SECONDS);
+}
+
+/** Endpoints split by door: API Gateway (≤ 29 s) and the streaming Function URL (> 29 s). */
+export function splitByDoor(endpoints: Endpoint[]): { api: Endpoint[]; stream: Endpoint[] } {
+  return { api: endpoints.filter((e) => !needsStreamingDoor(e)), stream: endpoints.filter(needsStreamingDoor) };
+}
