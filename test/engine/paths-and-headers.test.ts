@@ -21,7 +21,8 @@ beforeAll(async () => {
     };
     if (req.url?.includes("redirect")) {
       res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" });
-      return res.end();
+      res.end();
+      return;
     }
     res.writeHead(200, headers);
     res.end('{"ok":true}');

@@ -31,6 +31,10 @@ export async function startTestDynalite(options: { path?: string; prefix?: strin
     endpoint: server.endpoint,
     credentials: LOCAL_CREDENTIALS,
     maxSockets: 1000,
+    // Generous: hundreds of concurrent calls on one single-threaded dynalite, with other test
+    // files running in parallel, take seconds; a store that is down refuses at once anyway.
+    connectionTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
   const tables = tableNames(options.prefix ?? "test");

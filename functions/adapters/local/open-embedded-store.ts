@@ -68,6 +68,10 @@ export async function openEmbeddedStore(dataDir: string, tables: TableNames): Pr
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 2,
     maxSockets: LOCAL_MAX_SOCKETS,
+    // dynalite is single-threaded: a burst of local requests queues there for seconds. A holder
+    // that is gone refuses connections at once, so these only bound a hung one.
+    connectionTimeoutMs: 5000,
+    requestTimeoutMs: 15_000,
   });
   let rediscovering: Promise<void> | undefined;
   client.middlewareStack.add(
