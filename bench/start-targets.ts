@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { freePort } from "./process/ports.ts";
 import { readMemory } from "./process/read-memory.ts";
-import { startTsChild, type RunningChild } from "./process/start-child.ts";
+import { startServerChild, type RunningChild } from "./process/start-child.ts";
 import { startNginx } from "./servers/nginx.ts";
 import type { TargetName, Unavailable } from "./types.ts";
 
@@ -30,7 +30,7 @@ interface GatehouseReady {
 
 /** Starts the shared upstream; every other target proxies to it. */
 export async function startUpstream(): Promise<RunningChild<{ port: number }>> {
-  return startTsChild<{ port: number }>("servers/upstream-server.ts", []);
+  return startServerChild<{ port: number }>("servers/upstream-server.ts", []);
 }
 
 /** Starts a gatehouse front door (memory or embedded store) in its own process. */
@@ -42,7 +42,7 @@ export async function startGatehouse(
 ): Promise<LoadTarget | Unavailable> {
   const store = name === "gatehouse-memory" ? "memory" : "embedded";
   try {
-    const child = await startTsChild<GatehouseReady>("servers/gatehouse-server.ts", [upstreamOrigin, store, join(workDir, `data-${name}`)], { nodeFlags });
+    const child = await startServerChild<GatehouseReady>("servers/gatehouse-server.ts", [upstreamOrigin, store, join(workDir, `data-${name}`)], { nodeFlags });
     if (child.ready.unavailable !== undefined) {
       await child.stop();
       return { target: name, reason: `not available: ${child.ready.unavailable}` };
@@ -92,7 +92,7 @@ export async function startTargets(
       }
     } else if (name === "bare-node") {
       try {
-        const child = await startTsChild<{ port: number }>("servers/bare-proxy-server.ts", [origin]);
+        const child = await startServerChild<{ port: number }>("servers/bare-proxy-server.ts", [origin]);
         add({ name, url: `http://127.0.0.1:${child.ready.port}/v1/items/42`, headers: {}, pid: child.pid, withChildren: false, idleKb: readMemory(child.pid)?.currentKb ?? 0, stop: () => child.stop(), finalLines: () => child.lines });
       } catch (error) {
         add({ target: name, reason: `failed to start: ${error instanceof Error ? error.message : String(error)}` });

@@ -19,6 +19,8 @@ export interface LoadResult {
   errors: number;
   /** Responses outside 2xx/3xx (a refused request is not a served one). */
   non2xx: number;
+  /** CPU time the server process spent per request in the measured window (µs), or null if unread. */
+  cpuUsPerRequest: number | null;
 }
 
 /** A target that could not run, and why. */

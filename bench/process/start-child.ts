@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
-const RUN_TS = fileURLToPath(new URL("../../cli/run-ts.mjs", import.meta.url));
+import { bundleServer } from "./bundle-server.ts";
 
 /** A server running in its own process, and the first JSON line it printed. */
 export interface RunningChild<T> {
@@ -15,12 +13,14 @@ export interface RunningChild<T> {
 }
 
 /**
- * Starts `node [nodeFlags] cli/run-ts.mjs <script> [args]` so the measured server has its own
- * pid (its RSS is its own) and its own event loop. Resolves with the child's first stdout line
- * parsed as JSON; rejects with the child's stderr when it exits first or takes over `timeoutMs`.
+ * Bundles `script` (relative to bench/) and starts `node [nodeFlags] <bundle> [args]`, so the
+ * measured server has its own pid (its RSS is its own) and its own event loop. Resolves with
+ * the child's first stdout line parsed as JSON; rejects with the child's stderr when it exits
+ * first or takes over `timeoutMs`.
  */
-export function startTsChild<T>(script: string, args: string[], options: { nodeFlags?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunningChild<T>> {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), RUN_TS, fileURLToPath(new URL(`../${script}`, import.meta.url)), ...args], {
+export async function startServerChild<T>(script: string, args: string[], options: { nodeFlags?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunningChild<T>> {
+  const entry = await bundleServer(script);
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), entry, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: options.env ?? process.env,
   });
