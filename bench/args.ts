@@ -11,7 +11,10 @@ export interface BenchOptions {
   connections: number[];
   loadGenerator: "auto" | "wrk" | "autocannon";
   targets: TargetName[];
-  /** Profile a gatehouse-memory process under load: always, never, or when a target is missed. */
+  /**
+   * Profile gatehouse-memory and bare-node under load: always, never, or when a target is
+   * missed (the full run's default; `--quick` defaults to never, to stay under two minutes).
+   */
   profile: "auto" | "on" | "off";
   /** Run the in-process microbenchmarks. */
   micro: boolean;
@@ -27,7 +30,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup
                       [--profile | --no-profile] [--no-micro] [--no-install] [--out bench/results]`;
 
 const PRESETS = {
-  quick: { warmupSeconds: 2, durationSeconds: 5, rounds: 1 },
+  quick: { warmupSeconds: 1, durationSeconds: 5, rounds: 1 },
   full: { warmupSeconds: 3, durationSeconds: 12, rounds: 2 },
 } as const;
 
@@ -69,7 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     connections: [...new Set(connections)].sort((a, b) => a - b),
     loadGenerator: load,
     targets: TARGETS.filter((t) => targets.includes(t)),
-    profile: values.profile ? "on" : values["no-profile"] ? "off" : "auto",
+    profile: values.profile ? "on" : values["no-profile"] || mode === "quick" ? "off" : "auto",
     micro: !values["no-micro"],
     install: !values["no-install"],
     outDir: values.out,

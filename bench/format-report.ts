@@ -11,6 +11,8 @@ export interface MachineInfo {
   node: string;
   nginx: string;
   loadGenerator: string;
+  /** 1-minute load average when the run started and ended: other work on the machine shows here. */
+  load: string;
 }
 
 /** One timed operation of a microbenchmark. */
@@ -45,7 +47,7 @@ export interface BenchReport {
 const fixed = (value: number | null, digits: number, suffix = "") => (value === null ? "-" : `${value.toFixed(digits)}${suffix}`);
 const signed = (value: number | null) => (value === null ? "-" : `${value >= 0 ? "+" : ""}${value.toFixed(2)}`);
 
-const HEADER = ["target", "conns", "req/s", "p50 ms", "p99 ms", "+p50 vs direct", "+p99 vs direct", "x bare-node", "x nginx", "peak RSS MB", "errors/non-2xx"];
+const HEADER = ["target", "conns", "req/s", "p50 ms", "p99 ms", "+p50 vs direct", "+p99 vs direct", "x bare-node", "x nginx", "CPU µs/req", "peak RSS MB", "errors/non-2xx"];
 
 function cells(row: ComparedRow, memory: readonly MemoryReading[]): string[] {
   const rss = memory.find((m) => m.target === row.target);
@@ -59,6 +61,7 @@ function cells(row: ComparedRow, memory: readonly MemoryReading[]): string[] {
     signed(row.p99AddedMs),
     fixed(row.vsBare, 2, "x"),
     fixed(row.vsNginx, 2, "x"),
+    row.cpuUsPerRequest === null ? "-" : row.cpuUsPerRequest.toFixed(0),
     rss ? (rss.peakKb / 1024).toFixed(0) : "-",
     `${row.errors}/${row.non2xx}`,
   ];
@@ -101,13 +104,14 @@ export function formatMarkdown(report: BenchReport): string {
     `- Memory: ${m.memoryGb.toFixed(1)} GiB; kernel ${m.kernel}`,
     `- Node ${m.node}; ${m.nginx}`,
     `- Load generator: ${m.loadGenerator}`,
+    `- Load average (1 min) at start / end: ${m.load}`,
     `- Settings: ${report.settings}`,
     "",
     "## Load (loopback, 1 KB JSON upstream)",
     "",
     formatMarkdownTable(report.rows, report.memory),
     "",
-    "Latency columns are milliseconds; `+p50/+p99 vs direct` is what the proxy adds over the load generator talking straight to the upstream.",
+    "Latency columns are milliseconds; `+p50/+p99 vs direct` is what the proxy adds over the load generator talking straight to the upstream. `CPU µs/req` is the CPU time (user + system) of the server process alone over the measured window divided by the requests it served (for `direct`, the upstream's); peak RSS is VmHWM of the server process (nginx: master + worker).",
     "",
   ];
   if (report.unavailable.length) {

@@ -9,7 +9,7 @@ export function cpuModelFrom(cpuinfo: string): string | null {
 }
 
 /** Describes this machine for the report header. */
-export function describeMachine(nginxBinary: string | null, loadGenerator: string): MachineInfo {
+export function describeMachine(nginxBinary: string | null, loadGenerator: string, load: string): MachineInfo {
   let model: string | null = null;
   try {
     model = cpuModelFrom(readFileSync("/proc/cpuinfo", "utf8"));
@@ -25,6 +25,7 @@ export function describeMachine(nginxBinary: string | null, loadGenerator: strin
     node: process.version,
     nginx,
     loadGenerator,
+    load,
   };
 }
 

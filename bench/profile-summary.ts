@@ -55,7 +55,8 @@ export function summarizeCpuProfile(profile: CpuProfile, root: string, top = 20)
       continue;
     }
     const file = shortUrl(frame.url, root);
-    const fn = `${frame.functionName || "(anonymous)"}${file ? ` ${file}:${frame.lineNumber + 1}` : ""}`;
+    // No line numbers: code run through tsx reports its transformed lines, which mislead.
+    const fn = `${frame.functionName || "(anonymous)"}${file ? ` (${file})` : ""}`;
     functions.set(fn, (functions.get(fn) ?? 0) + us);
     const fileKey = file || frame.functionName;
     files.set(fileKey, (files.get(fileKey) ?? 0) + us);

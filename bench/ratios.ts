@@ -39,6 +39,7 @@ export function averageRounds(results: readonly LoadResult[]): Array<LoadResult 
     const mean = (pick: (r: LoadResult) => number) => group.reduce((sum, r) => sum + pick(r), 0) / group.length;
     const sum = (pick: (r: LoadResult) => number) => group.reduce((total, r) => total + pick(r), 0);
     const rps = group.map((r) => r.requestsPerSecond);
+    const cpu = group.map((r) => r.cpuUsPerRequest).filter((v): v is number => v !== null);
     return {
       target: first.target,
       connections: first.connections,
@@ -48,6 +49,7 @@ export function averageRounds(results: readonly LoadResult[]): Array<LoadResult 
       requests: sum((r) => r.requests),
       errors: sum((r) => r.errors),
       non2xx: sum((r) => r.non2xx),
+      cpuUsPerRequest: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null,
       spread: [Math.min(...rps), Math.max(...rps)],
     };
   });
@@ -102,6 +104,10 @@ export function ratioLines(rows: readonly ComparedRow[], memory: readonly Memory
       lines.push(min !== null ? { text, met: value >= min } : { text });
     }
     for (const target of ["gatehouse-memory", "gatehouse-embedded"] as const) {
+      const mine = get(target, c)?.cpuUsPerRequest ?? undefined;
+      const bare = get("bare-node", c)?.cpuUsPerRequest ?? undefined;
+      const cpu = ratio(mine, bare);
+      if (cpu !== null) lines.push({ text: `CPU per request ${target}/bare-node @${c}c: ${cpu.toFixed(2)}x (${mine!.toFixed(0)} µs vs ${bare!.toFixed(0)} µs; less sensitive to a noisy machine than req/s)` });
       const p99 = added(get(target, c)?.p99Ms, get("bare-node", c)?.p99Ms);
       const p50 = added(get(target, c)?.p50Ms, get("bare-node", c)?.p50Ms);
       if (p99 === null || p50 === null) continue;

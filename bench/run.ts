@@ -3,7 +3,7 @@
 // prints the table and ratio lines; writes bench/results/<date>-<quick|full>.md.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseBenchArgs, USAGE, type BenchOptions } from "./args.ts";
@@ -12,8 +12,9 @@ import { formatMarkdown, formatMicro, formatTable, type BenchReport, type MicroS
 import { lambdaColdStart } from "./lambda-hook.ts";
 import { runLoad, type LoadGenerator } from "./load/run-load.ts";
 import { describeMachine } from "./machine.ts";
+import { loadAverage, readCpuMs } from "./process/read-cpu.ts";
 import { readMemory } from "./process/read-memory.ts";
-import { profileGateway } from "./profile-gateway.ts";
+import { profileTarget } from "./profile-target.ts";
 import { compareRows, GOALS, ratioLines, renderRatioLine } from "./ratios.ts";
 import { startTargets, startUpstream, type LoadTarget } from "./start-targets.ts";
 import type { LoadResult, MemoryReading } from "./types.ts";
@@ -34,6 +35,7 @@ if (options.help) {
 }
 
 const startedAt = Date.now();
+const loadAtStart = loadAverage();
 const tools = ensureTools(options.install);
 tools.messages.forEach((m) => log(`bench: ${m}`));
 let generator: LoadGenerator = options.loadGenerator === "autocannon" || !tools.wrk ? "autocannon" : "wrk";
@@ -69,34 +71,45 @@ async function main(): Promise<void> {
     .map((t) => ({ target: t.name, peakKb: readMemory(t.pid, t.withChildren)?.peakKb ?? 0, idleKb: t.idleKb }));
   for (const t of targets) await t.stop();
   for (const m of memory) {
-    const stats = targets.find((t) => t.name === m.target)?.finalLines().map((l) => JSON.parse(l) as { auditRecords?: number | null; heapUsedMb?: number }).at(-1);
-    if (stats?.auditRecords != null) m.notes = `${stats.auditRecords.toLocaleString("en-US")} audit records held in the store's process at the end, heap ${stats.heapUsedMb} MB`;
+    const stats = targets
+      .find((t) => t.name === m.target)
+      ?.finalLines()
+      .map((l) => JSON.parse(l) as { auditRecords?: number | null; auditHeapMb?: number | null; heapUsedMb?: number })
+      .findLast((s) => s.auditRecords !== undefined);
+    if (stats?.auditRecords != null) {
+      m.notes = `MemoryAuditSink retained ${stats.auditRecords.toLocaleString("en-US")} records${stats.auditHeapMb != null ? ` = ${stats.auditHeapMb} MB of the ${stats.heapUsedMb} MB heap at the end` : ""}`;
+    }
   }
 
   const rows = compareRows(results);
+  const loadAtEnd = loadAverage();
+  const busy = [loadAtStart, loadAtEnd].filter((l): l is number => l !== null && l > availableParallelism());
+
   const lines = ratioLines(rows, memory);
   const extras: BenchReport["extras"] = [];
   for (const r of rows) {
     if (r.non2xx + r.errors > 0) extras.push({ title: "Warnings", lines: [`${r.target} @${r.connections}c: ${r.errors} socket errors, ${r.non2xx} non-2xx responses: its figures include failed requests`] });
   }
+  if (busy.length) {
+    extras.push({ title: "Warnings", lines: [`the machine was busy with other work (1-min load average ${loadAtStart} at start, ${loadAtEnd} at end, on ${availableParallelism()} cores): absolute figures are low and noisy; the ratios and CPU per request, measured side by side, hold better`] });
+  }
   if (unavailable.length) extras.push({ title: "Not measured", lines: unavailable.map((u) => `${u.target}: ${u.reason}`) });
 
   const missed = lines.some((l) => l.met === false);
   if (options.profile === "on" || (options.profile === "auto" && missed && options.targets.includes("gatehouse-memory"))) {
-    log(`bench: profiling gatehouse-memory @${GOALS.atConnections}c${missed ? " (a target was missed)" : ""}...`);
+    const connections = Math.max(...options.connections);
     mkdirSync(resolve(ROOT, options.outDir), { recursive: true });
-    const keepAs = resolve(ROOT, options.outDir, `${dateStamp()}-${options.mode}-gatehouse-memory.cpuprofile`);
-    const profileLines = await profileGateway({
-      upstreamOrigin,
-      workDir,
-      generator,
-      connections: Math.max(...options.connections),
-      warmupSeconds: options.warmupSeconds,
-      seconds: options.durationSeconds,
-      keepAs,
-    }).catch((error: unknown) => [`profile failed: ${error instanceof Error ? error.message : String(error)}`]);
-    extras.push({ title: "CPU profile of gatehouse-memory under load", lines: profileLines });
+    // bare-node is profiled too: what gatehouse spends beyond it is the difference of the two.
+    for (const name of ["gatehouse-memory", "bare-node"] as const) {
+      log(`bench: profiling ${name} @${connections}c${missed ? " (a target was missed)" : ""}...`);
+      const keepAs = resolve(ROOT, options.outDir, `${dateStamp()}-${options.mode}-${name}.cpuprofile`);
+      const profileLines = await profileTarget(name, { upstreamOrigin, workDir, generator, connections, warmupSeconds: options.warmupSeconds, seconds: options.durationSeconds, keepAs }).catch(
+        (error: unknown) => [`profile failed: ${error instanceof Error ? error.message : String(error)}`],
+      );
+      extras.push({ title: `CPU profile of ${name} under load`, lines: profileLines });
+    }
   }
+  if (missed && options.profile === "off") log("bench: a target was missed; `npm run bench -- --quick --profile` adds CPU profiles of gatehouse-memory and bare-node");
   await upstream.stop();
 
   const micro = options.micro ? await runMicro() : [];
@@ -107,7 +120,7 @@ async function main(): Promise<void> {
     date: new Date(startedAt).toISOString().replace(/\.\d+Z$/, "Z"),
     mode: options.mode,
     settings: `${generatorLabel}; ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per run; ${options.rounds} interleaved round(s), averaged; connections ${options.connections.join(", ")}; upstream: node:http, fixed 1 KB JSON, keep-alive`,
-    machine: describeMachine(tools.nginx, generatorLabel),
+    machine: describeMachine(tools.nginx, generatorLabel, `${loadAtStart ?? "?"} / ${loadAtEnd ?? "?"}`),
     rows,
     memory,
     unavailable,
@@ -133,9 +146,13 @@ async function measure(targets: LoadTarget[]): Promise<LoadResult[]> {
         const spec = { generator, url: t.url, headers: t.headers, connections };
         try {
           if (options.warmupSeconds > 0) await runLoad({ ...spec, seconds: options.warmupSeconds });
+          const cpuBefore = readCpuMs(t.pid, t.withChildren);
           const n = await runLoad({ ...spec, seconds: options.durationSeconds });
-          results.push({ target: t.name, connections, ...n });
-          log(`bench: round ${round + 1}/${options.rounds} ${t.name.padEnd(18)} @${String(connections).padStart(2)}c  ${n.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${n.p50Ms.toFixed(2)} ms  p99 ${n.p99Ms.toFixed(2)} ms`);
+          const cpuAfter = readCpuMs(t.pid, t.withChildren);
+          // The load generator stops sending at the end of the window, so the server's CPU over it is the window's.
+          const cpuUsPerRequest = cpuBefore !== null && cpuAfter !== null && n.requests > 0 ? ((cpuAfter - cpuBefore) * 1000) / n.requests : null;
+          results.push({ target: t.name, connections, ...n, cpuUsPerRequest });
+          log(`bench: round ${round + 1}/${options.rounds} ${t.name.padEnd(18)} @${String(connections).padStart(2)}c  ${n.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${n.p50Ms.toFixed(2)} ms  p99 ${n.p99Ms.toFixed(2)} ms  cpu ${cpuUsPerRequest?.toFixed(0) ?? "-"} µs/req`);
         } catch (error) {
           log(`bench: ${t.name} @${connections}c failed: ${error instanceof Error ? error.message : String(error)}`);
         }

@@ -5,26 +5,31 @@ import { startServerChild, type RunningChild } from "./process/start-child.ts";
 import { startNginx } from "./servers/nginx.ts";
 import type { TargetName, Unavailable } from "./types.ts";
 
-/** A server ready for load: where to send it, and which process to read memory from. */
+/** A server ready for load: where to send it, and which process to read memory and CPU from. */
 export interface LoadTarget {
   name: TargetName;
   url: string;
   headers: Record<string, string>;
   pid: number;
-  /** Sum the process's children (nginx's worker) into its memory. */
+  /** Sum the process's children (nginx's worker) into its memory and CPU. */
   withChildren: boolean;
   idleKb: number;
   stop(): Promise<void>;
-  /** Facts the server printed on the way out (gatehouse: audit records retained). */
+  /** Lines the server printed after its ready line (gatehouse: audit records retained). */
   finalLines(): string[];
 }
 
-/** What a gatehouse child prints when it is ready. */
-interface GatehouseReady {
+/** A Node server target, which can also be waited on for a line it prints (the profiler's start). */
+export type ChildTarget = LoadTarget & Pick<RunningChild<unknown>, "waitForLine">;
+
+/** The Node servers: the two the profiler can be armed in, plus the embedded-store gatehouse. */
+export type NodeTargetName = "bare-node" | "gatehouse-memory" | "gatehouse-embedded";
+
+/** What a Node server child prints when it is ready. */
+interface ChildReady {
   port?: number;
   token?: string;
   path?: string;
-  store?: string;
   unavailable?: string;
 }
 
@@ -33,16 +38,22 @@ export async function startUpstream(): Promise<RunningChild<{ port: number }>> {
   return startServerChild<{ port: number }>("servers/upstream-server.ts", []);
 }
 
-/** Starts a gatehouse front door (memory or embedded store) in its own process. */
-export async function startGatehouse(
-  name: "gatehouse-memory" | "gatehouse-embedded",
-  upstreamOrigin: string,
-  workDir: string,
-  nodeFlags: string[] = [],
-): Promise<LoadTarget | Unavailable> {
-  const store = name === "gatehouse-memory" ? "memory" : "embedded";
+/**
+ * Starts a Node server target in its own process: the bare proxy, or gatehouse on memory or
+ * embedded stores. With `profileFile` it runs unbundled (the profile then names the original
+ * files) with the bench profiler armed (see servers/arm-profiler.ts).
+ */
+export async function startNodeTarget(name: NodeTargetName, upstreamOrigin: string, workDir: string, profileFile: string | null = null): Promise<ChildTarget | Unavailable> {
+  const [script, args] =
+    name === "bare-node"
+      ? ["servers/bare-proxy-server.ts", [upstreamOrigin]]
+      : ["servers/gatehouse-server.ts", [upstreamOrigin, name === "gatehouse-memory" ? "memory" : "embedded", join(workDir, `data-${name}`)]];
   try {
-    const child = await startServerChild<GatehouseReady>("servers/gatehouse-server.ts", [upstreamOrigin, store, join(workDir, `data-${name}`)], { nodeFlags });
+    const child = await startServerChild<ChildReady>(script, args, {
+      // Lets gatehouse measure the heap its retained audit records take when it exits; no effect on speed.
+      nodeFlags: ["--expose-gc"],
+      ...(profileFile ? { tsx: true, env: { ...process.env, GATEHOUSE_BENCH_PROFILE: profileFile } } : {}),
+    });
     if (child.ready.unavailable !== undefined) {
       await child.stop();
       return { target: name, reason: `not available: ${child.ready.unavailable}` };
@@ -50,13 +61,14 @@ export async function startGatehouse(
     const { port, token, path } = child.ready;
     return {
       name,
-      url: `http://127.0.0.1:${port}${path}`,
-      headers: { authorization: `Bearer ${token}` },
+      url: `http://127.0.0.1:${port}${path ?? "/v1/items/42"}`,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
       pid: child.pid,
       withChildren: false,
       idleKb: readMemory(child.pid)?.currentKb ?? 0,
       stop: () => child.stop(),
       finalLines: () => child.lines,
+      waitForLine: child.waitForLine,
     };
   } catch (error) {
     return { target: name, reason: `failed to start: ${error instanceof Error ? error.message : String(error)}` };
@@ -90,15 +102,8 @@ export async function startTargets(
       } catch (error) {
         add({ target: name, reason: `failed to start: ${error instanceof Error ? error.message : String(error)}` });
       }
-    } else if (name === "bare-node") {
-      try {
-        const child = await startServerChild<{ port: number }>("servers/bare-proxy-server.ts", [origin]);
-        add({ name, url: `http://127.0.0.1:${child.ready.port}/v1/items/42`, headers: {}, pid: child.pid, withChildren: false, idleKb: readMemory(child.pid)?.currentKb ?? 0, stop: () => child.stop(), finalLines: () => child.lines });
-      } catch (error) {
-        add({ target: name, reason: `failed to start: ${error instanceof Error ? error.message : String(error)}` });
-      }
     } else {
-      add(await startGatehouse(name, origin, workDir));
+      add(await startNodeTarget(name, origin, workDir));
     }
   }
   return { targets, unavailable };

@@ -15,6 +15,11 @@ const commands: Record<string, Loader> = {
   dev: () => import("./commands/dev.ts"),
   diff: () => import("./commands/diff.ts"),
   "check-url": () => import("./commands/check-url.ts"),
+  plan: () => import("./commands/plan.ts"),
+  token: () => import("./commands/token.ts"),
+  audit: () => import("./commands/audit.ts"),
+  connect: () => import("./commands/connect.ts"),
+  connections: () => import("./commands/connections.ts"),
 };
 
 /** Names of the available subcommands, sorted. */

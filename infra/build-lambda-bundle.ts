@@ -23,6 +23,8 @@ export interface LambdaBundle {
 export interface BundleOptions {
   /** @default true */
   minify?: boolean;
+  /** Reuse this process's earlier build. @default true */
+  cache?: boolean;
 }
 
 const cache = new Map<string, LambdaBundle>();
@@ -38,7 +40,7 @@ const cache = new Map<string, LambdaBundle>();
 export function buildLambdaBundle(options: BundleOptions = {}): LambdaBundle {
   const minify = options.minify ?? true;
   const key = String(minify);
-  const cached = cache.get(key);
+  const cached = options.cache === false ? undefined : cache.get(key);
   if (cached) return cached;
   const result = buildSync({
     entryPoints: [LAMBDA_ENTRY],

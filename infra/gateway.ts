@@ -53,6 +53,14 @@ export class Gateway extends pulumi.ComponentResource {
     const definition = validated(args.definition);
     const settings = resolveSettings(args);
     const names = secretNames(definition);
+    // Checked before anything is registered, so a missing secret plans nothing.
+    const missing = names.filter((n) => args.secrets?.[n] === undefined);
+    if (missing.length) {
+      throw new Error(
+        `gateway '${definition.name}' needs the secret${missing.length === 1 ? "" : "s"} ${missing.join(", ")}: ` +
+          missing.map((n) => `pulumi config set --secret ${n} <value>`).join("; "),
+      );
+    }
     super(
       GATEWAY_TYPE,
       name,
@@ -75,13 +83,6 @@ export class Gateway extends pulumi.ComponentResource {
     const stack = pulumi.getStack();
     const region = aws.getRegionOutput({}, { parent }).region;
 
-    const missing = names.filter((n) => args.secrets?.[n] === undefined);
-    if (missing.length) {
-      throw new Error(
-        `gateway '${definition.name}' needs the secret${missing.length === 1 ? "" : "s"} ${missing.join(", ")}: ` +
-          missing.map((n) => `pulumi config set --secret ${n} <value>`).join("; "),
-      );
-    }
     for (const endpoint of Object.values(definition.endpoints)) {
       for (const cidr of endpoint.unsafeAllowPrivateNetworks) {
         pulumi.log.warn(`gateway '${definition.name}' endpoint '${endpoint.slug}' may reach private network ${cidr} (unsafeAllowPrivateNetworks)`, this);

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { bundleServer } from "./bundle-server.ts";
+
+const RUN_TS = fileURLToPath(new URL("../../cli/run-ts.mjs", import.meta.url));
 
 /** A server running in its own process, and the first JSON line it printed. */
 export interface RunningChild<T> {
@@ -8,6 +11,8 @@ export interface RunningChild<T> {
   ready: T;
   /** Lines the child printed to stdout after its ready line (for example its final stats). */
   lines: string[];
+  /** Resolves when the child prints a line matching `match` (or has printed one); rejects after `timeoutMs`. */
+  waitForLine(match: (line: string) => boolean, timeoutMs: number): Promise<void>;
   /** Asks the child to stop (SIGTERM), waits for it; SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -16,11 +21,12 @@ export interface RunningChild<T> {
  * Bundles `script` (relative to bench/) and starts `node [nodeFlags] <bundle> [args]`, so the
  * measured server has its own pid (its RSS is its own) and its own event loop. Resolves with
  * the child's first stdout line parsed as JSON; rejects with the child's stderr when it exits
- * first or takes over `timeoutMs`.
+ * first or takes over `timeoutMs`. With `tsx` the source runs unbundled (a CPU profile then
+ * names the original files).
  */
-export async function startServerChild<T>(script: string, args: string[], options: { nodeFlags?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunningChild<T>> {
-  const entry = await bundleServer(script);
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), entry, ...args], {
+export async function startServerChild<T>(script: string, args: string[], options: { nodeFlags?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv; tsx?: boolean } = {}): Promise<RunningChild<T>> {
+  const entry = options.tsx ? [RUN_TS, fileURLToPath(new URL(`../${script}`, import.meta.url))] : [await bundleServer(script)];
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: options.env ?? process.env,
   });
@@ -29,6 +35,7 @@ export async function startServerChild<T>(script: string, args: string[], option
     let stderr = "";
     let ready: T | undefined;
     const lines: string[] = [];
+    const waiters = new Set<() => void>();
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`${script} did not report ready in ${options.timeoutMs ?? 60_000} ms: ${stderr.trim().slice(-500)}`));
@@ -44,6 +51,7 @@ export async function startServerChild<T>(script: string, args: string[], option
         if (!line) continue;
         if (ready !== undefined) {
           lines.push(line);
+          for (const wake of waiters) wake();
           continue;
         }
         try {
@@ -59,7 +67,22 @@ export async function startServerChild<T>(script: string, args: string[], option
           await exited;
           clearTimeout(killer);
         };
-        resolve({ child, pid: child.pid!, ready, lines, stop });
+        const waitForLine = (match: (line: string) => boolean, timeoutMs: number) =>
+          new Promise<void>((done, fail) => {
+            const check = () => {
+              if (!lines.some(match)) return;
+              waiters.delete(check);
+              clearTimeout(limit);
+              done();
+            };
+            const limit = setTimeout(() => {
+              waiters.delete(check);
+              fail(new Error(`${script} did not print the expected line within ${timeoutMs} ms`));
+            }, timeoutMs);
+            waiters.add(check);
+            check();
+          });
+        resolve({ child, pid: child.pid!, ready, lines, stop, waitForLine });
       }
     });
     child.once("exit", (code, signal) => {

@@ -1,7 +1,8 @@
 // Child process: gatehouse's Node front door over the real engine, with memory or embedded
 // stores. Usage: gatehouse-server.ts <upstream-origin> memory|embedded [dataDir].
 // Prints {"port","token","path","store"} when ready, or {"unavailable": reason} and exits 0.
-// On SIGTERM it drains, prints {"auditRecords","heapUsedMb"} and exits (so --cpu-prof is written).
+// On SIGTERM it drains, prints {"auditRecords","auditHeapMb","heapUsedMb"} and exits (the heap the
+// retained audit records hold is measured with --expose-gc). GATEHOUSE_BENCH_PROFILE: see arm-profiler.ts.
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { createEngine } from "../../functions/engine/create-engine.ts";
 import { createNodeServer } from "../../functions/front-doors/node/node-server.ts";
@@ -10,6 +11,7 @@ import { StaticSecretSource } from "../../functions/adapters/memory/static-secre
 import { UndiciUpstreamClient } from "../../functions/adapters/upstream/undici-upstream-client.ts";
 import { systemClock } from "../../functions/ports/clock.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
+import { armProfiler } from "./arm-profiler.ts";
 import { BENCH_SECRET_NAME, BENCH_SLUG, benchGateway } from "./bench-gateway.ts";
 
 const [origin, store, dataDir] = process.argv.slice(2);
@@ -47,13 +49,30 @@ door.server.listen(0, "127.0.0.1", () => {
   say({ port: typeof address === "object" && address ? address.port : 0, token, path: `/api/${gateway.id}/proxy/${BENCH_SLUG}/items/42`, store: stores.description });
 });
 
+const stopProfiler = armProfiler(say);
+
 process.once("SIGTERM", () => {
   void (async () => {
+    await stopProfiler();
     await Promise.race([door.drain(), new Promise((r) => setTimeout(r, 3000))]);
-    const records = (stores.audit as { records?: unknown[] }).records;
-    say({ auditRecords: Array.isArray(records) ? records.length : null, heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576) });
+    say(auditFootprint((stores.audit as { records?: unknown[] }).records));
     await upstream.close();
     await stores.close();
     process.exit(0);
   })();
 });
+
+/**
+ * How many audit records the memory sink holds and how much heap they take: a full GC, the
+ * heap measured, the records dropped (the process is exiting), another GC, measured again.
+ */
+function auditFootprint(records: unknown[] | undefined): { auditRecords: number | null; auditHeapMb: number | null; heapUsedMb: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapUsed = process.memoryUsage().heapUsed;
+  if (!Array.isArray(records) || !gc) return { auditRecords: Array.isArray(records) ? records.length : null, auditHeapMb: null, heapUsedMb: Math.round(heapUsed / 1048576) };
+  const count = records.length;
+  records.length = 0;
+  gc();
+  return { auditRecords: count, auditHeapMb: Math.round((heapUsed - process.memoryUsage().heapUsed) / 1048576), heapUsedMb: Math.round(heapUsed / 1048576) };
+}

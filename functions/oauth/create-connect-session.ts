@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Gateway } from "../../schema/gateway.ts";
 import type { ConnectionStore } from "../ports/connection-store.ts";
 
 /** What `createConnectSession` needs. */
 export interface ConnectSessionRequest {
-  gateway: Gateway;
+  gatewayId: string;
   connection: string;
   /** The gateway's public base URL, e.g. `http://127.0.0.1:8787` or the API's URL. */
   baseUrl: string;
@@ -25,27 +24,24 @@ export const CONNECT_SESSION_TTL_MS = 10 * 60_000;
 /**
  * Issues a one-time connect session (what `gatehouse connect` does): 256 random bits in the
  * start URL, only their SHA-256 stored, short-lived, usable once. Without one nobody can start a
- * connection.
+ * connection. The start route refuses connections its gateway does not define.
  */
 export async function createConnectSession(store: ConnectionStore, request: ConnectSessionRequest): Promise<IssuedConnectSession> {
-  const { gateway, connection } = request;
-  if (!Object.hasOwn(gateway.connections, connection)) {
-    const known = Object.keys(gateway.connections);
-    throw new Error(`gateway ${gateway.name} has no connection '${connection}'${known.length ? ` (it has: ${known.join(", ")})` : ""}`);
-  }
+  const { gatewayId, connection } = request;
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(connection)) throw new Error(`'${connection}' is not a connection name`);
   const baseUrl = normaliseBaseUrl(request.baseUrl);
   const id = randomBytes(32).toString("base64url");
   const expiresAt = request.now + (request.ttlMs ?? CONNECT_SESSION_TTL_MS);
   await store.createSession({
     idHash: sha256Hex(id),
-    gatewayId: gateway.id,
+    gatewayId,
     connection,
     baseUrl,
     createdAt: request.now,
     expiresAt,
     stage: "issued",
   });
-  return { url: `${baseUrl}/api/${gateway.id}/oauth/${connection}/start?session=${id}`, expiresAt };
+  return { url: `${baseUrl}/api/${gatewayId}/oauth/${connection}/start?session=${id}`, expiresAt };
 }
 
 /** An http(s) base URL without query, fragment, credentials or trailing slash. */

@@ -38,7 +38,7 @@ type Verdict = ConnectionTokenResult;
  * transient -> bounded retries with backoff, then `unavailable` unless the old token is still
  * valid, which is then used.
  */
-export function createConnectionTokens(ctx: OAuthContext): ConnectionTokens {
+export function createConnectionTokens(ctx: OAuthContext): ConnectionTokens & { forget(gatewayId: string, connection: string): void } {
   const inFlight = new Map<string, Promise<Verdict>>();
   const cache = new Map<string, CachedTokens>();
   const { settings } = ctx;
@@ -282,7 +282,12 @@ export function createConnectionTokens(ctx: OAuthContext): ConnectionTokens {
     return last!;
   }
 
-  return { accessToken };
+  /** Drops the cached token of a connection (after a reconnect in this process). */
+  const forget = (gatewayId: string, connection: string) => {
+    cache.delete(`${gatewayId}#${connection}`);
+  };
+
+  return { accessToken, forget };
 }
 
 function reconnectHint(gateway: Gateway, name: string): string {

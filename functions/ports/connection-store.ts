@@ -8,6 +8,7 @@
  *   `expectedVersion` (`null`: no record may exist yet), and `record.version` must be
  *   `expectedVersion + 1` (1 for a new record). A lost condition resolves to `false`, never
  *   overwrites, and the caller re-reads. Versions only ever grow.
+ * - `list` returns every connection of a gateway, sorted by name (for the CLI; it may scan).
  * - `delete` removes the connection (and its lease); `false` when there was none.
  * - Leases: `acquireLease` succeeds when no lease exists, the existing one expired at `now`, or
  *   `owner` already holds it (then it is extended). Exactly one owner holds an unexpired lease.
@@ -24,6 +25,7 @@
  */
 export interface ConnectionStore {
   get(gatewayId: string, connection: string): Promise<ConnectionRecord | null>;
+  list(gatewayId: string): Promise<ConnectionRecord[]>;
   put(record: ConnectionRecord, expectedVersion: number | null): Promise<boolean>;
   delete(gatewayId: string, connection: string): Promise<boolean>;
   acquireLease(gatewayId: string, connection: string, owner: string, now: number, ttlMs: number): Promise<boolean>;

@@ -110,6 +110,18 @@ export function connectionStoreContract(name: string, open: () => Promise<Connec
       expect(await store.get(gw(), "github")).toBeNull();
     });
 
+    it("list returns a gateway's connections sorted by name, and nothing else", async () => {
+      const g = gw();
+      await store.put(record(g, "slack", 1, { provider: "slack" }), null);
+      await store.put(record(g, "github", 1), null);
+      await store.put(record(gw(), "other", 1), null);
+      await store.createSession(session(randomUUID(), { gatewayId: g }));
+      await store.acquireLease(g, "github", "a", NOW, 30_000);
+      expect((await store.list(g)).map((r) => r.connection)).toEqual(["github", "slack"]);
+      expect((await store.list(g))[0]).toEqual(record(g, "github", 1));
+      expect(await store.list(gw())).toEqual([]);
+    });
+
     it("delete removes the connection; false when there was none", async () => {
       const g = gw();
       await store.put(record(g, "github", 1), null);

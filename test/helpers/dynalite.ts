@@ -30,10 +30,12 @@ export async function startTestDynalite(options: { path?: string; prefix?: strin
     region: "us-east-1",
     endpoint: server.endpoint,
     credentials: LOCAL_CREDENTIALS,
-    maxSockets: 1000,
-    // Generous: hundreds of concurrent calls on one single-threaded dynalite, with other test
-    // files running in parallel, take seconds; a store that is down refuses at once anyway.
-    connectionTimeoutMs: 10_000,
+    // Hundreds of concurrent calls on one single-threaded dynalite, with other test files running
+    // in parallel, take seconds: a bounded pool (more sockets overflow dynalite's accept backlog,
+    // ECONNRESET) and no connection timeout (it would count the wait for a pooled socket). A
+    // stopped store still fails at once: the connection is refused.
+    maxSockets: 128,
+    connectionTimeoutMs: 0,
     requestTimeoutMs: 30_000,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });

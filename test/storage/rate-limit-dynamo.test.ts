@@ -31,7 +31,7 @@ async function stores() {
 }
 
 describe("DynamoDB rate limits on dynalite", () => {
-  it("admits exactly 100 of 500 concurrent consume() calls at 100/min and the counter reads exactly 100", async () => {
+  it("admits exactly 100 of 500 concurrent consume() calls at 100/min and the counter reads exactly 100", { timeout: 60_000 }, async () => {
     const { rateLimiter } = await stores();
     const request = { now: HOUR + 1000, buckets: [{ key: "gw/echo/tok_concurrent", scope: "token" as const, perMinute: 100 }] };
     const results = await Promise.all(Array.from({ length: 500 }, () => rateLimiter.consume(request)));
@@ -40,7 +40,7 @@ describe("DynamoDB rate limits on dynalite", () => {
     expect(await rateLimiter.count(request, "gw/echo/tok_concurrent", "minute")).toBe(100);
   });
 
-  it("forwards exactly 100 of 500 concurrent proxied requests, refuses 400 with 429, and counts exactly 100", async () => {
+  it("forwards exactly 100 of 500 concurrent proxied requests, refuses 400 with 429, and counts exactly 100", { timeout: 60_000 }, async () => {
     const s = await stores();
     const clock = new TestClock(HOUR + 2000);
     const gw = storeEngine({ upstream, ...s, clock, rateLimit: { perMinute: 100 } });
@@ -48,7 +48,8 @@ describe("DynamoDB rate limits on dynalite", () => {
     const before = upstream.hits();
     const responses = await Promise.all(Array.from({ length: 500 }, () => gw.get(token)));
     const other = responses.filter((r) => r.status !== 200 && r.status !== 429);
-    expect(other.slice(0, 3)).toEqual([]);
+    // Anything else would be a store failure under load: show why (the audit keeps the reason).
+    if (other.length) expect((await s.audit.query({ status: other[0]!.status, limit: 3 })).map((r) => r.reason)).toEqual([]);
     expect(responses.filter((r) => r.status === 200)).toHaveLength(100);
     const refused = responses.filter((r) => r.status === 429);
     expect(refused).toHaveLength(400);

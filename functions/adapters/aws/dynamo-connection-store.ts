@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConnectSession, ConnectionRecord, ConnectionStore, SessionStart } from "../../ports/connection-store.ts";
 import type { DocumentSender } from "./dynamo-client.ts";
 import { CONNECTIONS_TABLE, CONNECTION_VERSION_ATTRIBUTE } from "./tables.ts";
@@ -35,6 +35,27 @@ export class DynamoConnectionStore implements ConnectionStore {
   async get(gatewayId: string, connection: string): Promise<ConnectionRecord | null> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: connectionKey(gatewayId, connection) }, ConsistentRead: true }));
     return Item ? toRecord(Item) : null;
+  }
+
+  /** A filtered Scan: only the CLI lists connections, and the table holds a few items per connection. */
+  async list(gatewayId: string): Promise<ConnectionRecord[]> {
+    const records: ConnectionRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: "#kind = :connection AND gatewayId = :gw",
+          ExpressionAttributeNames: { "#kind": "kind" },
+          ExpressionAttributeValues: { ":connection": "connection", ":gw": gatewayId },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(toRecord(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return records.sort((a, b) => a.connection.localeCompare(b.connection));
   }
 
   async put(record: ConnectionRecord, expectedVersion: number | null): Promise<boolean> {

@@ -35,8 +35,8 @@ export const STORE_FILE = "store.json";
 /** How long to wait for another process that is starting (or busy) before giving up. */
 const WAIT_MS = 10_000;
 
-/** Loopback sockets to the embedded store: enough that a local burst never queues into a timeout. */
-const LOCAL_MAX_SOCKETS = 1000;
+/** Loopback sockets to the embedded store: more overflow dynalite's accept backlog (ECONNRESET) in a burst. */
+const LOCAL_MAX_SOCKETS = 128;
 
 /** store.json files this process is holding or starting, so its own entries are not taken for stale. */
 const holdingHere = new Set<string>();
@@ -68,9 +68,10 @@ export async function openEmbeddedStore(dataDir: string, tables: TableNames): Pr
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 2,
     maxSockets: LOCAL_MAX_SOCKETS,
-    // dynalite is single-threaded: a burst of local requests queues there for seconds. A holder
-    // that is gone refuses connections at once, so these only bound a hung one.
-    connectionTimeoutMs: 5000,
+    // dynalite is single-threaded: a burst of local requests waits for a pooled socket for
+    // seconds, and the connection timeout would count that wait. A holder that is gone refuses
+    // connections at once; the request timeout bounds a hung one.
+    connectionTimeoutMs: 0,
     requestTimeoutMs: 15_000,
   });
   let rediscovering: Promise<void> | undefined;

@@ -15,6 +15,13 @@ export class MemoryConnectionStore implements ConnectionStore {
     return record ? structuredClone(record) : null;
   }
 
+  async list(gatewayId: string): Promise<ConnectionRecord[]> {
+    return [...this.records.values()]
+      .filter((r) => r.gatewayId === gatewayId)
+      .sort((a, b) => a.connection.localeCompare(b.connection))
+      .map((r) => structuredClone(r));
+  }
+
   async put(record: ConnectionRecord, expectedVersion: number | null): Promise<boolean> {
     checkVersion(record, expectedVersion);
     const k = key(record.gatewayId, record.connection);

@@ -45,12 +45,15 @@ export async function wireAws(definitionJson: string, settings: AwsSettings): Pr
     upstream: new UndiciUpstreamClient(),
     clock: systemClock,
     log,
-    // ── OAuth seam ──────────────────────────────────────────────────────────────────────────
-    // When functions/oauth/wire-oauth.ts lands, spread its ports here, e.g.:
-    //   ...createOAuth({ gateways: [gateway], box, clock: systemClock, log,
-    //                    store: new DynamoConnectionStore({ client, tableName: settings.tables.connections }) })
-    // giving `connections` and `oauthRoutes`. The role already allows the connections table
-    // for gateways with connections (infra/role-policy.ts) and the box is bound to this gateway.
+    // ── OAuth seam (not wired yet) ──────────────────────────────────────────────────────────
+    // functions/oauth/wire-oauth.ts now exports createOAuth; wiring it here is, in full:
+    //   const oauth = createOAuth({ gateways: [gateway], box, secrets, audit, log, clock: systemClock,
+    //     store: new DynamoConnectionStore({ client, tableName: settings.tables.connections }) });
+    //   ports.connections = oauth.connections; ports.oauthRoutes = oauth.oauthRoutes;
+    // (reuse the `audit` sink built above). The role already grants Get/Put/Update/DeleteItem on
+    // the connections table to gateways with connections (infra/role-policy.ts); the store's
+    // ScanCommand (listing, CLI side) is deliberately not granted to the function. The box is
+    // bound to this gateway (KMS data-key context { gateway, purpose: "data-key" }).
   };
   if (Object.keys(gateway.connections).length > 0 && !ports.connections) {
     log.warn("oauth.not_wired", { gateway: gateway.name, detail: "endpoints using a connection answer 503 until OAuth is wired" });

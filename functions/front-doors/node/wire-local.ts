@@ -9,6 +9,12 @@ import type { EnginePorts } from "../../ports/index.ts";
 import { systemClock, type Clock } from "../../ports/clock.ts";
 import { jsonLog, type Log } from "../../ports/log.ts";
 import { openLocalStores, type LocalStores } from "./local-stores.ts";
+import { DynamoConnectionStore } from "../../adapters/aws/dynamo-connection-store.ts";
+import { tableNames } from "../../adapters/aws/tables.ts";
+import { openEmbeddedStore } from "../../adapters/local/open-embedded-store.ts";
+import { MemoryConnectionStore } from "../../adapters/memory/memory-connection-store.ts";
+import { createOAuth, type OAuth } from "../../oauth/wire-oauth.ts";
+import type { EndpointOverrides } from "../../oauth/provider-preset.ts";
 
 /** What a local gateway is built from. */
 export interface LocalWiring {
@@ -25,8 +31,10 @@ export interface LocalWiring {
   tokenCacheSeconds?: number;
   clock?: Clock;
   log?: Log;
-  /** Guard options for the upstream client (tests inject resolvers). */
+  /** Guard options for the upstream client (tests inject resolvers); provider calls use them too. */
   upstream?: UndiciUpstreamOptions;
+  /** OAuth provider URLs replacing the presets' (a local authorization server); never from a definition. */
+  oauthEndpoints?: EndpointOverrides;
 }
 
 /** A wired local engine and what must be closed with it. */
@@ -34,12 +42,15 @@ export interface LocalGateway {
   engine: Engine;
   ports: EnginePorts;
   stores: LocalStores;
+  /** The OAuth module, when a gateway has connections (connect links: `oauth.createConnectSession`). */
+  oauth: OAuth | null;
   close(): Promise<void>;
 }
 
 /**
  * The local composition root: embedded (or memory) stores, the local keyring sealing the
- * secrets, the SSRF-guarded undici client. The only place local adapters are chosen.
+ * secrets, the SSRF-guarded undici client, and the OAuth module when a gateway has connections.
+ * The only place local adapters are chosen.
  */
 export async function wireLocal(wiring: LocalWiring): Promise<LocalGateway> {
   const dataDir = wiring.dataDir ?? ".gatehouse";
@@ -49,14 +60,48 @@ export async function wireLocal(wiring: LocalWiring): Promise<LocalGateway> {
   const secrets = await SealedSecretSource.seal(box, wiring.gateways, wiring.secretValues);
   const stores = await openLocalStores({ memory, dataDir });
   const upstream = new UndiciUpstreamClient(wiring.upstream);
+  const clock = wiring.clock ?? systemClock;
+  const log = wiring.log ?? jsonLog((line) => process.stderr.write(`${line}\n`));
+
+  // OAuth: tokens sealed by the same keyring, the connections table of the same store, provider
+  // calls through the same SSRF guard (and the same --unsafe-allow-private ranges).
+  let oauth: OAuth | null = null;
+  let closeConnections = async () => {};
+  if (wiring.gateways.some((g) => Object.keys(g.connections).length > 0)) {
+    let connectionStore;
+    if (memory) {
+      connectionStore = new MemoryConnectionStore();
+    } else {
+      const embedded = await openEmbeddedStore(dataDir, tableNames());
+      connectionStore = new DynamoConnectionStore({ client: embedded.client, tableName: tableNames().connections });
+      closeConnections = () => embedded.close();
+    }
+    const guard = wiring.upstream?.guard;
+    oauth = createOAuth({
+      store: connectionStore,
+      box,
+      secrets,
+      audit: stores.audit,
+      log,
+      clock,
+      gateways: wiring.gateways,
+      network: {
+        ...(guard?.lookup ? { lookup: guard.lookup } : {}),
+        ...(guard?.dial ? { dial: guard.dial } : {}),
+        unsafeAllowPrivate: wiring.unsafeAllowPrivate ?? [],
+      },
+      ...(wiring.oauthEndpoints ? { endpoints: wiring.oauthEndpoints } : {}),
+    });
+  }
   const ports: EnginePorts = {
     tokens: stores.tokens,
     rateLimiter: stores.rateLimiter,
     audit: stores.audit,
     secrets,
     upstream,
-    clock: wiring.clock ?? systemClock,
-    log: wiring.log ?? jsonLog((line) => process.stderr.write(`${line}\n`)),
+    clock,
+    log,
+    ...(oauth ? { connections: oauth.connections, oauthRoutes: oauth.oauthRoutes } : {}),
   };
   const engine = createEngine({
     gateways: wiring.gateways,
@@ -68,8 +113,11 @@ export async function wireLocal(wiring: LocalWiring): Promise<LocalGateway> {
     engine,
     ports,
     stores,
+    oauth,
     async close() {
+      await oauth?.close();
       await upstream.close();
+      await closeConnections();
       await stores.close();
     },
   };

@@ -13,6 +13,7 @@ export function notionPreset(_connection: Extract<Connection, { provider: "notio
     provider: "notion",
     authorizationUrl: "https://api.notion.com/v1/oauth/authorize",
     tokenUrl: "https://api.notion.com/v1/oauth/token",
+    revocationUrl: "https://api.notion.com/v1/oauth/revoke",
     tokenAuth: "client_secret_basic",
     bodyFormat: "json",
     tokenHeaders: { "notion-version": "2022-06-28" },

@@ -1,0 +1,123 @@
+import { parseArgs } from "node:util";
+import { openStores } from "../../functions/front-doors/node/local-stores.ts";
+import type { AuditFilter, AuditReader, AuditRecord } from "../../functions/ports/audit-sink.ts";
+import { formatTable } from "../format-table.ts";
+import { resolveGatewayId } from "../gateway-names.ts";
+import { EXIT, UsageError, type CliIo } from "../io.ts";
+import type { Command } from "../main.ts";
+import { parseDuration } from "../parse-duration.ts";
+import { dataDirOf, STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
+
+/** How often `--follow` asks for new records. */
+const FOLLOW_INTERVAL_MS = 1000;
+
+/** Records shown when no `--limit` is given. */
+const DEFAULT_LIMIT = 100;
+
+/** `gatehouse audit`: the audit records of the local store or DynamoDB, filtered. */
+export const command: Command = {
+  summary: "Show audited requests: filter by gateway, endpoint, token, time and status; --follow for new ones.",
+  usage: `gatehouse audit [--gateway <name|uuid>] [--endpoint <slug>] [--token <tok_id>] [--since 1h] [--status 4xx|404] [--limit 100] [--follow] [--json] ${STORE_USAGE}`,
+  run: (args, io) => {
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once("SIGINT", stop);
+    return runAudit(args, io, controller.signal).finally(() => process.off("SIGINT", stop));
+  },
+};
+
+/**
+ * The audit command with its stop signal (SIGINT for people; tests abort it). `--json` prints
+ * one JSON array; with `--follow`, one JSON record per line (JSON Lines) as they arrive.
+ */
+export async function runAudit(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ...STORE_OPTIONS,
+      gateway: { type: "string" },
+      endpoint: { type: "string" },
+      token: { type: "string" },
+      since: { type: "string" },
+      status: { type: "string" },
+      limit: { type: "string" },
+      follow: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (positionals.length) throw new UsageError("audit takes no positional arguments");
+  const filter: AuditFilter = {};
+  if (values.gateway) filter.gatewayId = (await resolveGatewayId(dataDirOf(values, io), values.gateway)).id;
+  if (values.endpoint) filter.endpoint = values.endpoint;
+  if (values.token) filter.tokenId = values.token;
+  if (values.since) {
+    const ms = parseDuration(values.since);
+    if (ms === null) throw new UsageError(`--since takes a duration like 15m, 1h or 7d, not '${values.since}'`);
+    filter.since = Date.now() - ms;
+  }
+  if (values.status) Object.assign(filter, parseStatus(values.status));
+  const limit = values.limit !== undefined ? Number(values.limit) : DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of records, not '${values.limit}'`);
+  filter.limit = limit;
+
+  const stores = await openStores(await storeTargetOf(values, io));
+  try {
+    const first = await stores.audit.query(filter);
+    if (values.json && !values.follow) io.out(JSON.stringify(first, null, 2));
+    else if (values.json) for (const r of first) io.out(JSON.stringify(r));
+    else if (first.length === 0 && !values.follow) io.out("no audit records match");
+    else io.out(formatTable(HEADER, first.map(row)));
+    if (!values.follow) return EXIT.ok;
+    await follow(stores.audit, filter, first, io, values.json, signal);
+    return EXIT.ok;
+  } finally {
+    await stores.close();
+  }
+}
+
+/** Polls for records newer than the ones shown until `signal` fires. */
+async function follow(reader: AuditReader, filter: AuditFilter, shown: AuditRecord[], io: CliIo, json: boolean, signal: AbortSignal): Promise<void> {
+  const seen = new Set(shown.map((r) => r.requestId));
+  // Records are written when a response ends, stamped with when it began: look back a little.
+  let since = Math.max(filter.since ?? 0, (shown.at(-1)?.time ?? Date.now()) - 60_000);
+  while (!signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FOLLOW_INTERVAL_MS);
+      signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+    });
+    if (signal.aborted) break;
+    const { limit: _limit, ...unlimited } = filter;
+    const fresh = (await reader.query({ ...unlimited, since })).filter((r) => !seen.has(r.requestId));
+    for (const r of fresh) {
+      seen.add(r.requestId);
+      io.out(json ? JSON.stringify(r) : formatTable(HEADER, [row(r)]).split("\n")[1]!);
+    }
+    if (fresh.length) since = Math.max(since, fresh.at(-1)!.time - 60_000);
+  }
+}
+
+/** `4xx` is a class, `404` an exact status. */
+function parseStatus(text: string): Pick<AuditFilter, "status" | "statusClass"> {
+  if (/^[1-5]xx$/i.test(text)) return { statusClass: Number(text[0]) };
+  if (/^[1-5]\d\d$/.test(text)) return { status: Number(text) };
+  throw new UsageError(`--status takes a status like 404 or a class like 4xx, not '${text}'`);
+}
+
+const HEADER = ["TIME", "STATUS", "DECISION", "METHOD", "ENDPOINT", "TOKEN", "DURATION", "REVISION", "PATH"];
+
+function row(r: AuditRecord): string[] {
+  return [
+    new Date(r.time).toISOString(),
+    String(r.status),
+    r.decision,
+    r.method,
+    r.endpoint ?? "-",
+    r.tokenId ? `${r.tokenId}${r.tokenLabel ? ` (${r.tokenLabel})` : ""}` : "-",
+    `${r.durationMs}ms`,
+    r.revision ?? "-",
+    // The path was redacted before it was stored; PATH is last because it is the longest.
+    r.path,
+  ];
+}

@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { recordingIo } from "../helpers/recording-io.ts";
+
+// One plan per file: Pulumi's runtime state is global to the process.
+let io: ReturnType<typeof recordingIo>;
+let code: number;
+
+beforeAll(async () => {
+  io = recordingIo();
+  code = await main(["plan", "examples/shared-api-key/gateway.ts", "examples/quickstart/gateway.ts", "--region", "us-east-2"], io);
+}, 60_000);
+
+describe("gatehouse plan", () => {
+  it("exits 0 and prints each gateway's resources with their key settings", () => {
+    expect(io.stderr()).toBe("");
+    expect(code).toBe(0);
+    const out = io.stdout();
+    expect(out).toContain("Plan for stack 'plan' in us-east-2");
+    expect(out).toMatch(/gateway 'payments' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 26 resources/);
+    expect(out).toMatch(/dynamodb\.Table\s+payments-audit\s+hash pk, range sk, PITR on, SSE customer key, TTL ttl, deletion protection on/);
+    expect(out).toMatch(/kms\.Key\s+payments-envelope-key\s+rotation on/);
+    expect(out).toMatch(/apigatewayv2\.Integration\s+payments-stripe-integration\s+payload 2\.0, timeout 22000 ms/);
+    expect(out).toMatch(/lambda\.Function\s+payments-api\s+nodejs22\.x arm64, 512 MB, timeout 25 s/);
+  });
+
+  it("masks secrets: the Ciphertext plaintext shows as [secret]", () => {
+    expect(io.stdout()).toMatch(/kms\.Ciphertext\s+payments-secret-stripe-bearer\s+plaintext \[secret\]/);
+    expect(io.stdout()).not.toContain("plan-placeholder");
+  });
+
+  it("shows where each endpoint is served, the streaming Function URL for those above 29 s", () => {
+    const out = io.stdout();
+    expect(out).toMatch(/echo: https:\/\/quickstart-api\.execute-api\.us-east-2\.amazonaws\.com\/api\/[0-9a-f-]{36}\/proxy\/echo {2}\(timeout 10 s\)/);
+    expect(out).toMatch(/httpbin: https:\/\/quickstart-stream-url\.lambda-url\.us-east-2\.on\.aws\/api\/[0-9a-f-]{36}\/proxy\/httpbin {2}\(timeout 30 s, streaming Function URL\)/);
+    expect(out).toMatch(/lambda\.FunctionUrl\s+quickstart-stream-url\s+RESPONSE_STREAM, auth NONE/);
+  });
+
+  it("is a registered command", async () => {
+    const help = recordingIo();
+    await main(["--help"], help);
+    expect(help.stdout()).toMatch(/plan\s+Show the AWS resources/);
+  });
+
+  it("without files is a usage error (exit 2)", async () => {
+    const usage = recordingIo();
+    expect(await main(["plan"], usage)).toBe(2);
+    expect(usage.stderr()).toContain("gatehouse plan: name at least one definition file");
+  });
+
+  it("reports every problem of an invalid file (exit 1)", async () => {
+    const bad = recordingIo();
+    expect(await main(["plan", "no/such/file.ts"], bad)).toBe(1);
+    expect(bad.stderr()).toContain("no/such/file.ts: (file): cannot read the file (ENOENT)");
+  });
+});

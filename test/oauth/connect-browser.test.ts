@@ -1,0 +1,66 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOidcGateway, type OidcGateway } from "./support/oidc-gateway.ts";
+
+describe("the connect flow in headless Chromium against oidc-provider's own login and consent pages", () => {
+  let h: OidcGateway;
+  let browser: BrowserContext;
+  let profile: string;
+  beforeAll(async () => {
+    h = await startOidcGateway({ accessTokenTtl: 60, devInteractions: true });
+    profile = await mkdtemp(join(tmpdir(), "gatehouse-chromium-"));
+    // A fresh --user-data-dir: Playwright passes it for a persistent context.
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it("clicks through login and consent and ends on the 'connected as' page", async () => {
+    const session = await h.oauth.createConnectSession(h.gateway, "idp", h.base);
+    const page = await browser.newPage();
+    const blocked: string[] = [];
+    // Loopback only: oidc-provider's dev pages import a web font, which must not leave the machine.
+    await page.route("**/*", (route) => {
+      const host = new URL(route.request().url()).hostname;
+      if (host === "127.0.0.1" || host === "[::1]") return route.continue();
+      blocked.push(host);
+      return route.abort();
+    });
+    await page.goto(session.url);
+    await page.fill('input[name="login"]', "alice");
+    await page.fill('input[name="password"]', "any-password");
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('button:has-text("Continue")');
+    await page.click('button:has-text("Continue")');
+    await page.waitForSelector("#result");
+    expect(await page.textContent("#result")).toBe("Connected as alice@example.test");
+    expect(page.url()).toMatch(new RegExp(`^${h.base}/api/${h.gateway.id}/oauth/idp/callback\\?code=`));
+    expect(await page.textContent("body")).toContain("offline_access");
+    expect(blocked.every((host) => host === "fonts.googleapis.com")).toBe(true);
+    await page.close();
+
+    expect(await h.store.get(h.gateway.id, "idp")).toMatchObject({ status: "connected", identity: { id: "alice" } });
+    const proxied = await h.proxy();
+    expect(proxied.status).toBe(200);
+    expect(await proxied.json()).toMatchObject({ sub: "alice" });
+  });
+});
