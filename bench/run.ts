@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     date: new Date(startedAt).toISOString().replace(/\.\d+Z$/, "Z"),
     mode: options.mode,
-    settings: `${generatorLabel}; ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per run; ${options.rounds} interleaved round(s), averaged; connections ${options.connections.join(", ")}; upstream: node:http, fixed 1 KB JSON, keep-alive`,
+    settings: `${generatorLabel}; every target first warmed for ${Math.max(2, options.warmupSeconds)} s, then ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per run; ${options.rounds} interleaved round(s), averaged; connections ${options.connections.join(", ")}; upstream: node:http, fixed 1 KB JSON, keep-alive`,
     machine: describeMachine(tools.nginx, generatorLabel, `${loadAtStart ?? "?"} / ${loadAtEnd ?? "?"}`),
     rows,
     memory,
@@ -139,6 +139,15 @@ async function main(): Promise<void> {
 /** Every (round, connections, target) run, targets in a rotating order so none always goes first. */
 async function measure(targets: LoadTarget[]): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
+  // One untimed pass per target at the most connections first: a 1-connection warm-up of a
+  // second sends too few requests for V8 to optimise a Node server, which would penalise
+  // whichever target happens to be measured first.
+  const most = Math.max(...options.connections);
+  for (const t of targets) {
+    await runLoad({ generator, url: t.url, headers: t.headers, connections: most, seconds: Math.max(2, options.warmupSeconds) }).catch((error: unknown) =>
+      log(`bench: ${t.name} warm-up failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
   for (let round = 0; round < options.rounds; round++) {
     for (const connections of options.connections) {
       const order = targets.map((_, i) => targets[(i + round) % targets.length]!);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Gateway as GatewayDefinition } from "../schema/gateway.ts";
-import { secretNames } from "../functions/adapters/local/sealed-secret-source.ts";
+import { secretNames } from "../schema/secret-names.ts";
 import { Gateway } from "./gateway.ts";
 import type { GatewayArgs } from "./gateway-args.ts";
 import type { GatewayOutputs } from "./gateway-outputs.ts";

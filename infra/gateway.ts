@@ -4,7 +4,7 @@ import { DefinitionError } from "../schema/definition-error.ts";
 import { isValidatedGateway, validateGateway } from "../schema/define-gateway.ts";
 import type { Endpoint, Gateway as GatewayDefinition } from "../schema/gateway.ts";
 import { TABLES, type TableKey, type TableNames } from "../functions/adapters/aws/tables.ts";
-import { secretContext, secretNames } from "../functions/adapters/local/sealed-secret-source.ts";
+import { secretContext, secretNames } from "../schema/secret-names.ts";
 import { STREAM_URL_ENV } from "../functions/front-doors/lambda/create-handler.ts";
 import { ENV } from "../functions/front-doors/lambda/lambda-settings.ts";
 import { ACCESS_LOG_FORMAT } from "./access-log-format.ts";

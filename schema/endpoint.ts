@@ -4,8 +4,12 @@ import { MethodSchema } from "./methods.ts";
 import { RateLimitSchema } from "./rate-limit.ts";
 import { SecretRefSchema } from "./secret.ts";
 
-/** Upstream timeout bounds, in seconds. */
-export const TIMEOUT_SECONDS = { min: 1, max: 300, default: 30 } as const;
+/**
+ * Upstream timeout bounds, in seconds. The default is 29, not 30: API Gateway HTTP APIs stop
+ * every integration at 30 s, so 29 is the longest default that still lets the gateway answer its
+ * own 504 there; longer endpoints are deployed on a streaming Function URL.
+ */
+export const TIMEOUT_SECONDS = { min: 1, max: 300, default: 29 } as const;
 
 /** Request body size bounds, in bytes. */
 export const REQUEST_BYTES = { max: 100 * 1024 * 1024, default: 1024 * 1024 } as const;
@@ -17,7 +21,7 @@ const headerValue = z.string().regex(/^[^\r\n\0]*$/, "a header value must not co
 
 /** Fields an endpoint and the gateway's `defaults` share. */
 export const endpointDefaultsShape = {
-  /** Upstream timeout; past it the client gets 504. Integer 1-300. @default 30 */
+  /** Upstream timeout; past it the client gets 504. Integer 1-300. @default 29 */
   timeoutSeconds: z
     .number({ error: "timeoutSeconds must be a whole number of seconds" })
     .int("timeoutSeconds must be a whole number of seconds")

@@ -8,6 +8,7 @@ import { createNodeServer } from "../../functions/front-doors/node/node-server.t
 import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-echo-upstream.ts";
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
+import { recordGateways } from "../gateway-names.ts";
 import { loadDefinitionFile } from "../load-definitions.ts";
 import type { Command } from "../main.ts";
 
@@ -73,6 +74,8 @@ export const command: Command = {
       unsafeAllowPrivate: values["unsafe-allow-private"],
       tokenCacheSeconds,
     });
+    // So `gatehouse token create --gateway <name>` in another terminal finds these gateways.
+    if (!values.memory) await recordGateways(values.data, gateways);
     const door = createNodeServer(local.engine, {
       onAccess: (a) => io.out(`${new Date().toISOString()} ${a.clientAddress} ${a.method} ${a.path} ${a.status} ${a.durationMs}ms ${a.requestId}`),
     });

@@ -20,8 +20,8 @@ export function createOAuthRoutes(
         if (action !== "start" && action !== "callback") {
           return renderPage(404, { title: "Not found", ok: false, lines: [`There is no OAuth page '${action.slice(0, 40)}'.`] }, requestId);
         }
-        if (request.method !== "GET" && request.method !== "HEAD") {
-          return renderPage(405, { title: "Method not allowed", ok: false, lines: ["Open this link in a browser."] }, requestId, { allow: "GET, HEAD" });
+        if (request.method !== "GET") {
+          return renderPage(405, { title: "Method not allowed", ok: false, lines: ["Open this link in a browser."] }, requestId, { allow: "GET" });
         }
         if (action === "start") return await handleStart(ctx, request, gateway, connection, requestId, options.allowPrivate);
         return await handleCallback(ctx, request, gateway, connection, requestId, () => options.onConnected(gateway.id, connection));

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defineGateway, secret } from "../../schema/index.ts";
 import type { Gateway as GatewayDefinition } from "../../schema/gateway.ts";
-import { secretNames } from "../../functions/adapters/local/sealed-secret-source.ts";
+import { secretNames } from "../../schema/secret-names.ts";
 import { TABLES } from "../../functions/adapters/aws/tables.ts";
 import { deployGateways } from "../../infra/deploy-gateways.ts";
 import { GATEWAY_TYPE } from "../../infra/gateway.ts";

@@ -1,6 +1,7 @@
 import { DecryptCommand } from "@aws-sdk/client-kms";
 import type { Gateway } from "../../../schema/gateway.ts";
-import { SealedSecretSource, secretContext, secretNames } from "../local/sealed-secret-source.ts";
+import { SealedSecretSource } from "../local/sealed-secret-source.ts";
+import { secretContext, secretNames } from "../../../schema/secret-names.ts";
 import { SecretUnavailableError, type SecretBox, type SecretSource } from "../../ports/secret-box.ts";
 import type { KmsSender } from "./kms-secret-box.ts";
 

@@ -1,19 +1,6 @@
 import type { Gateway } from "../../../schema/gateway.ts";
-import { isSecretRef } from "../../../schema/secret.ts";
+import { secretContext, secretNames } from "../../../schema/secret-names.ts";
 import { SecretUnavailableError, type SecretBox, type SecretSource } from "../../ports/secret-box.ts";
-
-/** The context a gateway secret is sealed under. */
-export const secretContext = (gatewayId: string, name: string) => ({ gateway: gatewayId, purpose: "secret", name });
-
-/** Every secret name a gateway refers to (injected headers and OAuth client secrets). */
-export function secretNames(gateway: Gateway): string[] {
-  const names = new Set<string>();
-  for (const endpoint of Object.values(gateway.endpoints)) {
-    for (const value of Object.values(endpoint.headers.inject)) if (isSecretRef(value)) names.add(value.name);
-  }
-  for (const connection of Object.values(gateway.connections)) names.add(connection.clientSecret.name);
-  return [...names].sort();
-}
 
 /**
  * SecretSource over sealed values: plaintext exists only for the moment a request needs it.
