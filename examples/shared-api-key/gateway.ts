@@ -19,6 +19,14 @@ export default defineGateway({
       rateLimit: { perMinute: 100, perHour: 3000, endpoint: { perMinute: 250 } },
       maxRequestBytes: 256 * 1024,
     },
+    // Report files can take minutes to build. Above 29 s, AWS deployments serve the endpoint from a
+    // response-streaming Function URL, since API Gateway stops every request at 30 s.
+    "stripe-reports": {
+      upstream: "https://files.stripe.com/v1/files",
+      methods: ["GET"],
+      headers: { inject: { authorization: secret("STRIPE_RESTRICTED_BEARER") } },
+      timeoutSeconds: 120,
+    },
     "stripe-readonly": {
       upstream: "https://api.stripe.com/v1",
       methods: ["GET"],

@@ -295,7 +295,7 @@ describe("markdown for a pull request", () => {
         "",
         "- 🚨 ⚠️ **widening**: `internal` may now reach private network `10.0.1.0/24` (unsafeAllowPrivateNetworks)",
         "- ⚠️ **widening**: DELETE is now allowed on `stripe`",
-        "- ➖ neutral: timeout on `stripe` lowered from 30 s to 20 s",
+        "- ➖ neutral: timeout on `stripe` lowered from 29 s to 20 s",
         "- ✅ narrowing: rate limit perMinute on `stripe` lowered from 60 to 30",
         "",
       ].join("\n"),

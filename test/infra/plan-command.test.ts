@@ -17,7 +17,7 @@ describe("gatehouse plan", () => {
     expect(code).toBe(0);
     const out = io.stdout();
     expect(out).toContain("Plan for stack 'plan' in us-east-2");
-    expect(out).toMatch(/gateway 'payments' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 26 resources/);
+    expect(out).toMatch(/gateway 'payments' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 31 resources/);
     expect(out).toMatch(/dynamodb\.Table\s+payments-audit\s+hash pk, range sk, PITR on, SSE customer key, TTL ttl, deletion protection on/);
     expect(out).toMatch(/kms\.Key\s+payments-envelope-key\s+rotation on/);
     expect(out).toMatch(/apigatewayv2\.Integration\s+payments-stripe-integration\s+payload 2\.0, timeout 22000 ms/);
@@ -32,8 +32,10 @@ describe("gatehouse plan", () => {
   it("shows where each endpoint is served, the streaming Function URL for those above 29 s", () => {
     const out = io.stdout();
     expect(out).toMatch(/echo: https:\/\/quickstart-api\.execute-api\.us-east-2\.amazonaws\.com\/api\/[0-9a-f-]{36}\/proxy\/echo {2}\(timeout 10 s\)/);
-    expect(out).toMatch(/httpbin: https:\/\/quickstart-stream-url\.lambda-url\.us-east-2\.on\.aws\/api\/[0-9a-f-]{36}\/proxy\/httpbin {2}\(timeout 30 s, streaming Function URL\)/);
-    expect(out).toMatch(/lambda\.FunctionUrl\s+quickstart-stream-url\s+RESPONSE_STREAM, auth NONE/);
+    expect(out).toMatch(/httpbin: https:\/\/quickstart-api\.execute-api\.us-east-2\.amazonaws\.com\/api\/[0-9a-f-]{36}\/proxy\/httpbin {2}\(timeout 29 s\)/);
+    expect(out).toMatch(/stripe-reports: https:\/\/payments-stream-url\.lambda-url\.us-east-2\.on\.aws\/api\/[0-9a-f-]{36}\/proxy\/stripe-reports {2}\(timeout 120 s, streaming Function URL\)/);
+    expect(out).toMatch(/lambda\.FunctionUrl\s+payments-stream-url\s+RESPONSE_STREAM, auth NONE/);
+    expect(out).not.toMatch(/quickstart-stream-url/);
   });
 
   it("is a registered command", async () => {
