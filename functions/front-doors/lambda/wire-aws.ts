@@ -3,12 +3,14 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import type { Gateway } from "../../../schema/gateway.ts";
 import { createDocumentClient } from "../../adapters/aws/dynamo-client.ts";
 import { DynamoAuditSink } from "../../adapters/aws/dynamo-audit-sink.ts";
+import { DynamoConnectionStore } from "../../adapters/aws/dynamo-connection-store.ts";
 import { DynamoRateLimiter } from "../../adapters/aws/dynamo-rate-limiter.ts";
 import { DynamoTokenStore } from "../../adapters/aws/dynamo-token-store.ts";
 import { KmsSecretBox } from "../../adapters/aws/kms-secret-box.ts";
 import { KmsSecretSource } from "../../adapters/aws/kms-secret-source.ts";
 import { UndiciUpstreamClient } from "../../adapters/upstream/undici-upstream-client.ts";
 import { createEngine, type Engine } from "../../engine/create-engine.ts";
+import { createOAuth } from "../../oauth/wire-oauth.ts";
 import type { EnginePorts } from "../../ports/index.ts";
 import { systemClock } from "../../ports/clock.ts";
 import { jsonLog } from "../../ports/log.ts";
@@ -24,7 +26,7 @@ export interface AwsGateway {
 
 /**
  * The AWS composition root, the twin of `wireLocal`: DynamoDB stores, the KMS envelope box and
- * the deploy-time secrets it decrypts, the SSRF-guarded undici client, the system clock and JSON
+ * the deploy-time secrets it decrypts, OAuth connections when the gateway has any, the SSRF-guarded undici client, the system clock and JSON
  * logs to stdout (CloudWatch). Built once per cold start. Clients take their region, credentials
  * and endpoints from the Lambda environment (`AWS_ENDPOINT_URL_DYNAMODB` / `_KMS` when a test
  * points them at loopback stand-ins).
@@ -45,18 +47,21 @@ export async function wireAws(definitionJson: string, settings: AwsSettings): Pr
     upstream: new UndiciUpstreamClient(),
     clock: systemClock,
     log,
-    // ── OAuth seam (not wired yet) ──────────────────────────────────────────────────────────
-    // functions/oauth/wire-oauth.ts now exports createOAuth; wiring it here is, in full:
-    //   const oauth = createOAuth({ gateways: [gateway], box, secrets, audit, log, clock: systemClock,
-    //     store: new DynamoConnectionStore({ client, tableName: settings.tables.connections }) });
-    //   ports.connections = oauth.connections; ports.oauthRoutes = oauth.oauthRoutes;
-    // (reuse the `audit` sink built above). The role already grants Get/Put/Update/DeleteItem on
-    // the connections table to gateways with connections (infra/role-policy.ts); the store's
-    // ScanCommand (listing, CLI side) is deliberately not granted to the function. The box is
-    // bound to this gateway (KMS data-key context { gateway, purpose: "data-key" }).
   };
-  if (Object.keys(gateway.connections).length > 0 && !ports.connections) {
-    log.warn("oauth.not_wired", { gateway: gateway.name, detail: "endpoints using a connection answer 503 until OAuth is wired" });
+  if (Object.keys(gateway.connections).length > 0) {
+    // Tokens are sealed with this gateway's envelope key; the role may read and write only the
+    // connections table's items (no Scan: listing is the operator CLI's job).
+    const oauth = createOAuth({
+      gateways: [gateway],
+      box,
+      secrets,
+      audit: ports.audit,
+      log,
+      clock: systemClock,
+      store: new DynamoConnectionStore({ client, tableName: settings.tables.connections }),
+    });
+    ports.connections = oauth.connections;
+    ports.oauthRoutes = oauth.oauthRoutes;
   }
   return { engine: createEngine({ gateways: [gateway], ports }), gateway, settings };
 }
