@@ -85,7 +85,18 @@ export const command: Command = {
     const base = `http://${values.host.includes(":") ? `[${values.host}]` : values.host}:${typeof address === "object" && address ? address.port : port}`;
 
     io.out(`Gatehouse dev server on ${base}, store: ${local.stores.description}`);
-    for (const gateway of gateways) await printGateway(gateway, base, values.memory, local.ports.tokens, io);
+    for (const gateway of gateways) {
+      await printGateway(gateway, base, values.memory, local.ports.tokens, io);
+      for (const connection of Object.keys(gateway.connections)) {
+        if (values.memory && local.oauth) {
+          // A memory store is out of other processes' reach, so the one-time link is made here.
+          const session = await local.oauth.createConnectSession(gateway, connection, base);
+          io.out(`  connect '${connection}' (one-time link): ${session.url}`);
+        } else {
+          io.out(`  connect '${connection}':  npx gatehouse connect ${gateway.name} ${connection} --base-url ${base}`);
+        }
+      }
+    }
 
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
