@@ -1,7 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from "@aws-sdk/client-kms";
-import { canonicalJson } from "../../../schema/revision.ts";
 import type { EncryptionContext, SecretBox } from "../../ports/secret-box.ts";
+import { gcmOpen, gcmSeal } from "../shared/aes-gcm.ts";
 
 const VERSION = "k1";
 
@@ -38,11 +37,8 @@ export class KmsSecretBox implements SecretBox {
 
   async seal(plaintext: string, context: EncryptionContext): Promise<string> {
     const key = await this.currentKey();
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", key.plaintext, iv);
-    cipher.setAAD(Buffer.from(canonicalJson(context)));
-    const data = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return [VERSION, key.encrypted, iv.toString("base64url"), data.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+    const { iv, data, tag } = gcmSeal(key.plaintext, plaintext, context);
+    return [VERSION, key.encrypted, iv, data, tag].join(".");
   }
 
   async open(sealed: string, context: EncryptionContext): Promise<string> {
@@ -50,15 +46,7 @@ export class KmsSecretBox implements SecretBox {
     if (version !== VERSION || !encrypted || !iv || data === undefined || !tag || extra !== undefined) {
       throw new Error("not a value sealed by the KMS secret box");
     }
-    const key = await this.dataKeyFor(encrypted);
-    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
-    decipher.setAAD(Buffer.from(canonicalJson(context)));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    try {
-      return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
-    } catch {
-      throw new Error("the sealed value was tampered with or sealed for another context");
-    }
+    return gcmOpen(await this.dataKeyFor(encrypted), { iv, data, tag }, context);
   }
 
   private currentKey(): Promise<{ plaintext: Buffer; encrypted: string }> {

@@ -1,8 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { canonicalJson } from "../../../schema/revision.ts";
 import type { EncryptionContext, SecretBox } from "../../ports/secret-box.ts";
+import { gcmOpen, gcmSeal } from "../shared/aes-gcm.ts";
 
 const VERSION = "v1";
 
@@ -35,23 +35,13 @@ export class LocalSecretBox implements SecretBox {
   }
 
   async seal(plaintext: string, context: EncryptionContext): Promise<string> {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.key, iv);
-    cipher.setAAD(Buffer.from(canonicalJson(context)));
-    const data = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return [VERSION, iv, data, cipher.getAuthTag()].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".");
+    const { iv, data, tag } = gcmSeal(this.key, plaintext, context);
+    return [VERSION, iv, data, tag].join(".");
   }
 
   async open(sealed: string, context: EncryptionContext): Promise<string> {
-    const [version, iv, data, tag] = sealed.split(".");
-    if (version !== VERSION || !iv || data === undefined || !tag) throw new Error("not a sealed value of this keyring");
-    const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(iv, "base64url"));
-    decipher.setAAD(Buffer.from(canonicalJson(context)));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    try {
-      return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
-    } catch {
-      throw new Error("the sealed value was tampered with or sealed for another context");
-    }
+    const [version, iv, data, tag, extra] = sealed.split(".");
+    if (version !== VERSION || !iv || data === undefined || !tag || extra !== undefined) throw new Error("not a sealed value of this keyring");
+    return gcmOpen(this.key, { iv, data, tag }, context);
   }
 }
