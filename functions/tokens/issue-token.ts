@@ -9,6 +9,8 @@ export interface TokenRequest {
   endpoints?: string[] | null;
   expiresAt?: number | null;
   now: number;
+  /** The id of the token this one replaces (set by {@link rotateToken}). */
+  rotatedFrom?: string;
 }
 
 /** Creates and stores a client token. The returned `token` exists nowhere else: show it once. */
@@ -23,6 +25,7 @@ export async function issueToken(store: TokenStore, request: TokenRequest): Prom
     createdAt: request.now,
     expiresAt: request.expiresAt ?? null,
     revokedAt: null,
+    ...(request.rotatedFrom ? { rotatedFrom: request.rotatedFrom } : {}),
   };
   await store.create(record);
   return { token, record };
@@ -45,9 +48,10 @@ export async function rotateToken(
     endpoints: previous.endpoints,
     expiresAt: previous.expiresAt,
     now: options.now,
+    rotatedFrom: id,
   });
   const overlapEnd = options.now + options.overlapMs;
   const expiresAt = previous.expiresAt === null ? overlapEnd : Math.min(previous.expiresAt, overlapEnd);
   await store.setExpiry(id, expiresAt);
-  return { token, record: { ...record, rotatedFrom: id }, previous: { ...previous, expiresAt } };
+  return { token, record, previous: { ...previous, expiresAt } };
 }

@@ -97,6 +97,7 @@ export function tokenStoreContract(name: string, make: () => Promise<TokenStore>
       const rotated = await rotateToken(store, issued.id, { overlapMs: 3_600_000, now: T0 + 1000 });
       expect(rotated).not.toBeNull();
       expect((await store.findByHash(hashToken(rotated!.token)))?.endpoints).toEqual(["github"]);
+      expect((await store.findById(rotated!.record.id))?.rotatedFrom).toBe(issued.id);
       expect((await store.findById(issued.id))?.expiresAt).toBe(T0 + 1000 + 3_600_000);
     });
   });

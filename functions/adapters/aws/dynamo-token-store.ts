@@ -71,17 +71,17 @@ export class DynamoTokenStore implements TokenStore {
     // Only a token not yet revoked gets a time (revokedAt is stored as NULL until then), so
     // revoking twice keeps the first time; a failed condition on an existing token is success.
     return this.update(id, {
-      UpdateExpression: "SET revokedAt = :at",
+      UpdateExpression: "SET revokedAt = :at, #ttl = :ttl",
       ConditionExpression: "attribute_exists(#hash) AND attribute_type(revokedAt, :nullType)",
-      ExpressionAttributeValues: { ":at": at, ":nullType": "NULL" },
+      ExpressionAttributeValues: { ":at": at, ":nullType": "NULL", ":ttl": removalTime(at) },
     }, true);
   }
 
   async setExpiry(id: string, expiresAt: number): Promise<boolean> {
     return this.update(id, {
-      UpdateExpression: "SET expiresAt = :e",
+      UpdateExpression: "SET expiresAt = :e, #ttl = :ttl",
       ConditionExpression: "attribute_exists(#hash)",
-      ExpressionAttributeValues: { ":e": expiresAt },
+      ExpressionAttributeValues: { ":e": expiresAt, ":ttl": removalTime(expiresAt) },
     }, false);
   }
 
@@ -98,7 +98,7 @@ export class DynamoTokenStore implements TokenStore {
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: { [TOKENS_TABLE.hashKey]: hash },
-          ExpressionAttributeNames: { "#hash": TOKENS_TABLE.hashKey },
+          ExpressionAttributeNames: { "#hash": TOKENS_TABLE.hashKey, "#ttl": TOKENS_TABLE.ttlAttribute },
           ...change,
         }),
       );
@@ -136,7 +136,16 @@ function toItem(record: TokenRecord): Record<string, unknown> {
     expiresAt: record.expiresAt,
     revokedAt: record.revokedAt,
     rotatedFrom: record.rotatedFrom ?? null,
+    ...(record.expiresAt !== null ? { [TOKENS_TABLE.ttlAttribute]: removalTime(record.expiresAt) } : {}),
   };
+}
+
+/** How long a dead (expired or revoked) token's record stays, so lists still explain it. */
+export const DEAD_TOKEN_RETENTION_DAYS = 90;
+
+/** The TTL (epoch seconds) that removes a token record {@link DEAD_TOKEN_RETENTION_DAYS} after it died. */
+function removalTime(diedAt: number): number {
+  return Math.ceil(diedAt / 1000) + DEAD_TOKEN_RETENTION_DAYS * 86_400;
 }
 
 function toRecord(item: Record<string, unknown>): TokenRecord {

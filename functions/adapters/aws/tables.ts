@@ -52,7 +52,8 @@ export const TOKENS_TABLE = {
     { name: "byId", hashKey: "id", projectionType: "ALL" },
     { name: "byGateway", hashKey: "gatewayId", rangeKey: "createdAt", projectionType: "ALL" },
   ],
-  ttlAttribute: null,
+  // Set once a token has expired or been revoked: the record goes some time after it died.
+  ttlAttribute: "ttl",
 } as const satisfies TableDefinition;
 
 /**
