@@ -186,7 +186,7 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
   ["a rate limit removed", (d) => delete ep(d, "github").rateLimit, [["widening", "rate limit removed from `github` (was perMinute 60, perHour 1000)"]]],
   ["a rate limit added", (d) => (ep(d, "stripe").rateLimit = { perMinute: 30 }), [["narrowing", "rate limit added to `stripe` (perMinute 30)"]]],
   ["a timeout raised", (d) => (ep(d, "github").timeoutSeconds = 60), [["neutral", "timeout on `github` raised from 10 s to 60 s"]]],
-  ["a timeout lowered (to the default)", (d) => delete ep(d, "github").timeoutSeconds, [["neutral", "timeout on `github` raised from 10 s to 30 s"]]],
+  ["a timeout lowered (to the default)", (d) => delete ep(d, "github").timeoutSeconds, [["neutral", "timeout on `github` raised from 10 s to 29 s"]]],
   [
     "the body size limit raised",
     (d) => (ep(d, "stripe").maxRequestBytes = 10 * 1024 * 1024),
@@ -240,7 +240,7 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
       const github = ep(d, "github");
       d.endpoints = {
         internal: { rateLimit: { perMinute: 10 }, unsafeAllowPrivateNetworks: ["10.1.0.0/16"], methods: ["get"], upstream: "http://10.1.2.3:8080/api" },
-        stripe: { methods: ["GET"], headers: { inject: { "x-tenant": "acme-eu", authorization: secretRef("STRIPE_BEARER") }, forward: ["Content-Type"] }, upstream: "https://api.stripe.com/v1/customers", timeoutSeconds: 30 },
+        stripe: { methods: ["GET"], headers: { inject: { "x-tenant": "acme-eu", authorization: secretRef("STRIPE_BEARER") }, forward: ["Content-Type"] }, upstream: "https://api.stripe.com/v1/customers", timeoutSeconds: 29 },
         github: { timeoutSeconds: 10, rateLimit: { perHour: 1000, perMinute: 60 }, connection: "gh", methods: ["POST", "GET", "GET"], upstream: github.upstream },
       };
       d.connections = { gh: { scopes: ["repo"], clientSecret: secretRef("GH_CLIENT_SECRET"), clientId: "Iv1.8a61f9b3a7aba766", provider: "github" } };
