@@ -81,7 +81,7 @@ describe("timeouts at most the configured value", () => {
       "endpoint 'github' of gateway 'acme' has timeoutSeconds 31, above the maximum of 30",
     ]);
     expect(timeoutsAtMost(input(), { ...config, maxTimeoutSeconds: 20 })).toEqual([
-      "endpoint 'stripe' of gateway 'acme' has timeoutSeconds 30, above the maximum of 20",
+      "endpoint 'stripe' of gateway 'acme' has timeoutSeconds 29, above the maximum of 20",
     ]);
   });
 });
