@@ -1,14 +1,8 @@
 import { parseArgs } from "node:util";
-import {
-  checkUrl,
-  systemLookup,
-  validateAllowance,
-  type CheckUrlResult,
-  type Lookup,
-  type LookupAddress,
-} from "../../functions/adapters/upstream/ssrf/index.ts";
+import { checkUrl, validateAllowance, type CheckUrlResult } from "../../functions/adapters/upstream/ssrf/index.ts";
 import { EXIT, UsageError } from "../io.ts";
 import type { Command } from "../main.ts";
+import { staticLookup } from "../static-lookup.ts";
 
 /** `gatehouse check-url`: would the SSRF guard let an upstream reach these URLs, and which rule decides. */
 export const command: Command = {
@@ -26,7 +20,7 @@ export const command: Command = {
       const problem = validateAllowance(entry);
       if (problem) throw new UsageError(problem);
     }
-    const lookup = staticLookup(values.resolve ?? []);
+    const lookup = staticLookup(values.resolve ?? [], "--resolve");
     const results: Array<{ url: string } & CheckUrlResult> = [];
     for (const url of positionals) results.push({ url, ...(await checkUrl(url, { lookup, allow })) });
     if (values.json) io.out(JSON.stringify({ results }, null, 2));
@@ -50,31 +44,6 @@ function parseOptions(args: string[]) {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-}
-
-/**
- * A lookup answering from `--resolve host:addr[,addr]` entries (an empty list after the colon
- * simulates an empty answer), falling back to the system resolver for other names. The
- * addresses are passed on as written so odd answers (`127.1`) can be tried.
- */
-function staticLookup(entries: string[]): Lookup {
-  const table = new Map<string, LookupAddress[]>();
-  for (const entry of entries) {
-    const colon = entry.indexOf(":");
-    const host = colon === -1 ? "" : entry.slice(0, colon).trim().toLowerCase().replace(/\.$/, "");
-    if (!host) throw new UsageError(`--resolve '${entry}' must look like host:addr[,addr]`);
-    const addresses = entry
-      .slice(colon + 1)
-      .split(",")
-      .map((address) => address.trim().replace(/^\[(.*)\]$/, "$1"))
-      .filter((address) => address !== "");
-    const answers = addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
-    table.set(host, [...(table.get(host) ?? []), ...answers]);
-  }
-  return async (hostname) => {
-    const answers = table.get(hostname.toLowerCase().replace(/\.$/, ""));
-    return answers ? answers.map((answer) => ({ ...answer })) : systemLookup(hostname);
-  };
 }
 
 function describe(result: { url: string } & CheckUrlResult): string {

@@ -1,32 +1,69 @@
 import { parseArgs } from "node:util";
+import { checkUrl } from "../../functions/adapters/upstream/ssrf/check-url.ts";
+import type { Lookup } from "../../functions/adapters/upstream/ssrf/lookup.ts";
 import type { Gateway } from "../../schema/gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { loadDefinitionFile, type LoadedFile } from "../load-definitions.ts";
 import type { Command } from "../main.ts";
+import { staticLookup } from "../static-lookup.ts";
 
 /** `gatehouse validate <file...> [--json]`: exit 0 all valid, 1 any invalid, 2 usage. */
 export const command: Command = {
   summary: "Check gateway definition files and report every problem with its path.",
-  usage: "gatehouse validate <file...> [--json]",
+  usage:
+    "gatehouse validate <file...> [--json] [--resolve [--resolve-host host:addr[,addr]]...]\n" +
+    "  --resolve       also resolve every upstream host name and check the answers with the SSRF guard\n" +
+    "  --resolve-host  answer for a host name instead of asking DNS (like curl --resolve)",
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
-      options: { json: { type: "boolean", default: false } },
+      options: {
+        json: { type: "boolean", default: false },
+        resolve: { type: "boolean", default: false },
+        "resolve-host": { type: "string", multiple: true, default: [] },
+      },
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length === 0) throw new UsageError("name at least one definition file");
+    if (values["resolve-host"].length && !values.resolve) throw new UsageError("--resolve-host goes with --resolve");
+    const lookup = values.resolve ? staticLookup(values["resolve-host"], "--resolve-host") : null;
     const results: LoadedFile[] = [];
     for (const file of positionals) results.push(await loadDefinitionFile(file, io.cwd));
-    if (values.json) io.out(JSON.stringify({ files: results.map(toJson) }, null, 2));
-    else for (const result of results) printResult(result, io);
-    return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
+    const resolutions = new Map<Gateway, Resolution[]>();
+    if (lookup) {
+      for (const result of results) if (result.ok) for (const g of result.gateways) resolutions.set(g, await resolveUpstreams(g, lookup));
+    }
+    if (values.json) io.out(JSON.stringify({ files: results.map((r) => toJson(r, resolutions)) }, null, 2));
+    else for (const result of results) printResult(result, resolutions, io);
+    const refused = [...resolutions.values()].some((list) => list.some((r) => !r.allowed));
+    return results.every((r) => r.ok) && !refused ? EXIT.ok : EXIT.failed;
   },
 };
 
-function toJson(result: LoadedFile) {
+/** What `--resolve` found for one endpoint's upstream. */
+type Resolution =
+  | { endpoint: string; host: string; allowed: true; addresses: string[] }
+  | { endpoint: string; host: string; allowed: false; rule: string; reason: string };
+
+/** Resolves each endpoint's upstream now, through the same checks the guard makes per connection. */
+async function resolveUpstreams(gateway: Gateway, lookup: Lookup): Promise<Resolution[]> {
+  const out: Resolution[] = [];
+  for (const e of Object.values(gateway.endpoints)) {
+    const host = new URL(e.upstream).hostname;
+    const r = await checkUrl(e.upstream, { lookup, allow: e.unsafeAllowPrivateNetworks });
+    out.push(r.allowed ? { endpoint: e.slug, host, allowed: true, addresses: r.addresses.map((a) => a.address) } : { endpoint: e.slug, host, allowed: false, rule: r.rule, reason: r.reason });
+  }
+  return out;
+}
+
+function toJson(result: LoadedFile, resolutions: Map<Gateway, Resolution[]>) {
   if (!result.ok) return { file: result.file, ok: false, issues: result.issues };
-  return { file: result.file, ok: true, gateways: result.gateways.map(summary) };
+  return {
+    file: result.file,
+    ok: true,
+    gateways: result.gateways.map((g) => ({ ...summary(g), ...(resolutions.has(g) ? { resolution: resolutions.get(g) } : {}) })),
+  };
 }
 
 /** What `validate` tells about a valid gateway: never a secret value, only names. */
@@ -43,7 +80,7 @@ export function summary(gateway: Gateway) {
   };
 }
 
-function printResult(result: LoadedFile, io: CliIo): void {
+function printResult(result: LoadedFile, resolutions: Map<Gateway, Resolution[]>, io: CliIo): void {
   if (!result.ok) {
     io.out(`✗ ${result.file}: ${result.issues.length} problem${result.issues.length === 1 ? "" : "s"}`);
     for (const issue of result.issues) io.out(`  ${result.file}: ${issue.path || "(file)"}: ${issue.message}`);
@@ -58,6 +95,13 @@ function printResult(result: LoadedFile, io: CliIo): void {
     );
     for (const a of s.allowances) {
       io.out(`  ! endpoint '${a.endpoint}' may reach private network ${a.cidr} (unsafeAllowPrivateNetworks)`);
+    }
+    for (const r of resolutions.get(gateway) ?? []) {
+      io.out(
+        r.allowed
+          ? `  resolved ${r.endpoint}: ${r.host} -> ${r.addresses.join(", ")}`
+          : `  ✗ ${result.file}: endpoints.${r.endpoint}.upstream: ${r.host} is refused when resolved: ${r.reason} (SSRF rule ${r.rule})`,
+      );
     }
   }
 }

@@ -103,11 +103,45 @@ export default defineGateway({
     expect(out).not.toMatch(/\n\s+at /);
   });
 
+  it("--resolve checks what each upstream's name resolves to (answers pinned: no DNS query leaves the machine)", async () => {
+    const path = await file(
+      "resolve.ts",
+      `import { defineGateway } from "gatehouse";
+export default defineGateway({
+  name: "resolving",
+  endpoints: {
+    public: { upstream: "https://api.partner.test/v1", methods: ["GET"] },
+    rebound: { upstream: "https://evil.partner.test", methods: ["GET"] },
+    internal: { upstream: "http://svc.corp.test:8080", methods: ["GET"], unsafeAllowPrivateNetworks: ["10.1.0.0/16"] },
+  },
+});
+`,
+    );
+    const pins = ["--resolve-host", "api.partner.test:140.82.112.6", "--resolve-host", "evil.partner.test:140.82.112.7,169.254.169.254", "--resolve-host", "svc.corp.test:10.1.2.3"];
+    const io = recordingIo(repo);
+    expect(await main(["validate", path, "--resolve", ...pins], io)).toBe(1);
+    const out = io.stdout();
+    expect(out).toContain("resolved public: api.partner.test -> 140.82.112.6");
+    expect(out).toContain("resolved internal: svc.corp.test -> 10.1.2.3");
+    expect(out).toMatch(new RegExp(`✗ ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: endpoints\\.rebound\\.upstream: evil\\.partner\\.test is refused when resolved: .*\\(SSRF rule dns->ipv4:link-local\\)`));
+
+    const json = recordingIo(repo);
+    await main(["validate", path, "--json", "--resolve", ...pins], json);
+    const resolution = JSON.parse(json.stdout()).files[0].gateways[0].resolution;
+    expect(resolution[0]).toEqual({ endpoint: "public", host: "api.partner.test", allowed: true, addresses: ["140.82.112.6"] });
+    expect(resolution[1]).toMatchObject({ endpoint: "rebound", allowed: false, rule: "dns->ipv4:link-local" });
+
+    // Without the bad answer every upstream passes: exit 0.
+    const clean = recordingIo(repo);
+    expect(await main(["validate", path, "--resolve", ...pins.slice(0, 2), "--resolve-host", "evil.partner.test:140.82.112.7", ...pins.slice(4)], clean)).toBe(0);
+  });
+
   it("exits 2 on a usage error", async () => {
     const io = recordingIo(repo);
     expect(await main(["validate"], io)).toBe(2);
     expect(io.stderr()).toContain("gatehouse validate: name at least one definition file");
     expect(await main(["validate", "--nope", "x.ts"], recordingIo(repo))).toBe(2);
     expect(await main(["no-such-command"], recordingIo(repo))).toBe(2);
+    expect(await main(["validate", "x.ts", "--resolve-host", "a:1.2.3.4"], recordingIo(repo))).toBe(2);
   });
 });
