@@ -13,7 +13,7 @@ import type { GatewayOutputs } from "./gateway-outputs.ts";
 import { lambdaArchive } from "./lambda-archive.ts";
 import { rolePolicyDocument } from "./role-policy.ts";
 import { tableArgs } from "./table-args.ts";
-import { functionTimeoutSeconds, HTTP_API_MAX_INTEGRATION_MS, integrationTimeoutMs, splitByDoor } from "./timeouts.ts";
+import { API_FUNCTION_MIN_SECONDS, functionTimeoutSeconds, HTTP_API_MAX_INTEGRATION_MS, integrationTimeoutMs, splitByDoor } from "./timeouts.ts";
 
 /** The component's type token. Part of every child's URN: never rename it without aliases. */
 export const GATEWAY_TYPE = "gatehouse:aws:Gateway";
@@ -228,7 +228,7 @@ export class Gateway extends pulumi.ComponentResource {
     const apiFn = lambda(
       "api",
       "index.handler",
-      functionTimeoutSeconds(doors.api.length ? doors.api : []),
+      functionTimeoutSeconds(doors.api, API_FUNCTION_MIN_SECONDS),
       apiLogs,
       streamLogs ? { [STREAM_URL_ENV]: streamUrl.apply((u) => u ?? "") } : {},
     );

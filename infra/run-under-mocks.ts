@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import * as pulumi from "@pulumi/pulumi";
 
 /** One resource the program registered, as the mock engine saw it. */
@@ -11,6 +13,16 @@ export interface PlannedResource {
   inputs: Record<string, unknown>;
   /** Inputs as registered, secrets included (tests only; never print these). */
   rawInputs: Record<string, unknown>;
+  /** The fake outputs the mocks computed (ARNs, URLs, ciphertexts): no inputs, never printed by plan. */
+  computed: Record<string, unknown>;
+  /** The parent's URN ("" for the stack itself), so callers can tell which component a resource belongs to. */
+  parent: string;
+  /**
+   * The files of each asset archive among the inputs, by input name then file name, as SHA-256
+   * hex of the content. The mock engine only sees `{ __pulumiArchive }` (no contents), so these
+   * are read from the program's own asset objects; they let a caller tell which file changed.
+   */
+  archives: Record<string, Record<string, string>>;
 }
 
 /** Where the program pretends to run. */
@@ -39,8 +51,10 @@ export const MASK = "[secret]";
  * Runs a Pulumi program in-process under `pulumi.runtime.setMocks`: no CLI, no plugins, no
  * cloud. Every registration is captured (a legacy stack transformation sees each resource; the
  * run waits for every URN, since Pulumi offers no "program finished" signal under mocks).
- * Computed values are fakes derived from names (ARNs, URLs, ciphertexts). Pulumi's runtime
- * state is global: run this once per process.
+ * Computed values are fakes derived from names (ARNs, URLs, ciphertexts), so two runs of the
+ * same program give the same values. Pulumi's runtime state is global: runs must not overlap
+ * (one after another is fine: `setMocks` resets the stack and settings; `gatehouse diff --infra`
+ * runs the base and then the head).
  */
 export async function runUnderMocks<T>(program: () => T | Promise<T>, options: MockOptions = {}): Promise<MockRun<pulumi.Unwrap<T>>> {
   const region = options.region ?? "eu-west-1";
@@ -50,9 +64,10 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
     {
       newResource(args) {
         const rawInputs = args.inputs as Record<string, unknown>;
-        captured.push({ urn: "", type: args.type, name: args.name, custom: args.custom ?? true, inputs: mask(rawInputs) as Record<string, unknown>, rawInputs });
+        const computed = args.custom === false ? {} : fakeOutputs(args.type, args.name, rawInputs, region, account);
+        captured.push({ urn: "", type: args.type, name: args.name, custom: args.custom ?? true, inputs: mask(rawInputs) as Record<string, unknown>, rawInputs, computed, parent: "", archives: {} });
         if (args.custom === false) return { id: "", state: {} };
-        return { id: `${args.name}-id`, state: { ...rawInputs, ...fakeOutputs(args.type, args.name, rawInputs, region, account) } };
+        return { id: `${args.name}-id`, state: { ...rawInputs, ...computed } };
       },
       call(args) {
         if (args.token === "aws:index/getRegion:getRegion") return { region, name: region, id: region };
@@ -65,10 +80,14 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
     false,
   );
   const resources: pulumi.Resource[] = [];
+  // What only the program side knows (the parent, the archive objects), by `type::name`.
+  const registrations = new Map<string, Array<{ parent: pulumi.Resource | undefined; props: Record<string, unknown> }>>();
   let result: T | undefined;
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((a) => {
       resources.push(a.resource);
+      const key = `${a.type}::${a.name}`;
+      registrations.set(key, [...(registrations.get(key) ?? []), { parent: a.opts.parent, props: a.props }]);
       return undefined;
     });
     result = await program();
@@ -82,7 +101,14 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
     const key = urnKey(urn);
     byKey.set(key, [...(byKey.get(key) ?? []), urn]);
   }
-  for (const r of captured) r.urn = byKey.get(`${r.type}::${r.name}`)?.shift() ?? "";
+  for (const r of captured) {
+    const key = `${r.type}::${r.name}`;
+    r.urn = byKey.get(key)?.shift() ?? "";
+    const registration = registrations.get(key)?.shift();
+    if (!registration) continue;
+    r.parent = registration.parent ? await valueOf(registration.parent.urn) : "";
+    r.archives = await archiveDigests(registration.props);
+  }
   return { resources: captured, outputs };
 }
 
@@ -113,6 +139,31 @@ export function mask(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/** SHA-256 of every file of every asset archive directly among `props` (the Lambda `code`). */
+async function archiveDigests(props: Record<string, unknown>): Promise<Record<string, Record<string, string>>> {
+  const digests: Record<string, Record<string, string>> = {};
+  for (const [input, value] of Object.entries(props)) {
+    if (value instanceof pulumi.asset.AssetArchive) digests[input] = await archiveFiles(value, "");
+  }
+  return digests;
+}
+
+async function archiveFiles(archive: pulumi.asset.AssetArchive, prefix: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const sha256 = (content: string | Buffer) => createHash("sha256").update(content).digest("hex");
+  for (const [name, entry] of Object.entries(await archive.assets)) {
+    const path = `${prefix}${name}`;
+    if (entry instanceof pulumi.asset.StringAsset) files[path] = sha256(await entry.text);
+    else if (entry instanceof pulumi.asset.FileAsset) files[path] = sha256(await readFile(await entry.path));
+    else if (entry instanceof pulumi.asset.AssetArchive) Object.assign(files, await archiveFiles(entry, `${path}/`));
+    // Remote assets and file archives: named by where they come from (their content is not read).
+    else if (entry instanceof pulumi.asset.RemoteAsset) files[path] = `uri:${await entry.uri}`;
+    else if (entry instanceof pulumi.asset.FileArchive) files[path] = `path:${await entry.path}`;
+    else if (entry instanceof pulumi.asset.RemoteArchive) files[path] = `uri:${await entry.uri}`;
+  }
+  return files;
 }
 
 /** Plausible computed outputs per resource type, derived from the logical name. */

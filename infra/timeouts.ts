@@ -18,9 +18,15 @@ export function integrationTimeoutMs(endpoint: Endpoint): number {
   return Math.min(HTTP_API_MAX_INTEGRATION_MS, (endpoint.timeoutSeconds + TIMEOUT_MARGIN_SECONDS) * 1000);
 }
 
-/** The function timeout that covers the longest of the endpoints a door serves. */
-export function functionTimeoutSeconds(endpoints: Endpoint[]): number {
-  const longest = Math.max(0, ...endpoints.map((e) => e.timeoutSeconds));
+/**
+ * The shortest the API function may run: it also serves the OAuth connect pages, whose callback
+ * exchanges the code and reads the identity (each call up to 10 s) whatever the endpoints' timeouts.
+ */
+export const API_FUNCTION_MIN_SECONDS = 25;
+
+/** The function timeout that covers the longest of the endpoints a door serves (and `floor`). */
+export function functionTimeoutSeconds(endpoints: Endpoint[], floor = 0): number {
+  const longest = Math.max(floor, ...endpoints.map((e) => e.timeoutSeconds));
   return Math.min(900, longest + FUNCTION_MARGIN_SECONDS);
 }
 

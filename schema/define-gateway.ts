@@ -5,6 +5,7 @@ import { REQUEST_BYTES, TIMEOUT_SECONDS } from "./endpoint.ts";
 import { GatewaySchema, type Endpoint, type Gateway, type GatewayInput } from "./gateway.ts";
 import { gatewayIdFromName } from "./gateway-id.ts";
 import { DEFAULT_FORWARD_HEADERS } from "./headers.ts";
+import { STANDARD_METHODS } from "./methods.ts";
 import { definitionRevision } from "./revision.ts";
 
 /**
@@ -42,16 +43,17 @@ function resolve(data: z.output<typeof GatewaySchema>): Gateway {
     const endpoint: Endpoint = {
       slug,
       upstream: e.upstream,
-      methods: [...new Set(e.methods)],
+      // Set-like lists in a fixed order, so reordering them changes neither revision nor deploy.
+      methods: STANDARD_METHODS.filter((m) => e.methods.includes(m)),
       forwardPath: e.forwardPath,
       forwardQuery: e.forwardQuery,
       headers: {
-        forward: [...new Set((e.headers.forward ?? DEFAULT_FORWARD_HEADERS).map((h) => h.toLowerCase()))],
+        forward: [...new Set((e.headers.forward ?? DEFAULT_FORWARD_HEADERS).map((h) => h.toLowerCase()))].sort(),
         inject: Object.fromEntries(Object.entries(e.headers.inject).map(([k, v]) => [k.toLowerCase(), v])),
         allowSetCookie: e.headers.allowSetCookie,
       },
-      auditQueryValues: e.auditQueryValues,
-      unsafeAllowPrivateNetworks: e.unsafeAllowPrivateNetworks,
+      auditQueryValues: [...new Set(e.auditQueryValues)].sort(),
+      unsafeAllowPrivateNetworks: [...new Set(e.unsafeAllowPrivateNetworks)].sort(),
       timeoutSeconds: e.timeoutSeconds ?? data.defaults.timeoutSeconds ?? TIMEOUT_SECONDS.default,
       maxRequestBytes: e.maxRequestBytes ?? data.defaults.maxRequestBytes ?? REQUEST_BYTES.default,
     };

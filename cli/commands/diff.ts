@@ -14,15 +14,19 @@ const RENDER: Record<string, (report: DiffReport) => string> = { text: renderTex
 
 /**
  * `gatehouse diff`: what a change does to access, in sentences, each classified as widening,
- * narrowing or neutral. Exit 0; 1 when a definition is invalid at head or when `--fail-on
- * widening` finds a widening; 2 for usage and git errors (an unknown revision, not a repository).
+ * narrowing or neutral; with `--infra`, also what it does to the AWS resources. Exit 0; 1 when a
+ * definition is invalid at head, the Pulumi program fails at head (`--infra`), or `--fail-on
+ * widening` finds a widening (or widened IAM permissions); 2 for usage and git errors (an
+ * unknown revision, not a repository).
  */
 export const command: Command = {
   summary: "Explain what changed in the gateway definitions between two git revisions (widening, narrowing, neutral).",
   usage:
-    "gatehouse diff [--base <git-rev>] [--head <git-rev>] [--format text|markdown|json] [--fail-on widening] [paths...]\n" +
+    "gatehouse diff [--base <git-rev>] [--head <git-rev>] [--format text|markdown|json] [--fail-on widening] [--infra] [paths...]\n" +
     "  --base     default: origin/main if it exists, else HEAD; compared from its merge base with head\n" +
     "  --head     default: the working tree\n" +
+    "  --infra    also compare the AWS resources (the Pulumi program under mocks at both sides; no Pulumi CLI; a few seconds)\n" +
+    "  --fail-on  widening: exit 1 on any widening change (with --infra, also on widened IAM permissions)\n" +
     `  paths      files or folders; default: the .ts files below ${DEFAULT_DEFINITION_FOLDERS.join("/ and ")}/`,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandLine(args);
@@ -35,16 +39,21 @@ export const command: Command = {
     try {
       const root = await repoRoot(io.cwd);
       const paths = positionals.length ? positionals.map((p) => repoPath(root, io.cwd, p)) : [...DEFAULT_DEFINITION_FOLDERS];
-      report = await buildDiffReport({ root, base: values.base, head: values.head, paths, explicitPaths: positionals.length > 0 });
+      report = await buildDiffReport({ root, base: values.base, head: values.head, paths, explicitPaths: positionals.length > 0, infra: values.infra });
     } catch (error) {
       if (!(error instanceof GitError)) throw error;
       io.err(`gatehouse diff: ${error.message}`);
       return EXIT.usage;
     }
     io.out(render(report));
-    if (report.problems.some((p) => p.side === "head")) return EXIT.failed;
+    // The program failing at head means `pulumi up` would fail: as serious as an invalid definition.
+    if (report.problems.some((p) => p.side === "head") || report.infra?.problems.some((p) => p.side === "head")) return EXIT.failed;
     if (failOn === "widening" && countEffects(report).widening > 0) {
       io.err("gatehouse diff: the change widens access (--fail-on widening)");
+      return EXIT.failed;
+    }
+    if (failOn === "widening" && (report.infra?.summary.permissionsWidened ?? 0) > 0) {
+      io.err("gatehouse diff: the change widens the function role's IAM permissions (--fail-on widening)");
       return EXIT.failed;
     }
     return EXIT.ok;
@@ -60,6 +69,7 @@ function parseCommandLine(args: string[]) {
         head: { type: "string" },
         format: { type: "string", default: "text" },
         "fail-on": { type: "string" },
+        infra: { type: "boolean", default: false },
       },
       allowPositionals: true,
       strict: true,

@@ -14,6 +14,8 @@ export interface DiffRequest {
   paths: string[];
   /** True when the user named the paths: a path found at neither side is then a mistake. */
   explicitPaths: boolean;
+  /** Also compare the infrastructure (the Pulumi program under mocks at both sides; takes seconds). */
+  infra?: boolean;
 }
 
 interface Side {
@@ -28,7 +30,8 @@ interface Side {
  * Loads the definitions at both revisions and compares them. A file that fails at head is a
  * problem (the command exits 1) and its gateways are left out of the comparison rather than shown
  * as removed. A file that fails at base (say the schema got stricter since) is reported too, and
- * its gateways are shown as added, so a reviewer sees all of them rather than nothing.
+ * its gateways are shown as added, so a reviewer sees all of them rather than nothing. With
+ * `infra`, the same two sets of gateways are planned under mocks and their resources compared.
  */
 export async function buildDiffReport(request: DiffRequest): Promise<DiffReport> {
   const { root, paths } = request;
@@ -49,13 +52,14 @@ export async function buildDiffReport(request: DiffRequest): Promise<DiffReport>
   if (before.gateways.length + after.gateways.length + before.failedFiles.size + after.failedFiles.size === 0) {
     notes.push(`no definition files found in ${paths.map((p) => p || ".").join(", ")}`);
   }
-  return {
-    base,
-    head,
-    gateways: diffGateways(comparable, after.gateways),
-    problems: [...after.problems, ...before.problems],
-    notes,
-  };
+  const gateways = diffGateways(comparable, after.gateways);
+  const report: DiffReport = { base, head, gateways, problems: [...after.problems, ...before.problems], notes };
+  if (request.infra) {
+    // Loaded only when asked for: Pulumi's runtime and esbuild take seconds to load and run.
+    const { buildInfraReport } = await import("./build-infra-report.ts");
+    report.infra = await buildInfraReport(comparable, after.gateways, new Set(gateways.map((g) => g.name)));
+  }
+  return report;
 }
 
 function collect(files: LoadedFile[], side: DiffProblem["side"]): Side {

@@ -1,3 +1,4 @@
+import type { InfraReport } from "./infra-change.ts";
 import type { RevisionInfo } from "./resolve-revisions.ts";
 
 /**
@@ -37,8 +38,8 @@ export interface DiffProblem {
 }
 
 /**
- * What `gatehouse diff` reports. The definition diff is `gateways`; the deferred infrastructure
- * diff (`--infra`) will be a sibling field with its own section in each renderer.
+ * What `gatehouse diff` reports. The definition diff is `gateways`; with `--infra`, `infra` is the
+ * infrastructure diff (a shadow plan at each side), shown after the gateway sections.
  */
 export interface DiffReport {
   base: RevisionInfo;
@@ -47,6 +48,8 @@ export interface DiffReport {
   problems: DiffProblem[];
   /** Things the reader should know that are not changes (fallbacks, files skipped at base). */
   notes: string[];
+  /** Present only with `--infra`. Its changes are informational and not counted in {@link countEffects}. */
+  infra?: InfraReport;
 }
 
 /** How many changes of each effect the report holds. */

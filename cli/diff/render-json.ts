@@ -1,6 +1,10 @@
 import { countEffects, type DiffReport } from "./change.ts";
 
-/** The machine form: the report as is, plus the counts, as stable JSON for other tools. */
+/**
+ * The machine form: the report as is, plus the counts, as stable JSON for other tools. With
+ * `--infra` the report's `infra` field carries its own `summary` (resources to create, update,
+ * delete, unchanged, and the two flags); the top-level `summary` counts definition changes only.
+ */
 export function renderJson(report: DiffReport): string {
   return JSON.stringify({ ...report, summary: countEffects(report) }, null, 2);
 }

@@ -1,5 +1,6 @@
 import { countEffects, type Change, type DiffReport } from "./change.ts";
 import { describeRevision } from "./describe-revisions.ts";
+import { renderInfraMarkdown } from "./render-infra-markdown.ts";
 import { code } from "./words.ts";
 
 /** First line of every comment, so CI can find and update its own comment instead of adding one per push. */
@@ -9,8 +10,9 @@ const MARK: Record<Change["effect"], string> = { widening: "⚠️ **widening**"
 
 /**
  * The pull-request comment: a heading, one summary line counting widening, narrowing and neutral
- * changes, then a section per gateway with one bullet per change. Always-flagged changes (private
- * networks, gateway id) get a 🚨 in front whatever their effect.
+ * changes, then a section per gateway with one bullet per change, then (with `--infra`) the
+ * infrastructure section. Always-flagged changes (private networks, gateway id) get a 🚨 in front
+ * whatever their effect.
  */
 export function renderMarkdown(report: DiffReport): string {
   const counts = countEffects(report);
@@ -27,6 +29,7 @@ export function renderMarkdown(report: DiffReport): string {
     lines.push("", `### Gateway ${code(gateway.name)}`, "");
     for (const change of gateway.changes) lines.push(`- ${change.alert ? "🚨 " : ""}${MARK[change.effect]}: ${change.text}`);
   }
+  if (report.infra) lines.push(...renderInfraMarkdown(report.infra));
   const problems = report.problems;
   if (problems.length) {
     lines.push("", "### Problems", "");

@@ -1,9 +1,17 @@
 import type { Endpoint } from "../../schema/gateway.ts";
+import { endpointPlan } from "./endpoint-plan.ts";
 import { refuse, type Refusal } from "./outcome.ts";
 
 /** Plain or percent-encoded `.` / `..` (WHATWG URL and many servers decode `%2e` as a dot). */
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+/**
+ * Tails the WHATWG path parser changes only by percent-encoding: printable ASCII without
+ * backslash, `?` and `#`. (It strips tabs and newlines, which could join `.<TAB>.` into `..`,
+ * and `?` or `#` would end the path early, exposing a `..` before them; dot segments themselves
+ * are refused before this is used.)
+ */
+const PLAIN_TAIL = /^[\x21\x22\x24-\x3e\x40-\x5b\x5d-\x7e]*$/;
 
 /**
  * The upstream origin and raw path for a request's tail: the tail goes below the endpoint's
@@ -13,27 +21,34 @@ const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
  * that does not forward paths has no route (404).
  */
 export function buildUpstreamPath(endpoint: Endpoint, tail: string, query: string): { origin: string; path: string } | Refusal {
-  const upstream = new URL(endpoint.upstream);
-  const base = upstream.pathname.endsWith("/") ? upstream.pathname.slice(0, -1) : upstream.pathname;
+  const { origin, base } = endpointPlan(endpoint);
   if (!endpoint.forwardPath && tail !== "" && tail !== "/") {
     return refuse("ROUTE_NOT_FOUND", "this endpoint does not forward path tails");
   }
   const effectiveTail = endpoint.forwardPath ? tail : "";
   if (effectiveTail.includes("\\")) return refuse("BAD_PATH", "backslash in path");
-  if (BAD_PERCENT.test(effectiveTail) || /%00/.test(effectiveTail)) return refuse("BAD_PATH", "malformed percent-encoding in path");
-  for (const segment of effectiveTail.split("/")) {
-    if (DOT_SEGMENT.test(segment)) return refuse("BAD_PATH", "dot segment in path");
+  if (effectiveTail.includes("%") && (BAD_PERCENT.test(effectiveTail) || effectiveTail.includes("%00"))) {
+    return refuse("BAD_PATH", "malformed percent-encoding in path");
+  }
+  if (effectiveTail.includes(".") || /%2e/i.test(effectiveTail)) {
+    for (const segment of effectiveTail.split("/")) {
+      if (DOT_SEGMENT.test(segment)) return refuse("BAD_PATH", "dot segment in path");
+    }
   }
   let path = `${base}${effectiveTail}` || "/";
   if (!path.startsWith("/")) path = `/${path}`;
   // Defence in depth: whatever the tail was, the result must still sit under the upstream path.
-  const resolved = new URL(path, upstream.origin);
-  if (resolved.origin !== upstream.origin || !resolved.pathname.startsWith(base)) {
-    return refuse("BAD_PATH", "path escapes the upstream");
+  // For a plain tail not starting a scheme-relative `//host`, the parser can only percent-encode,
+  // so the check holds by construction; anything else is parsed for real.
+  if (path.startsWith("//") || !PLAIN_TAIL.test(effectiveTail)) {
+    const resolved = new URL(path, origin);
+    if (resolved.origin !== origin || !resolved.pathname.startsWith(base)) {
+      return refuse("BAD_PATH", "path escapes the upstream");
+    }
   }
   if (endpoint.forwardQuery && query !== "") {
     if (BAD_PERCENT.test(query)) return refuse("BAD_PATH", "malformed percent-encoding in query");
     path += `?${query}`;
   }
-  return { origin: upstream.origin, path };
+  return { origin, path };
 }

@@ -3,9 +3,10 @@ import type { Endpoint, Gateway } from "../../schema/gateway.ts";
 import type { EnginePorts } from "../ports/index.ts";
 import type { AuditRecord } from "../ports/audit-sink.ts";
 import type { GatewayRequest, GatewayResponse } from "../ports/http-types.ts";
-import type { UpstreamResponse } from "../ports/upstream-client.ts";
+import type { UpstreamRequest, UpstreamResponse } from "../ports/upstream-client.ts";
 import { auditedBody } from "./audited-body.ts";
 import { buildUpstreamPath } from "./build-upstream-path.ts";
+import { endpointPlan } from "./endpoint-plan.ts";
 import { enforceRateLimit, rateLimitBuckets } from "./enforce-rate-limit.ts";
 import { forward } from "./forward.ts";
 import { forwardedRequestHeaders, returnedResponseHeaders } from "./header-policy.ts";
@@ -48,6 +49,31 @@ export function createEngine(options: EngineOptions): Engine {
   const gateways = new Map(options.gateways.map((g) => [g.id, g]));
   const cache = new TokenCache((options.tokenCacheSeconds ?? 10) * 1000, options.tokenCacheSize ?? 10_000);
   const extraAllow = options.unsafeAllowPrivate ?? [];
+  // One array per endpoint, not per request: the upstream client keys its guarded agents on it.
+  const allowPrivateOf = new WeakMap<Endpoint, readonly string[]>();
+  const allowPrivate = (endpoint: Endpoint): readonly string[] => {
+    let allow = allowPrivateOf.get(endpoint);
+    if (!allow) {
+      allow = extraAllow.length ? [...endpoint.unsafeAllowPrivateNetworks, ...extraAllow] : endpoint.unsafeAllowPrivateNetworks;
+      allowPrivateOf.set(endpoint, allow);
+    }
+    return allow;
+  };
+
+  /** Turns a refusal into its response and writes the audit record (defined once, not per request). */
+  async function refused(audit: AuditRecord, bytesIn: ByteCount, refusal: Refusal, headers: Record<string, string> = {}): Promise<GatewayResponse> {
+    const response = problemResponse(refusal, audit.requestId, headers);
+    audit.status = response.status;
+    audit.decision = refusal.code;
+    audit.reason = refusal.reason;
+    if (refusal.ssrf) audit.ssrf = refusal.ssrf;
+    if (refusal.code === "CLIENT_ABORTED") audit.clientAborted = true;
+    audit.durationMs = ports.clock.now() - audit.time;
+    audit.bytesIn = bytesIn.bytes;
+    audit.bytesOut = response.body instanceof Uint8Array ? response.body.byteLength : 0;
+    await writeAudit(ports.audit, ports.log, audit);
+    return response;
+  }
 
   async function handle(request: GatewayRequest): Promise<GatewayResponse> {
     const started = ports.clock.now();
@@ -77,28 +103,14 @@ export function createEngine(options: EngineOptions): Engine {
       revision: null,
     };
 
-    const refused = async (refusal: Refusal, headers: Record<string, string> = {}): Promise<GatewayResponse> => {
-      const response = problemResponse(refusal, requestId, headers);
-      audit.status = response.status;
-      audit.decision = refusal.code;
-      audit.reason = refusal.reason;
-      if (refusal.ssrf) audit.ssrf = refusal.ssrf;
-      if (refusal.code === "CLIENT_ABORTED") audit.clientAborted = true;
-      audit.durationMs = ports.clock.now() - started;
-      audit.bytesIn = bytesIn.bytes;
-      audit.bytesOut = response.body instanceof Uint8Array ? response.body.byteLength : 0;
-      await writeAudit(ports.audit, ports.log, audit);
-      return response;
-    };
-
     try {
       const route = matchRoute(gateways, request.path);
-      if ("code" in route) return await refused(route);
+      if ("code" in route) return await refused(audit, bytesIn, route);
       audit.gatewayId = route.gateway.id;
       audit.gatewayName = route.gateway.name;
       audit.revision = route.gateway.revision;
       if (route.kind === "oauth") {
-        if (!ports.oauthRoutes) return await refused(refuse("ROUTE_NOT_FOUND", "OAuth routes are not configured"));
+        if (!ports.oauthRoutes) return await refused(audit, bytesIn, refuse("ROUTE_NOT_FOUND", "OAuth routes are not configured"));
         return await ports.oauthRoutes.handle(request, route.gateway, route.connection, route.action, requestId);
       }
       const { gateway, endpoint, tail } = route;
@@ -106,79 +118,78 @@ export function createEngine(options: EngineOptions): Engine {
       audit.path = redactQuery(request.path, request.query, endpoint.auditQueryValues);
 
       const read = readToken(request.headers);
-      if (!read.ok) return await refused(refuse("TOKEN_INVALID", `${read.reason} token`, { headers: BEARER_CHALLENGE }));
+      if (!read.ok) return await refused(audit, bytesIn, refuse("TOKEN_INVALID", `${read.reason} token`, { headers: BEARER_CHALLENGE }));
       let verified;
       try {
         verified = await verifyToken(read.token, gateway, endpoint, { store: ports.tokens, cache, now: started });
       } catch (error) {
-        return await refused(refuse("STORE_UNAVAILABLE", `token store failed: ${message(error)}`));
+        return await refused(audit, bytesIn, refuse("STORE_UNAVAILABLE", `token store failed: ${message(error)}`));
       }
       const tokenRecord = verified.record;
       if (tokenRecord && tokenRecord.gatewayId === gateway.id) {
         audit.tokenId = tokenRecord.id;
         audit.tokenLabel = tokenRecord.label;
       }
-      if (!verified.ok) return await refused(verified.refusal);
+      if (!verified.ok) return await refused(audit, bytesIn, verified.refusal);
 
-      if (!(endpoint.methods as string[]).includes(request.method)) {
-        return await refused(refuse("METHOD_NOT_ALLOWED", `${request.method} is not allowed`, { headers: { allow: endpoint.methods.join(", ") } }));
+      if (!endpointPlan(endpoint).methods.has(request.method)) {
+        return await refused(audit, bytesIn, refuse("METHOD_NOT_ALLOWED", `${request.method} is not allowed`, { headers: { allow: endpoint.methods.join(", ") } }));
       }
       const declared = declaredLength(request);
       if (declared !== null && declared > endpoint.maxRequestBytes) {
-        return await refused(refuse("BODY_TOO_LARGE", `declared ${declared} bytes, limit ${endpoint.maxRequestBytes}`));
+        return await refused(audit, bytesIn, refuse("BODY_TOO_LARGE", `declared ${declared} bytes, limit ${endpoint.maxRequestBytes}`));
       }
       const target = buildUpstreamPath(endpoint, tail, request.query);
-      if ("code" in target) return await refused(target);
+      if ("code" in target) return await refused(audit, bytesIn, target);
 
       let limited;
       try {
         limited = await enforceRateLimit(ports.rateLimiter, rateLimitBuckets(gateway, endpoint, tokenRecord!.id), started);
       } catch (error) {
-        return await refused(refuse("STORE_UNAVAILABLE", `rate limiter failed: ${message(error)}`));
+        return await refused(audit, bytesIn, refuse("STORE_UNAVAILABLE", `rate limiter failed: ${message(error)}`));
       }
-      if (!limited.ok) return await refused(limited.refusal);
+      if (!limited.ok) return await refused(audit, bytesIn, limited.refusal);
       const limitHeaders = limited.headers;
 
       let credentials = await resolveCredentials(gateway, endpoint, ports);
-      if (!credentials.ok) return await refused(credentials.refusal, limitHeaders);
+      if (!credentials.ok) return await refused(audit, bytesIn, credentials.refusal, limitHeaders);
 
       let body;
       try {
         body = limitBody(request.body, endpoint.maxRequestBytes, bytesIn);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return await refused(refuse("BODY_TOO_LARGE", error.message), limitHeaders);
+        if (error instanceof BodyTooLargeError) return await refused(audit, bytesIn, refuse("BODY_TOO_LARGE", error.message), limitHeaders);
         throw error;
       }
       const baseHeaders = forwardedRequestHeaders(endpoint, request.headers);
       if (declared !== null) baseHeaders["content-length"] = String(declared);
       baseHeaders["x-request-id"] = requestId;
-      const send = (credentialHeaders: Record<string, string>) =>
-        forward(ports.upstream, {
-          origin: target.origin,
-          path: target.path,
-          method: request.method,
-          headers: { ...baseHeaders, ...credentialHeaders },
-          body,
-          timeoutMs: endpoint.timeoutSeconds * 1000,
-          allowPrivate: extraAllow.length ? [...endpoint.unsafeAllowPrivateNetworks, ...extraAllow] : endpoint.unsafeAllowPrivateNetworks,
-          ...(request.signal ? { signal: request.signal } : {}),
-        });
+      const upstreamRequest: UpstreamRequest = {
+        origin: target.origin,
+        path: target.path,
+        method: request.method,
+        headers: { ...baseHeaders, ...credentials.headers },
+        body,
+        timeoutMs: endpoint.timeoutSeconds * 1000,
+        allowPrivate: allowPrivate(endpoint),
+      };
+      if (request.signal) upstreamRequest.signal = request.signal;
 
       const upstreamStarted = ports.clock.now();
-      let sent = await send(credentials.headers);
+      let sent = await forward(ports.upstream, upstreamRequest);
       // One replay with a refreshed token when the upstream rejects the bearer and the body can be sent again.
       if (sent.ok && sent.response.status === 401 && credentials.bearer && replayable(request.body)) {
         await discard(sent.response);
         credentials = await resolveCredentials(gateway, endpoint, ports, credentials.bearer);
-        if (!credentials.ok) return await refused(credentials.refusal, limitHeaders);
-        sent = await send(credentials.headers);
+        if (!credentials.ok) return await refused(audit, bytesIn, credentials.refusal, limitHeaders);
+        sent = await forward(ports.upstream, { ...upstreamRequest, headers: { ...baseHeaders, ...credentials.headers } });
       }
       audit.upstreamDurationMs = ports.clock.now() - upstreamStarted;
-      if (!sent.ok) return await refused(sent.refusal, limitHeaders);
+      if (!sent.ok) return await refused(audit, bytesIn, sent.refusal, limitHeaders);
       return respond(sent.response, endpoint, requestId, limitHeaders, audit, started, bytesIn, request.signal);
     } catch (error) {
       ports.log.error("engine.unexpected", { requestId, error: message(error) });
-      return await refused(refuse("INTERNAL_ERROR", `unexpected: ${message(error)}`));
+      return await refused(audit, bytesIn, refuse("INTERNAL_ERROR", `unexpected: ${message(error)}`));
     }
   }
 
@@ -194,7 +205,9 @@ export function createEngine(options: EngineOptions): Engine {
   ): GatewayResponse {
     audit.status = upstream.status;
     audit.upstreamStatus = upstream.status;
-    const headers = { ...returnedResponseHeaders(endpoint, upstream.headers), ...limitHeaders, "x-request-id": requestId };
+    const headers = returnedResponseHeaders(endpoint, upstream.headers);
+    for (const name in limitHeaders) headers[name] = limitHeaders[name]!;
+    headers["x-request-id"] = requestId;
     const body = auditedBody(upstream.body, async ({ bytes, completed, error }) => {
       audit.bytesOut = bytes;
       audit.bytesIn = bytesIn.bytes;

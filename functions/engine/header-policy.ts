@@ -1,11 +1,16 @@
 import type { Endpoint } from "../../schema/gateway.ts";
-import { HOP_BY_HOP, neverForwardReason } from "../../schema/headers.ts";
+import { HOP_BY_HOP } from "../../schema/headers.ts";
 import type { HeaderMap } from "../ports/http-types.ts";
+import { endpointPlan } from "./endpoint-plan.ts";
+
+const NONE_LISTED: ReadonlySet<string> = new Set();
 
 /** Names listed in a `Connection` header: per-connection fields that must not travel on. */
-function connectionListed(headers: HeaderMap): Set<string> {
-  const listed = new Set<string>();
+function connectionListed(headers: HeaderMap): ReadonlySet<string> {
   const value = headers.connection;
+  // Most carry none, or only `keep-alive`, itself hop-by-hop and always dropped: no set to build.
+  if (value === undefined || value === "keep-alive") return NONE_LISTED;
+  const listed = new Set<string>();
   for (const v of Array.isArray(value) ? value : value ? [value] : []) {
     for (const name of v.split(",")) {
       const trimmed = name.trim().toLowerCase();
@@ -22,9 +27,10 @@ function connectionListed(headers: HeaderMap): Set<string> {
 export function forwardedRequestHeaders(endpoint: Endpoint, headers: HeaderMap): Record<string, string> {
   const listed = connectionListed(headers);
   const out: Record<string, string> = {};
-  for (const name of endpoint.headers.forward) {
+  // The plan's list already lacks the names the gateway never forwards.
+  for (const name of endpointPlan(endpoint).forward) {
     const value = headers[name];
-    if (value === undefined || listed.has(name) || neverForwardReason(name) !== null) continue;
+    if (value === undefined || listed.has(name)) continue;
     out[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
@@ -35,13 +41,19 @@ const NEVER_RETURNED = new Set([...HOP_BY_HOP, "proxy-authenticate", "alt-svc"])
 
 /**
  * The upstream's response headers as the client gets them: hop-by-hop and `Connection`-listed
- * fields stripped, `Set-Cookie` only when the endpoint allows it.
+ * fields stripped, `Set-Cookie` only when the endpoint allows it. Written into `into` when
+ * given, so the engine builds the response's headers in one object.
  */
-export function returnedResponseHeaders(endpoint: Endpoint, headers: HeaderMap): Record<string, string | string[]> {
+export function returnedResponseHeaders(
+  endpoint: Endpoint,
+  headers: HeaderMap,
+  into: Record<string, string | string[]> = {},
+): Record<string, string | string[]> {
   const listed = connectionListed(headers);
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
+  const out = into;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || !Object.hasOwn(headers, name)) continue;
     const lower = name.toLowerCase();
     if (NEVER_RETURNED.has(lower) || listed.has(lower)) continue;
     if (lower === "set-cookie" && !endpoint.headers.allowSetCookie) continue;

@@ -24,17 +24,17 @@ export async function verifyToken(
     record = (await context.store.findByHash(hash)) ?? undefined;
     if (record) context.cache.set(hash, record, context.now);
   }
-  const invalid = (reason: string): { ok: false; refusal: Refusal; record?: TokenRecord } => ({
-    ok: false,
-    refusal: refuse("TOKEN_INVALID", reason, { headers: BEARER_CHALLENGE }),
-    ...(record ? { record } : {}),
-  });
-  if (!record) return invalid("unknown token");
-  if (record.gatewayId !== gateway.id) return invalid("token belongs to another gateway");
-  if (record.revokedAt !== null && record.revokedAt <= context.now) return invalid("revoked token");
-  if (record.expiresAt !== null && record.expiresAt <= context.now) return invalid("expired token");
+  if (!record) return invalid("unknown token", undefined);
+  if (record.gatewayId !== gateway.id) return invalid("token belongs to another gateway", record);
+  if (record.revokedAt !== null && record.revokedAt <= context.now) return invalid("revoked token", record);
+  if (record.expiresAt !== null && record.expiresAt <= context.now) return invalid("expired token", record);
   if (record.endpoints !== null && !record.endpoints.includes(endpoint.slug)) {
     return { ok: false, refusal: refuse("TOKEN_NOT_SCOPED", `token is scoped to ${record.endpoints.join(", ")}`), record };
   }
   return { ok: true, record };
+}
+
+/** The public 401 for every token failure but scope; the record, when found, is for the audit. */
+function invalid(reason: string, record: TokenRecord | undefined): { ok: false; refusal: Refusal; record?: TokenRecord } {
+  return { ok: false, refusal: refuse("TOKEN_INVALID", reason, { headers: BEARER_CHALLENGE }), ...(record ? { record } : {}) };
 }

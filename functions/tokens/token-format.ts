@@ -34,17 +34,26 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
+/** CRC-32 of an ASCII string (token bodies are base62, so each char code is its UTF-8 byte). */
 function crc32(text: string): number {
   let crc = 0xffffffff;
-  for (const byte of Buffer.from(text, "utf8")) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  for (let i = 0; i < text.length; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+/**
+ * Six base62 digits of the body's CRC-32. A 32-bit value is exact in a Number, so plain
+ * integer division gives the same digits as {@link base62} without BigInt (checked per request).
+ */
 function checksum(body: string): string {
-  const value = crc32(body);
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(value);
-  return base62(bytes, CHECK_LENGTH);
+  let n = crc32(body);
+  let out = "";
+  for (let i = 0; i < CHECK_LENGTH; i++) {
+    const digit = n % 62;
+    out = ALPHABET[digit] + out;
+    n = (n - digit) / 62;
+  }
+  return out;
 }
 
 /** A new random client token. Shown once; only {@link hashToken} of it is stored. */
@@ -53,12 +62,14 @@ export function mintToken(): string {
   return `${TOKEN_PREFIX}${body}${checksum(body)}`;
 }
 
+const BASE62_ONLY = /^[0-9A-Za-z]+$/;
+
 /** True when `token` has the prefix, length, alphabet and a matching checksum. */
 export function isWellFormedToken(token: string): boolean {
   if (token.length !== TOKEN_PREFIX.length + BODY_LENGTH + CHECK_LENGTH || !token.startsWith(TOKEN_PREFIX)) return false;
   const body = token.slice(TOKEN_PREFIX.length, TOKEN_PREFIX.length + BODY_LENGTH);
   const check = token.slice(TOKEN_PREFIX.length + BODY_LENGTH);
-  if (!/^[0-9A-Za-z]+$/.test(body) || !/^[0-9A-Za-z]+$/.test(check)) return false;
+  if (!BASE62_ONLY.test(body) || !BASE62_ONLY.test(check)) return false;
   return checksum(body) === check;
 }
 

@@ -2,6 +2,7 @@ import type { RateLimitRequest, RateLimitResult, RateLimiter, WindowState } from
 import { secondsToReset, windowStart, WINDOW_MS } from "../shared/windows.ts";
 
 type Window = keyof typeof WINDOW_MS;
+const WINDOWS: readonly Window[] = ["minute", "hour"];
 
 /**
  * RateLimiter in a Map. Check and count happen in one synchronous step, which is atomic in a
@@ -14,25 +15,35 @@ export class MemoryRateLimiter implements RateLimiter {
   async consume(request: RateLimitRequest): Promise<RateLimitResult> {
     const { now } = request;
     this.sweep(now);
-    const checks: Array<{ counter: string; state: WindowState; used: number }> = [];
+    // Plain loops and parallel arrays: this runs on every admitted request.
+    const counters: string[] = [];
+    const used: number[] = [];
+    const windows: WindowState[] = [];
+    let retryAfterSeconds = 0;
     for (const bucket of request.buckets) {
-      for (const [window, limit] of [["minute", bucket.perMinute], ["hour", bucket.perHour]] as Array<[Window, number | undefined]>) {
+      for (const window of WINDOWS) {
+        const limit = window === "minute" ? bucket.perMinute : bucket.perHour;
         if (limit === undefined) continue;
         const counter = `${bucket.key}|${window}|${windowStart(now, window)}`;
-        const used = this.counts.get(counter) ?? 0;
-        checks.push({ counter, used, state: { scope: bucket.scope, window, limit, remaining: 0, resetSeconds: secondsToReset(now, window) } });
+        const count = this.counts.get(counter) ?? 0;
+        const resetSeconds = secondsToReset(now, window);
+        if (count >= limit && resetSeconds > retryAfterSeconds) retryAfterSeconds = resetSeconds;
+        counters.push(counter);
+        used.push(count);
+        windows.push({ scope: bucket.scope, window, limit, remaining: 0, resetSeconds });
       }
     }
-    const full = checks.filter((c) => c.used >= c.state.limit);
-    if (full.length > 0) {
-      for (const c of checks) c.state.remaining = Math.max(0, c.state.limit - c.used);
-      return { allowed: false, windows: checks.map((c) => c.state), retryAfterSeconds: Math.max(...full.map((c) => c.state.resetSeconds)) };
+    const full = windows.some((w, i) => used[i]! >= w.limit);
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
+      if (full) {
+        w.remaining = Math.max(0, w.limit - used[i]!);
+      } else {
+        this.counts.set(counters[i]!, used[i]! + 1);
+        w.remaining = w.limit - used[i]! - 1;
+      }
     }
-    for (const c of checks) {
-      this.counts.set(c.counter, c.used + 1);
-      c.state.remaining = c.state.limit - c.used - 1;
-    }
-    return { allowed: true, windows: checks.map((c) => c.state) };
+    return full ? { allowed: false, windows, retryAfterSeconds } : { allowed: true, windows };
   }
 
   /** The count in the current window (tests read counters through this). */

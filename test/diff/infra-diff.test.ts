@@ -1,0 +1,301 @@
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildDiffReport } from "../../cli/diff/build-report.ts";
+import type { DiffReport } from "../../cli/diff/change.ts";
+import { diffResources } from "../../cli/diff/diff-resources.ts";
+import type { InfraReport, ResourceChange, ShadowResource } from "../../cli/diff/infra-change.ts";
+import { renderJson } from "../../cli/diff/render-json.ts";
+import { renderMarkdown } from "../../cli/diff/render-markdown.ts";
+import { renderText } from "../../cli/diff/render-text.ts";
+import type { MockOptions, PlannedResource } from "../../infra/run-under-mocks.ts";
+import type { GatewayInput } from "../../schema/gateway.ts";
+import { createTempRepo, definitionSource, secretRef, type TempRepo } from "./temp-repo.ts";
+
+// Every mock run the diff makes, kept so the tests can prove the secret value really reached the
+// program (a masking test that never saw the value could not fail).
+const runs = vi.hoisted(() => [] as PlannedResource[][]);
+vi.mock("../../infra/run-under-mocks.ts", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../infra/run-under-mocks.ts")>();
+  return {
+    ...original,
+    async runUnderMocks(program: () => unknown, options?: MockOptions) {
+      const run = await original.runUnderMocks(program, options);
+      runs.push(run.resources);
+      return run;
+    },
+  };
+});
+
+/** Set through the Pulumi config, as `pulumi config set --secret` would: the shadow plan reads it like the program does. */
+const SECRET_VALUE = "sk_live_51DoNotPrintThisValue9f3a";
+
+function payments(edit: (d: GatewayInput) => void = () => {}): string {
+  const d: GatewayInput = {
+    name: "payments",
+    endpoints: {
+      stripe: { upstream: "https://api.stripe.com/v1", methods: ["GET", "POST"], headers: { inject: { authorization: secretRef("STRIPE_BEARER") } } },
+      search: { upstream: "https://search.example.com", methods: ["GET"], timeoutSeconds: 10 },
+    },
+  };
+  edit(d);
+  return definitionSource(d);
+}
+
+let repo: TempRepo;
+const commits: Record<string, string> = {};
+const reports = new Map<string, DiffReport>();
+
+/** The report between two named commits, with --infra, built once. */
+async function infraDiff(base: string, head: string): Promise<DiffReport> {
+  const key = `${base}..${head}`;
+  if (!reports.has(key)) {
+    reports.set(key, await buildDiffReport({ root: repo.dir, base: commits[base], head: commits[head], paths: ["gateways"], explicitPaths: false, infra: true }));
+  }
+  return reports.get(key)!;
+}
+
+const infraOf = (report: DiffReport): InfraReport => report.infra!;
+const changesOf = (report: DiffReport): ResourceChange[] => infraOf(report).gateways.flatMap((g) => g.changes);
+const line = (c: ResourceChange) => `${c.action} ${c.type} ${c.name}`;
+
+beforeAll(() => {
+  pulumi.runtime.setAllConfig({ "gatehouse:STRIPE_BEARER": SECRET_VALUE }, ["gatehouse:STRIPE_BEARER"]);
+  // One repository, one commit per step; each test compares two neighbours.
+  repo = createTempRepo();
+  const steps: Array<[string, (d: GatewayInput) => void]> = [
+    ["base", () => {}],
+    ["method", (d) => d.endpoints.stripe!.methods.push("DELETE")],
+    ["timeout", (d) => (d.endpoints.stripe!.timeoutSeconds = 120)],
+    ["secret", (d) => (d.endpoints.stripe!.headers!.inject!["stripe-account"] = secretRef("STRIPE_ACCOUNT"))],
+    ["removed", (d) => delete d.endpoints.search],
+  ];
+  const edits: Array<(d: GatewayInput) => void> = [];
+  for (const [name, edit] of steps) {
+    edits.push(edit);
+    repo.write("gateways/payments.ts", payments((d) => edits.forEach((e) => e(d))));
+    commits[name] = repo.commit(name);
+  }
+  // Same gateway, written another way: keys, endpoints and list items in another order.
+  repo.write(
+    "gateways/payments.ts",
+    definitionSource({
+      endpoints: {
+        stripe: {
+          timeoutSeconds: 120,
+          headers: { inject: { "stripe-account": secretRef("STRIPE_ACCOUNT"), authorization: secretRef("STRIPE_BEARER") } },
+          methods: ["DELETE", "POST", "GET"],
+          upstream: "https://api.stripe.com/v1",
+        },
+      },
+      name: "payments",
+    }),
+  );
+  commits.reordered = repo.commit("reorder");
+});
+
+afterAll(() => repo?.cleanup());
+
+describe("gatehouse diff --infra", () => {
+  it("a method added changes only the bundled definition: the function code, nothing else", async () => {
+    const report = await infraDiff("base", "method");
+    expect(infraOf(report).summary).toEqual({ create: 0, update: 1, delete: 0, unchanged: 24, permissionsWidened: 0, protectionLost: 0 });
+    expect(changesOf(report)).toEqual([
+      { action: "update", type: "aws:lambda/function:Function", name: "payments-api", inputs: [{ path: "code[gateway.json]", text: "function code changed (bundled definition)" }], flags: [] },
+    ]);
+    expect(infraOf(report).notes).toEqual([]);
+  }, 60_000);
+
+  it("a timeout above 29 s adds the streaming function and its Function URL, and widens the role's log permissions", async () => {
+    const report = await infraDiff("method", "timeout");
+    const changes = changesOf(report);
+    expect(changes.filter((c) => c.action === "create").map(line)).toEqual([
+      "create aws:lambda/function:Function payments-stream",
+      "create aws:lambda/permission:Permission payments-stream-invoke",
+      "create aws:cloudwatch/logGroup:LogGroup payments-stream-logs",
+      "create aws:lambda/functionUrl:FunctionUrl payments-stream-url",
+      "create aws:lambda/permission:Permission payments-stream-url-invoke",
+    ]);
+    // The endpoint leaves API Gateway: its own integration and routes go.
+    expect(changes.filter((c) => c.action === "delete").map(line)).toEqual([
+      "delete aws:apigatewayv2/integration:Integration payments-stripe-integration",
+      "delete aws:apigatewayv2/route:Route payments-stripe-route",
+      "delete aws:apigatewayv2/route:Route payments-stripe-route-tail",
+    ]);
+    expect(changes.find((c) => c.name === "payments-stream-url")!.settings).toBe("RESPONSE_STREAM, auth NONE");
+    const api = changes.find((c) => c.name === "payments-api")!;
+    expect(api.inputs).toContainEqual({ path: "environment.variables.GATEHOUSE_STREAM_URL", after: "https://payments-stream-url.lambda-url.eu-west-1.on.aws" });
+    expect(api.inputs).toContainEqual({ path: "code[gateway.json]", text: "function code changed (bundled definition)" });
+    const policy = changes.find((c) => c.name === "payments-role-policy")!;
+    expect(policy.flags).toEqual(["permissions-widened"]);
+    expect(policy.inputs).toEqual([
+      {
+        path: "policy.Statement[WriteOwnLogs].Resource",
+        text:
+          "statement `WriteOwnLogs`: resources added: `arn:aws:logs:eu-west-1:123456789012:log-group:/gatehouse/plan/payments/stream`, " +
+          "`arn:aws:logs:eu-west-1:123456789012:log-group:/gatehouse/plan/payments/stream:log-stream:*`",
+        flag: "permissions-widened",
+      },
+    ]);
+    expect(infraOf(report).summary).toMatchObject({ create: 5, update: 2, delete: 3, permissionsWidened: 1, protectionLost: 0 });
+
+    const markdown = renderMarkdown(report);
+    const infra = markdown.slice(markdown.indexOf("### Infrastructure"));
+    expect(markdown.indexOf("### Infrastructure")).toBeGreaterThan(markdown.indexOf("### Gateway `payments`"));
+    expect(infra).toContain("5 to create, 2 to update, 3 to delete, 20 unchanged; 1 widens permissions, none loses table protection (shadow plan:");
+    expect(infra).toContain("- ⚠️ **update** `iam.RolePolicy` `payments-role-policy` — **permissions widened**\n  - ⚠️ statement `WriteOwnLogs`: resources added:");
+    expect(infra).toContain("- **create** `lambda.FunctionUrl` `payments-stream-url`: `RESPONSE_STREAM, auth NONE`");
+    expect(infra).toContain("  - `environment.variables.GATEHOUSE_STREAM_URL`: (none) → `\"https://payments-stream-url.lambda-url.eu-west-1.on.aws\"`");
+    const text = renderText(report);
+    expect(text).toContain("! ~ update  iam.RolePolicy  payments-role-policy  (permissions widened)");
+    expect(text).toContain("  + create  lambda.FunctionUrl  payments-stream-url  RESPONSE_STREAM, auth NONE");
+  }, 60_000);
+
+  it("a new secret reference adds its KMS ciphertext, masked, and the function learns the name only", async () => {
+    const report = await infraDiff("timeout", "secret");
+    const changes = changesOf(report);
+    expect(changes.filter((c) => c.action !== "update").map(line)).toEqual(["create aws:kms/ciphertext:Ciphertext payments-secret-stripe-account"]);
+    expect(changes.find((c) => c.action === "create")!.settings).toMatch(/^plaintext \[secret\], context \{"gateway":"[0-9a-f-]{36}","name":"STRIPE_ACCOUNT","purpose":"secret"\}$/);
+    for (const name of ["payments-api", "payments-stream"]) {
+      expect(changes.find((c) => c.name === name)!.inputs).toEqual([
+        { path: "environment.variables.GATEHOUSE_SECRETS", before: '{"STRIPE_BEARER":"[secret]"}', after: '{"STRIPE_ACCOUNT":"[secret]","STRIPE_BEARER":"[secret]"}' },
+        { path: "code[gateway.json]", text: "function code changed (bundled definition)" },
+      ]);
+    }
+    expect(renderText(report)).toContain(`environment.variables.GATEHOUSE_SECRETS: {"STRIPE_BEARER":"[secret]"} → {"STRIPE_ACCOUNT":"[secret]","STRIPE_BEARER":"[secret]"}`);
+  }, 60_000);
+
+  it("an endpoint removed deletes its integration and routes", async () => {
+    const report = await infraDiff("secret", "removed");
+    expect(changesOf(report).map(line)).toEqual([
+      "update aws:lambda/function:Function payments-api",
+      "delete aws:apigatewayv2/integration:Integration payments-search-integration",
+      "delete aws:apigatewayv2/route:Route payments-search-route",
+      "delete aws:apigatewayv2/route:Route payments-search-route-tail",
+      "update aws:lambda/function:Function payments-stream",
+    ]);
+    expect(changesOf(report).find((c) => c.name === "payments-search-route")!.settings).toMatch(/^ANY \/api\/[0-9a-f-]{36}\/proxy\/search$/);
+    expect(renderMarkdown(report)).toMatch(/- \*\*delete\*\* `apigatewayv2\.Route` `payments-search-route`: `ANY \/api\/[0-9a-f-]{36}\/proxy\/search`/);
+  }, 60_000);
+
+  it("a reorder-only change shows no infrastructure change: the bundled definition is written in canonical order", async () => {
+    const report = await infraDiff("removed", "reordered");
+    expect(report.gateways).toEqual([]);
+    expect(infraOf(report).gateways).toEqual([]);
+    expect(infraOf(report).summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: 25, permissionsWidened: 0, protectionLost: 0 });
+    expect(infraOf(report).notes).toEqual([]);
+    expect(renderMarkdown(report)).toContain("\n### Infrastructure\n\n0 to create, 0 to update, 0 to delete, 25 unchanged; none widens permissions, none loses table protection");
+    expect(renderText(report)).toMatch(/\nno infrastructure changes\n?$/);
+  }, 60_000);
+
+  it("never prints a secret value or a ciphertext, in any format, though the value reached the program", async () => {
+    for (const [base, head] of [["base", "method"], ["method", "timeout"], ["timeout", "secret"], ["secret", "removed"], ["removed", "reordered"]] as const) await infraDiff(base, head);
+    const plaintexts = runs.flat().filter((r) => r.type === "aws:kms/ciphertext:Ciphertext").map((r) => pulumi.runtime.unwrapRpcSecret(r.rawInputs.plaintext));
+    expect(plaintexts).toContain(SECRET_VALUE);
+    const ciphertexts = [...new Set(runs.flat().flatMap((r) => (typeof r.computed.ciphertextBlob === "string" ? [r.computed.ciphertextBlob] : [])))];
+    expect(ciphertexts.length).toBe(2);
+    for (const report of reports.values()) {
+      for (const out of [renderText(report), renderMarkdown(report), renderJson(report)]) {
+        expect(out).not.toContain(SECRET_VALUE);
+        expect(out).not.toContain("gatehouse-diff-placeholder");
+        for (const ct of ciphertexts) expect(out).not.toContain(ct);
+      }
+    }
+  }, 60_000);
+
+  it("json carries the infra section with its own summary", async () => {
+    const json = JSON.parse(renderJson(await infraDiff("timeout", "secret"))) as { summary: Record<string, number>; infra: InfraReport };
+    expect(json.summary).toEqual({ widening: 1, narrowing: 0, neutral: 0 });
+    expect(json.infra.summary).toEqual({ create: 1, update: 2, delete: 0, unchanged: 25, permissionsWidened: 0, protectionLost: 0 });
+    expect(json.infra.gateways.map((g) => g.name)).toEqual(["payments"]);
+  }, 60_000);
+
+  it("the command: --fail-on widening fails on widened IAM permissions alone (a longer timeout widens nothing else)", async () => {
+    const result = await repo.diff("--base", commits.method!, "--head", commits.timeout!, "--infra", "--fail-on", "widening");
+    expect(result.out).toContain(": 0 widening, 0 narrowing, 1 neutral");
+    expect(result.err).toBe("gatehouse diff: the change widens the function role's IAM permissions (--fail-on widening)");
+    expect(result.code).toBe(1);
+  }, 60_000);
+
+  it("without --infra there is no infra section and Pulumi never runs", async () => {
+    const before = runs.length;
+    const result = await repo.diff("--base", commits.base!, "--head", commits.method!, "--format", "json");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).not.toHaveProperty("infra");
+    expect(runs.length).toBe(before);
+  });
+});
+
+describe("resource comparison (fabricated plans)", () => {
+  const resource = (type: string, name: string, inputs: Record<string, unknown>): ShadowResource => ({
+    urn: `urn:pulumi:plan::gatehouse::gatehouse:aws:Gateway$${type}::${name}`,
+    type,
+    name,
+    gateway: "payments",
+    inputs,
+    archives: {},
+  });
+  const table = (over: Record<string, unknown> = {}) =>
+    resource("aws:dynamodb/table:Table", "payments-audit", {
+      hashKey: "pk",
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" },
+      deletionProtectionEnabled: true,
+      ...over,
+    });
+
+  it("a table losing PITR, its customer key or deletion protection is flagged protection-lost (🚨)", () => {
+    const { changes } = diffResources(
+      [table()],
+      [table({ pointInTimeRecovery: { enabled: false }, serverSideEncryption: { enabled: true }, deletionProtectionEnabled: false, hashKey: "pk" })],
+    );
+    expect(changes[0]!.change.flags).toEqual(["protection-lost"]);
+    expect(changes[0]!.change.inputs).toEqual([
+      { path: "pointInTimeRecovery.enabled", text: "point-in-time recovery switched off", flag: "protection-lost" },
+      { path: "serverSideEncryption.kmsKeyArn", text: "server-side encryption no longer uses the gateway's customer managed key", flag: "protection-lost" },
+      { path: "deletionProtectionEnabled", text: "deletion protection switched off", flag: "protection-lost" },
+    ]);
+    const report: InfraReport = {
+      summary: { create: 0, update: 1, delete: 0, unchanged: 0, permissionsWidened: 0, protectionLost: 1 },
+      gateways: [{ name: "payments", changes: [changes[0]!.change] }],
+      problems: [],
+      notes: [],
+    };
+    const markdown = renderMarkdown({ base: { label: "a", commit: "a".repeat(40) }, head: { label: "b", commit: "b".repeat(40) }, gateways: [], problems: [], notes: [], infra: report });
+    expect(markdown).toContain("- 🚨 **update** `dynamodb.Table` `payments-audit` — **protection lost**\n  - 🚨 point-in-time recovery switched off");
+    expect(markdown).toContain("> A table loses a protection");
+  });
+
+  it("gaining a protection is an ordinary change", () => {
+    const { changes } = diffResources([table({ deletionProtectionEnabled: false })], [table()]);
+    expect(changes[0]!.change).toMatchObject({ flags: [], inputs: [{ path: "deletionProtectionEnabled", before: false, after: true }] });
+  });
+
+  it("policy statements: added, wider actions and a dropped condition widen; a removed statement does not", () => {
+    const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+    const read = { Sid: "ReadTokens", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: ["arn:t"] };
+    const key = { Sid: "EnvelopeKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: ["arn:k"], Condition: { StringEquals: { "kms:EncryptionContext:gateway": "g" } } };
+    const logs = { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: ["arn:l"] };
+    const policy = (d: string) => resource("aws:iam/rolePolicy:RolePolicy", "payments-role-policy", { policy: d, role: "payments-role-id" });
+    const { changes } = diffResources(
+      [policy(doc(read, key, logs))],
+      [policy(doc({ ...read, Action: ["dynamodb:GetItem", "dynamodb:Scan"] }, { Sid: "Extra", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:s"] }, { ...key, Condition: undefined }))],
+    );
+    expect(changes[0]!.change.inputs).toEqual([
+      { path: "policy.Statement[ReadTokens].Action", text: "statement `ReadTokens`: actions added: `dynamodb:Scan`", flag: "permissions-widened" },
+      { path: "policy.Statement[Extra]", text: "statement `Extra` added: `s3:GetObject` on `arn:s`", flag: "permissions-widened" },
+      { path: "policy.Statement[EnvelopeKey].Condition", before: { StringEquals: { "kms:EncryptionContext:gateway": "g" } }, flag: "permissions-widened" },
+      { path: "policy.Statement[WriteOwnLogs]", text: "statement `WriteOwnLogs` removed: `logs:PutLogEvents` on `arn:l`" },
+    ]);
+    const narrower = diffResources([policy(doc(read, logs))], [policy(doc(read))]);
+    expect(narrower.changes[0]!.change.flags).toEqual([]);
+  });
+
+  it("the code archive compares by file digest: equal digests are no change, a new bundle is named", () => {
+    const fn = (definition: string, bundle: string) => ({
+      ...resource("aws:lambda/function:Function", "payments-api", { code: "[code archive]", timeout: 25 }),
+      archives: { code: { "gateway.json": definition, "index.mjs": bundle } },
+    });
+    expect(diffResources([fn("d1", "b1")], [fn("d1", "b1")])).toEqual({ changes: [], unchanged: 1 });
+    expect(diffResources([fn("d1", "b1")], [fn("d1", "b2")]).changes[0]!.change.inputs).toEqual([{ path: "code[index.mjs]", text: "function code changed (handler bundle)" }]);
+  });
+});
