@@ -5,6 +5,8 @@ export interface CliIo {
   /** Working directory that relative paths are taken from. */
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Everything on standard input (for values that must not appear in arguments). */
+  stdin?: () => Promise<string>;
 }
 
 /** The process's own streams. */
@@ -13,6 +15,11 @@ export const processIo: CliIo = {
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
   cwd: process.cwd(),
   env: process.env,
+  stdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
 };
 
 /** Exit codes shared by every command. */

@@ -1,9 +1,13 @@
 import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { validateAllowance } from "../../schema/ssrf/index.ts";
 import type { Gateway } from "../../schema/gateway.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
+import { LocalSecretBox } from "../../functions/adapters/local/local-secret-box.ts";
+import { SealedSecretsFile } from "../../functions/adapters/local/sealed-secrets-file.ts";
 import { createNodeServer } from "../../functions/front-doors/node/node-server.ts";
 import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-echo-upstream.ts";
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
@@ -17,7 +21,8 @@ export const command: Command = {
   summary: "Serve a gateway definition locally (embedded durable store, or --memory).",
   usage:
     "gatehouse dev [file] [--port 8787] [--host 127.0.0.1] [--memory] [--data .gatehouse] " +
-    "[--unsafe-allow-private <cidr>]... [--secrets-file <file.json>] [--demo] [--token-cache-seconds 10]",
+    "[--unsafe-allow-private <cidr>]... [--secrets-file <file.json>] [--demo] [--token-cache-seconds 10]\n" +
+    "  secrets come from the environment, --secrets-file, or `gatehouse secrets set NAME` (stored sealed)",
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
@@ -52,7 +57,8 @@ export const command: Command = {
       return EXIT.failed;
     }
     const gateways = loaded.gateways;
-    const secretValues = { ...(await readSecretsFile(values["secrets-file"])), ...io.env };
+    // Precedence: environment, then --secrets-file, then values stored with `gatehouse secrets set`.
+    const secretValues = { ...(await storedSecrets(values.data)), ...(await readSecretsFile(values["secrets-file"])), ...io.env };
 
     for (const cidr of values["unsafe-allow-private"]) {
       io.err(`⚠ --unsafe-allow-private ${cidr}: every endpoint may reach this private range. Never use this in production.`);
@@ -128,6 +134,13 @@ async function printGateway(gateway: Gateway, base: string, memory: boolean, tok
   }
   const first = Object.values(gateway.endpoints)[0];
   if (first) io.out(`  try:          curl -H "Authorization: Bearer <token>" ${base}/api/${gateway.id}/proxy/${first.slug}/`);
+}
+
+/** Values stored sealed by `gatehouse secrets set`; nothing (and nothing created) when there are none. */
+async function storedSecrets(dataDir: string): Promise<Record<string, string>> {
+  const path = join(dataDir, "secrets.json");
+  if (!existsSync(path)) return {};
+  return new SealedSecretsFile(path, await LocalSecretBox.fromKeyFile(join(dataDir, "keyring.key"))).openAll();
 }
 
 async function readSecretsFile(path: string | undefined): Promise<Record<string, string>> {
