@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Endpoint, Gateway } from "../../schema/gateway.ts";
 import type { EnginePorts } from "../ports/index.ts";
 import type { AuditRecord } from "../ports/audit-sink.ts";
-import type { GatewayRequest, GatewayResponse } from "../ports/http-types.ts";
+import type { ClientSignal, GatewayRequest, GatewayResponse } from "../ports/http-types.ts";
 import type { UpstreamRequest, UpstreamResponse } from "../ports/upstream-client.ts";
 import { auditedBody } from "./audited-body.ts";
 import { buildUpstreamPath } from "./build-upstream-path.ts";
@@ -201,7 +201,7 @@ export function createEngine(options: EngineOptions): Engine {
     audit: AuditRecord,
     started: number,
     bytesIn: ByteCount,
-    clientSignal: AbortSignal | undefined,
+    clientSignal: ClientSignal | undefined,
   ): GatewayResponse {
     audit.status = upstream.status;
     audit.upstreamStatus = upstream.status;

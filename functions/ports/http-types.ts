@@ -9,6 +9,18 @@ export type Body = AsyncIterable<Uint8Array> | Uint8Array | null;
 /** Header map with lower-case names; repeated headers are arrays (Node's shape). */
 export type HeaderMap = Record<string, string | string[] | undefined>;
 
+/**
+ * "The client went away": the part of `AbortSignal` the engine and the upstream client use. A
+ * real `AbortSignal` is one; the Node front door passes a lighter object of its own, since an
+ * AbortController per request cost measurable CPU on the hot path.
+ */
+export interface ClientSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 /** An incoming request as the front door received it. */
 export interface GatewayRequest {
   method: string;
@@ -20,7 +32,7 @@ export interface GatewayRequest {
   body: Body;
   clientAddress: string;
   /** Aborted when the client goes away. */
-  signal?: AbortSignal;
+  signal?: ClientSignal;
 }
 
 /**
@@ -32,4 +44,19 @@ export interface GatewayResponse {
   status: number;
   headers: Record<string, string | string[]>;
   body: AsyncIterable<Uint8Array> | Uint8Array | null;
+}
+
+/**
+ * An optional fast path a streamed response body may offer a Node front door: the Node
+ * Readable underneath it (undici's body), for piping straight into the socket rather than
+ * iterating chunk by chunk. Front doors that do not know it iterate the body as usual.
+ */
+export interface NodeReadableBody extends AsyncIterable<Uint8Array> {
+  /**
+   * The underlying Node Readable when nothing has read the body yet, else null. Whoever takes
+   * it owns it: it must read it to its end or destroy it, and call {@link settle} exactly once.
+   */
+  takeReadable?(): NodeJS.ReadableStream | null;
+  /** Reports how the taken Readable finished (bytes written, whether it completed, the error). */
+  settle?(bytes: number, completed: boolean, error?: unknown): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Body } from "./http-types.ts";
+import type { Body, ClientSignal } from "./http-types.ts";
 
 /**
  * UpstreamClient: sends one request to an upstream and returns its response as it arrives.
@@ -28,7 +28,7 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body: Body;
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal?: ClientSignal;
   /** CIDRs the endpoint may reach although private (`unsafeAllowPrivateNetworks`). */
   allowPrivate: readonly string[];
 }

@@ -21,6 +21,13 @@ beforeAll(async () => {
   // Sends a first chunk, waits, then the rest: proves the gateway streams the response.
   streaming = await startUpstream(
     async (req, res) => {
+      if (req.url?.startsWith("/cut")) {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.write("partial|");
+        await new Promise((r) => setTimeout(r, 100));
+        res.destroy();
+        return;
+      }
       if (req.url?.startsWith("/drip")) {
         res.writeHead(200, { "content-type": "text/plain" });
         res.write("first|");
@@ -152,6 +159,51 @@ describe("bodies", () => {
     expect(["CLIENT_ABORTED"]).toContain(record!.decision);
     for (let i = 0; i < 100 && !streaming.seen.at(-1)!.aborted; i++) await new Promise((r) => setTimeout(r, 10));
     expect(streaming.seen.at(-1)!.aborted).toBe(true);
+  });
+
+  it("stops the upstream response when the client leaves mid-response; audited once as CLIENT_ABORTED", async () => {
+    const before = h.ports.audit.records.length;
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(h.url("stream", "/drip"), { headers: auth() }, (res) => {
+        res.once("data", () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on("error", () => {});
+      req.on("close", () => resolve());
+      req.end();
+      setTimeout(() => reject(new Error("no first chunk")), 3000);
+    });
+    const [record] = (await h.audit(before + 1)).slice(before);
+    expect(record!.decision).toBe("CLIENT_ABORTED");
+    expect(record!.clientAborted).toBe(true);
+    expect(record!.bytesOut).toBe("first|".length);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(h.ports.audit.records.length).toBe(before + 1);
+  });
+
+  it("cuts the client's connection when the upstream body breaks; audited once as UPSTREAM_INTERRUPTED", async () => {
+    const before = h.ports.audit.records.length;
+    const outcome = await new Promise<{ received: string; error: boolean }>((resolve) => {
+      let received = "";
+      const req = httpRequest(h.url("stream", "/cut"), { headers: auth() }, (res) => {
+        res.on("data", (c: Buffer) => (received += c.toString()));
+        res.on("end", () => resolve({ received, error: false }));
+        res.on("error", () => resolve({ received, error: true }));
+        res.on("aborted", () => resolve({ received, error: true }));
+      });
+      req.on("error", () => resolve({ received, error: true }));
+      req.end();
+    });
+    expect(outcome.received).toBe("partial|");
+    expect(outcome.error).toBe(true);
+    const [record] = (await h.audit(before + 1)).slice(before);
+    expect(record!.decision).toBe("UPSTREAM_INTERRUPTED");
+    expect(record!.status).toBe(200);
+    expect(record!.bytesOut).toBe("partial|".length);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.ports.audit.records.length).toBe(before + 1);
   });
 
   it("completes the audit of a HEAD request", async () => {

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Engine } from "../../engine/create-engine.ts";
-import type { GatewayRequest, GatewayResponse } from "../../ports/http-types.ts";
+import type { ClientSignal, GatewayRequest, GatewayResponse, NodeReadableBody } from "../../ports/http-types.ts";
 
 /** Options of {@link createNodeServer}. */
 export interface NodeServerOptions {
@@ -83,7 +83,7 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
 
 async function serve(engine: Engine, req: IncomingMessage, res: ServerResponse, options: NodeServerOptions): Promise<void> {
   const started = Date.now();
-  const controller = new AbortController();
+  const controller = new NodeClientSignal();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });
@@ -96,10 +96,10 @@ async function serve(engine: Engine, req: IncomingMessage, res: ServerResponse, 
     headers: req.headers,
     body: hasBody(req) ? req : null,
     clientAddress: req.socket.remoteAddress ?? "",
-    signal: controller.signal,
+    signal: controller,
   };
   const response = await engine.handle(request);
-  await write(response, req, res, controller.signal);
+  await write(response, req, res, controller);
   options.onAccess?.({
     method: request.method,
     path: request.path,
@@ -115,13 +115,18 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
 
-async function write(response: GatewayResponse, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+async function write(response: GatewayResponse, req: IncomingMessage, res: ServerResponse, signal: { readonly aborted: boolean }): Promise<void> {
   const { body } = response;
   const headers = body instanceof Uint8Array ? { ...response.headers, "content-length": String(body.byteLength) } : response.headers;
   if (!res.destroyed) res.writeHead(response.status, headers);
   if (body === null || body instanceof Uint8Array) {
     res.end(req.method === "HEAD" ? undefined : body ?? undefined);
     return;
+  }
+  const pipeable = body as NodeReadableBody;
+  if (req.method !== "HEAD" && pipeable.takeReadable !== undefined && pipeable.settle !== undefined) {
+    const readable = pipeable.takeReadable();
+    if (readable !== null) return pipe(readable, pipeable, res, signal);
   }
   const iterator = body[Symbol.asyncIterator]();
   try {
@@ -141,4 +146,97 @@ async function write(response: GatewayResponse, req: IncomingMessage, res: Serve
     await iterator.return?.();
   }
   if (!signal.aborted) res.end();
+}
+
+/**
+ * Streams a Node Readable (undici's body) straight into the response, as `readable.pipe(res)`
+ * does with backpressure but with the byte count in the same 'data' listener, and settles the
+ * body's audit exactly once: at the end (before `res.end()`, as the iterator path does), on an
+ * upstream error (before the connection is cut, so the error is the recorded cause), or when
+ * the client goes away (the upstream body is destroyed, which aborts the upstream request).
+ */
+function pipe(readable: NodeJS.ReadableStream, body: NodeReadableBody, res: ServerResponse, signal: { readonly aborted: boolean }): Promise<void> {
+  const upstream = readable as NodeJS.ReadableStream & { destroy(): void };
+  const settle = body.settle!.bind(body);
+  if (signal.aborted || res.destroyed) {
+    upstream.destroy();
+    return settle(0, false);
+  }
+  return new Promise<void>((resolve, reject) => {
+    let bytes = 0;
+    let over = false;
+    upstream.on("data", (chunk: Uint8Array) => {
+      bytes += chunk.byteLength;
+      if (!res.write(chunk)) upstream.pause();
+    });
+    upstream.on("end", () => {
+      if (over) return;
+      over = true;
+      settle(bytes, true).then(() => {
+        if (!signal.aborted) res.end();
+        resolve();
+      }, reject);
+    });
+    // Stays attached after the end: a destroyed body may still emit an error, which must not go unhandled.
+    upstream.on("error", (error: unknown) => {
+      if (over) return;
+      over = true;
+      const settled = settle(bytes, false, error);
+      // The upstream body broke mid-way: the head is sent, so all we can do is cut the connection.
+      res.destroy();
+      settled.then(resolve, reject);
+    });
+    res.on("drain", () => upstream.resume());
+    res.on("close", () => {
+      if (over) return;
+      over = true;
+      upstream.destroy();
+      settle(bytes, false).then(resolve, reject);
+    });
+  });
+}
+
+type AbortListener = ((event: { type: "abort" }) => void) | { handleEvent(event: { type: "abort" }): void };
+
+/**
+ * The request's `signal`, aborted when the client goes away before the response is finished:
+ * the part of AbortSignal the engine and the upstream client use (`aborted`, `reason`,
+ * `throwIfAborted`, add/removeEventListener of "abort"). An AbortController per request, with
+ * the EventTarget machinery behind it and the upstream client's listener on it, cost several
+ * microseconds of a proxied request's CPU; this is a flag and, rarely, a short array.
+ */
+class NodeClientSignal implements ClientSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  onabort: AbortListener | null = null;
+  private listeners: AbortListener[] | null = null;
+
+  addEventListener(type: string, listener: AbortListener | null): void {
+    if (type !== "abort" || listener === null || this.aborted) return;
+    (this.listeners ??= []).push(listener);
+  }
+
+  removeEventListener(type: string, listener: AbortListener | null): void {
+    if (type !== "abort" || this.listeners === null) return;
+    const at = this.listeners.indexOf(listener!);
+    if (at >= 0) this.listeners.splice(at, 1);
+  }
+
+  throwIfAborted(): void {
+    if (this.aborted) throw this.reason;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = new DOMException("The client went away", "AbortError");
+    const listeners = this.listeners;
+    this.listeners = null;
+    const event = { type: "abort" as const };
+    if (typeof this.onabort === "function") this.onabort(event);
+    for (const listener of listeners ?? []) {
+      if (typeof listener === "function") listener(event);
+      else listener.handleEvent(event);
+    }
+  }
 }
