@@ -1,12 +1,7 @@
+import type { LoadResult } from "../types.ts";
+
 /** The numbers read from one wrk run. */
-export interface WrkNumbers {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  errors: number;
-  non2xx: number;
-}
+export type WrkNumbers = Pick<LoadResult, "requestsPerSecond" | "p50Ms" | "p99Ms" | "requests" | "errors" | "non2xx">;
 
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
 

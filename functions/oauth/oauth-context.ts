@@ -66,18 +66,9 @@ export interface OAuthContext {
 }
 
 /** Builds the shared context. */
-export function createOAuthContext(input: {
-  store: ConnectionStore;
-  box: SecretBox;
-  secrets: SecretSource;
-  audit: AuditSink;
-  log: Log;
-  clock: Clock;
-  http: OAuthHttp;
-  settings: RefreshSettings;
-  instanceId: string;
-  endpoints: EndpointOverrides;
-}): OAuthContext {
+export function createOAuthContext(
+  input: Omit<OAuthContext, "preset" | "client" | "record"> & { endpoints: EndpointOverrides },
+): OAuthContext {
   const presets = new WeakMap<Gateway, Map<string, ProviderPreset>>();
   return {
     ...input,
