@@ -14,6 +14,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/helpers/ensure-chromium.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",
