@@ -28,7 +28,8 @@ export async function startServerChild<T>(script: string, args: string[], option
   const entry = options.tsx ? [RUN_TS, fileURLToPath(new URL(`../${script}`, import.meta.url))] : [await bundleServer(script)];
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: options.env ?? process.env,
+    // As in cli/bin.mjs: the SDK's Node 22 notice is not a benchmark finding.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...(options.env ?? process.env) },
   });
   return new Promise((resolve, reject) => {
     let buffered = "";
