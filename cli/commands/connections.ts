@@ -1,8 +1,5 @@
 import { parseArgs } from "node:util";
-import { DynamoConnectionStore } from "../../functions/adapters/aws/dynamo-connection-store.ts";
-import { createDocumentClient } from "../../functions/adapters/aws/dynamo-client.ts";
-import { tableNames } from "../../functions/adapters/aws/tables.ts";
-import { openEmbeddedStore } from "../../functions/adapters/local/open-embedded-store.ts";
+import { openStores } from "../../functions/front-doors/node/local-stores.ts";
 import type { ConnectionRecord, ConnectionStore } from "../../functions/ports/connection-store.ts";
 import { formatTable } from "../format-table.ts";
 import { resolveGatewayId } from "../gateway-names.ts";
@@ -21,18 +18,10 @@ type Values = { [K in keyof typeof CONNECTION_STORE_OPTIONS]?: string | undefine
  */
 export async function openConnectionStore(values: Values, io: CliIo): Promise<{ store: ConnectionStore; close(): Promise<void> }> {
   const target = await storeTargetOf(values, io);
-  if (target.kind === "local") {
-    const embedded = await openEmbeddedStore(target.dataDir, tableNames());
-    return { store: new DynamoConnectionStore({ client: embedded.client, tableName: tableNames().connections }), close: () => embedded.close() };
-  }
   if (target.kind === "memory") throw new UsageError("a memory store cannot be reached from another process; run `gatehouse dev` without --memory");
-  const client = createDocumentClient({
-    region: target.region,
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    ...(target.credentials ? { credentials: target.credentials } : {}),
-  });
-  const tableName = values["connections-table"] ?? target.tables.connections;
-  return { store: new DynamoConnectionStore({ client, tableName }), close: async () => client.destroy() };
+  const table = values["connections-table"];
+  const stores = await openStores(target.kind === "aws" && table ? { ...target, tables: { ...target.tables, connections: table } } : target);
+  return { store: stores.connections, close: () => stores.close() };
 }
 
 const USAGE = [

@@ -1,13 +1,16 @@
 import type { AuditReader, AuditSink } from "../../ports/audit-sink.ts";
+import type { ConnectionStore } from "../../ports/connection-store.ts";
 import type { RateLimiter } from "../../ports/rate-limiter.ts";
 import type { TokenStore } from "../../ports/token-store.ts";
 import { DynamoAuditSink } from "../../adapters/aws/dynamo-audit-sink.ts";
+import { DynamoConnectionStore } from "../../adapters/aws/dynamo-connection-store.ts";
 import { createDocumentClient, type DocumentSender, type DynamoClientOptions } from "../../adapters/aws/dynamo-client.ts";
 import { DynamoRateLimiter } from "../../adapters/aws/dynamo-rate-limiter.ts";
 import { DynamoTokenStore } from "../../adapters/aws/dynamo-token-store.ts";
 import { tableNames, type TableNames } from "../../adapters/aws/tables.ts";
 import { openEmbeddedStore } from "../../adapters/local/open-embedded-store.ts";
 import { MemoryAuditSink } from "../../adapters/memory/memory-audit-sink.ts";
+import { MemoryConnectionStore } from "../../adapters/memory/memory-connection-store.ts";
 import { MemoryRateLimiter } from "../../adapters/memory/memory-rate-limiter.ts";
 import { MemoryTokenStore } from "../../adapters/memory/memory-token-store.ts";
 
@@ -16,6 +19,8 @@ export interface LocalStores {
   tokens: TokenStore;
   rateLimiter: RateLimiter;
   audit: AuditSink & AuditReader;
+  /** OAuth connection records, leases and connect sessions. */
+  connections: ConnectionStore;
   /** One line for the startup banner, e.g. "memory (nothing survives a restart)". */
   description: string;
   close(): Promise<void>;
@@ -67,6 +72,7 @@ export async function openStores(target: StoreTarget): Promise<LocalStores> {
       tokens: new MemoryTokenStore(),
       rateLimiter: new MemoryRateLimiter(),
       audit: new MemoryAuditSink(),
+      connections: new MemoryConnectionStore(),
       description: "memory (nothing survives a restart)",
       close: async () => {},
     };
@@ -91,9 +97,10 @@ export async function openStores(target: StoreTarget): Promise<LocalStores> {
   };
 }
 
-/** The three DynamoDB adapters over one client. */
-export function dynamoStores(client: DocumentSender, tables: TableNames, auditRetentionDays?: number): Pick<LocalStores, "tokens" | "rateLimiter" | "audit"> {
+/** The DynamoDB adapters over one client. */
+export function dynamoStores(client: DocumentSender, tables: TableNames, auditRetentionDays?: number): Pick<LocalStores, "tokens" | "rateLimiter" | "audit" | "connections"> {
   return {
+    connections: new DynamoConnectionStore({ client, tableName: tables.connections }),
     tokens: new DynamoTokenStore({ client, tableName: tables.tokens }),
     rateLimiter: new DynamoRateLimiter({ client, tableName: tables.rateLimits }),
     audit: new DynamoAuditSink({ client, tableName: tables.audit, ...(auditRetentionDays !== undefined ? { retentionDays: auditRetentionDays } : {}) }),

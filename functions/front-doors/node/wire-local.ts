@@ -9,10 +9,6 @@ import type { EnginePorts } from "../../ports/index.ts";
 import { systemClock, type Clock } from "../../ports/clock.ts";
 import { jsonLog, type Log } from "../../ports/log.ts";
 import { openLocalStores, type LocalStores } from "./local-stores.ts";
-import { DynamoConnectionStore } from "../../adapters/aws/dynamo-connection-store.ts";
-import { tableNames } from "../../adapters/aws/tables.ts";
-import { openEmbeddedStore } from "../../adapters/local/open-embedded-store.ts";
-import { MemoryConnectionStore } from "../../adapters/memory/memory-connection-store.ts";
 import { createOAuth, type OAuth } from "../../oauth/wire-oauth.ts";
 import type { EndpointOverrides } from "../../oauth/provider-preset.ts";
 
@@ -66,19 +62,10 @@ export async function wireLocal(wiring: LocalWiring): Promise<LocalGateway> {
   // OAuth: tokens sealed by the same keyring, the connections table of the same store, provider
   // calls through the same SSRF guard (and the same --unsafe-allow-private ranges).
   let oauth: OAuth | null = null;
-  let closeConnections = async () => {};
   if (wiring.gateways.some((g) => Object.keys(g.connections).length > 0)) {
-    let connectionStore;
-    if (memory) {
-      connectionStore = new MemoryConnectionStore();
-    } else {
-      const embedded = await openEmbeddedStore(dataDir, tableNames());
-      connectionStore = new DynamoConnectionStore({ client: embedded.client, tableName: tableNames().connections });
-      closeConnections = () => embedded.close();
-    }
     const guard = wiring.upstream?.guard;
     oauth = createOAuth({
-      store: connectionStore,
+      store: stores.connections,
       box,
       secrets,
       audit: stores.audit,
@@ -117,7 +104,6 @@ export async function wireLocal(wiring: LocalWiring): Promise<LocalGateway> {
     async close() {
       await oauth?.close();
       await upstream.close();
-      await closeConnections();
       await stores.close();
     },
   };
