@@ -1,4 +1,6 @@
 import { createServer, type Server } from "node:http";
+import { afterAll, beforeAll } from "vitest";
+import { startTestDynalite, type TestDynalite } from "../helpers/dynalite.ts";
 import type { AddressInfo } from "node:net";
 import { defineGateway } from "../../schema/define-gateway.ts";
 import type { Gateway } from "../../schema/gateway.ts";
@@ -105,4 +107,21 @@ export function storeEngine(options: {
     },
     close: () => upstream.close(),
   };
+}
+
+/**
+ * Starts dynalite and a counting upstream before a file's tests and stops both after. The
+ * returned object's fields are set once `beforeAll` has run.
+ */
+export function useDynaliteAndUpstream(): { db: TestDynalite; upstream: CountingUpstream } {
+  const shared = {} as { db: TestDynalite; upstream: CountingUpstream };
+  beforeAll(async () => {
+    shared.db = await startTestDynalite();
+    shared.upstream = await startCountingUpstream();
+  });
+  afterAll(async () => {
+    await shared.upstream?.close();
+    await shared.db?.stop();
+  });
+  return shared;
 }

@@ -1,32 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.ts";
 import { DynamoRateLimiter } from "../../functions/adapters/aws/dynamo-rate-limiter.ts";
 import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
 import { TestClock } from "../../functions/adapters/memory/test-clock.ts";
 import { rateLimitBuckets } from "../../functions/engine/enforce-rate-limit.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
-import { startTestDynalite, type TestDynalite } from "../helpers/dynalite.ts";
-import { startCountingUpstream, storeEngine, type CountingUpstream } from "./engine-on-dynamo.ts";
+import { storeEngine, useDynaliteAndUpstream } from "./engine-on-dynamo.ts";
 
 const HOUR = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-let db: TestDynalite;
-let upstream: CountingUpstream;
-beforeAll(async () => {
-  db = await startTestDynalite();
-  upstream = await startCountingUpstream();
-});
-afterAll(async () => {
-  await upstream?.close();
-  await db?.stop();
-});
+const env = useDynaliteAndUpstream();
 
 async function stores() {
-  const tables = await db.freshTables();
+  const tables = await env.db.freshTables();
   return {
-    tokens: new DynamoTokenStore({ client: db.client, tableName: tables.tokens }),
-    rateLimiter: new DynamoRateLimiter({ client: db.client, tableName: tables.rateLimits }),
-    audit: new DynamoAuditSink({ client: db.client, tableName: tables.audit }),
+    tokens: new DynamoTokenStore({ client: env.db.client, tableName: tables.tokens }),
+    rateLimiter: new DynamoRateLimiter({ client: env.db.client, tableName: tables.rateLimits }),
+    audit: new DynamoAuditSink({ client: env.db.client, tableName: tables.audit }),
   };
 }
 
@@ -43,9 +33,9 @@ describe("DynamoDB rate limits on dynalite", () => {
   it("forwards exactly 100 of 500 concurrent proxied requests, refuses 400 with 429, and counts exactly 100", { timeout: 60_000 }, async () => {
     const s = await stores();
     const clock = new TestClock(HOUR + 2000);
-    const gw = storeEngine({ upstream, ...s, clock, rateLimit: { perMinute: 100 } });
+    const gw = storeEngine({ upstream: env.upstream, ...s, clock, rateLimit: { perMinute: 100 } });
     const { token, record } = await issueToken(s.tokens, { gatewayId: gw.gateway.id, label: "burst", now: clock.now() });
-    const before = upstream.hits();
+    const before = env.upstream.hits();
     const responses = await Promise.all(Array.from({ length: 500 }, () => gw.get(token)));
     const other = responses.filter((r) => r.status !== 200 && r.status !== 429);
     // Anything else would be a store failure under load: show why (the audit keeps the reason).
@@ -54,7 +44,7 @@ describe("DynamoDB rate limits on dynalite", () => {
     const refused = responses.filter((r) => r.status === 429);
     expect(refused).toHaveLength(400);
     expect(refused[0]!.headers["retry-after"]).toBe("58");
-    expect(upstream.hits() - before).toBe(100);
+    expect(env.upstream.hits() - before).toBe(100);
     const buckets = rateLimitBuckets(gw.gateway, gw.gateway.endpoints.echo!, record.id);
     expect(await s.rateLimiter.count({ now: clock.now(), buckets }, buckets[0]!.key, "minute")).toBe(100);
     await gw.close();
@@ -63,7 +53,7 @@ describe("DynamoDB rate limits on dynalite", () => {
   it("refuses on the hour cap while the minute has room (Retry-After to the hour's end), and the reverse", async () => {
     const s = await stores();
     const clock = new TestClock(HOUR);
-    const gw = storeEngine({ upstream, ...s, clock, rateLimit: { perMinute: 2, perHour: 3 } });
+    const gw = storeEngine({ upstream: env.upstream, ...s, clock, rateLimit: { perMinute: 2, perHour: 3 } });
     const { token } = await issueToken(s.tokens, { gatewayId: gw.gateway.id, label: "caps", now: clock.now() });
     expect((await gw.get(token)).status).toBe(200);
     expect((await gw.get(token)).status).toBe(200);

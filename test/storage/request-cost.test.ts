@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.ts";
 import { createDocumentClient, LOCAL_CREDENTIALS } from "../../functions/adapters/aws/dynamo-client.ts";
 import { DynamoRateLimiter } from "../../functions/adapters/aws/dynamo-rate-limiter.ts";
 import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
-import { startTestDynalite, type TestDynalite } from "../helpers/dynalite.ts";
-import { startCountingUpstream, storeEngine, type CountingUpstream } from "./engine-on-dynamo.ts";
+import { storeEngine, useDynaliteAndUpstream } from "./engine-on-dynamo.ts";
 
-let db: TestDynalite;
-let upstream: CountingUpstream;
-beforeAll(async () => {
-  db = await startTestDynalite();
-  upstream = await startCountingUpstream();
-});
-afterAll(async () => {
-  await upstream?.close();
-  await db?.stop();
-});
+const env = useDynaliteAndUpstream();
 
 it("makes one rate-limit write and one audit write, and nothing else, for a proxied request with a cached token", async () => {
-  const tables = await db.freshTables();
+  const tables = await env.db.freshTables();
   // A client of its own whose every DynamoDB call is recorded by a middleware.
-  const client = createDocumentClient({ region: "us-east-1", endpoint: db.endpoint, credentials: LOCAL_CREDENTIALS });
+  const client = createDocumentClient({ region: "us-east-1", endpoint: env.db.endpoint, credentials: LOCAL_CREDENTIALS });
   const calls: string[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -32,7 +22,7 @@ it("makes one rate-limit write and one audit write, and nothing else, for a prox
   );
   const tokens = new DynamoTokenStore({ client, tableName: tables.tokens });
   const gw = storeEngine({
-    upstream,
+    upstream: env.upstream,
     tokens,
     rateLimiter: new DynamoRateLimiter({ client, tableName: tables.rateLimits }),
     audit: new DynamoAuditSink({ client, tableName: tables.audit }),

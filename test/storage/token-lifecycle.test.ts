@@ -1,32 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.ts";
 import { DynamoRateLimiter } from "../../functions/adapters/aws/dynamo-rate-limiter.ts";
 import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
 import { TestClock } from "../../functions/adapters/memory/test-clock.ts";
 import { issueToken, rotateToken } from "../../functions/tokens/issue-token.ts";
-import { startTestDynalite, type TestDynalite } from "../helpers/dynalite.ts";
-import { startCountingUpstream, storeEngine, type CountingUpstream } from "./engine-on-dynamo.ts";
+import { storeEngine, useDynaliteAndUpstream } from "./engine-on-dynamo.ts";
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-let db: TestDynalite;
-let upstream: CountingUpstream;
-beforeAll(async () => {
-  db = await startTestDynalite();
-  upstream = await startCountingUpstream();
-});
-afterAll(async () => {
-  await upstream?.close();
-  await db?.stop();
-});
+const env = useDynaliteAndUpstream();
 
 async function setup(tokenCacheSeconds: number) {
-  const tables = await db.freshTables();
-  const tokens = new DynamoTokenStore({ client: db.client, tableName: tables.tokens });
-  const audit = new DynamoAuditSink({ client: db.client, tableName: tables.audit });
+  const tables = await env.db.freshTables();
+  const tokens = new DynamoTokenStore({ client: env.db.client, tableName: tables.tokens });
+  const audit = new DynamoAuditSink({ client: env.db.client, tableName: tables.audit });
   const gw = storeEngine({
-    upstream,
+    upstream: env.upstream,
     tokens,
-    rateLimiter: new DynamoRateLimiter({ client: db.client, tableName: tables.rateLimits }),
+    rateLimiter: new DynamoRateLimiter({ client: env.db.client, tableName: tables.rateLimits }),
     audit,
     tokenCacheSeconds,
     clock: new TestClock(T0),
