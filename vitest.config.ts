@@ -7,9 +7,9 @@ export default defineConfig({
   resolve: {
     // The package imports itself by name (examples are written the way a user writes them).
     alias: [
-      { find: /^gatehouse$/, replacement: here("./schema/index.ts") },
-      { find: /^gatehouse\/ssrf$/, replacement: here("./functions/adapters/upstream/ssrf/index.ts") },
-      { find: /^gatehouse\/infra$/, replacement: here("./infra/index.ts") },
+      { find: /^gatehouse-gateway$/, replacement: here("./schema/index.ts") },
+      { find: /^gatehouse-gateway\/ssrf$/, replacement: here("./functions/adapters/upstream/ssrf/index.ts") },
+      { find: /^gatehouse-gateway\/infra$/, replacement: here("./infra/index.ts") },
     ],
   },
   test: {

@@ -32,7 +32,7 @@ const cache = new Map<string, LambdaBundle>();
 /**
  * Builds the Lambda code with esbuild, in-process: one ESM file, minified, the AWS SDK bundled
  * (not taken from the runtime: faster cold starts, and production runs the SDK the tests ran).
- * Target node20: the bundle must run on Lambda's nodejs22.x and on our Node 20 machines. No
+ * Target node24: the bundle runs on Lambda's nodejs24.x, and the tests run it under Node 24. No
  * source map, no legal comments, no absolute paths, so two builds of the same sources are byte
  * for byte identical and `pulumi preview` shows no false code change. Cached per process (every
  * gateway of a program shares one build; the definition is a separate file in the archive).
@@ -48,7 +48,7 @@ export function buildLambdaBundle(options: BundleOptions = {}): LambdaBundle {
     bundle: true,
     platform: "node",
     format: "esm",
-    target: "node20",
+    target: "node24",
     minify,
     sourcemap: false,
     legalComments: "none",

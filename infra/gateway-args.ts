@@ -49,8 +49,8 @@ export interface GatewayArgs {
   memorySize?: number;
   /** @default "arm64" */
   architecture?: "arm64" | "x86_64";
-  /** A supported Node runtime. @default "nodejs22.x" */
-  runtime?: "nodejs22.x" | "nodejs24.x";
+  /** The Lambda Node runtime (Node 24 LTS, the version the bundle is built and tested for). @default "nodejs24.x" */
+  runtime?: "nodejs24.x";
   /** Retention of the function and access logs; a CloudWatch retention value. @default 30 */
   logRetentionDays?: number;
   /** Days an audit record lives before DynamoDB TTL removes it. @default 90 */
@@ -71,7 +71,7 @@ export interface GatewayArgs {
 export const GATEWAY_DEFAULTS = {
   memorySize: 512,
   architecture: "arm64",
-  runtime: "nodejs22.x",
+  runtime: "nodejs24.x",
   logRetentionDays: 30,
   auditRetentionDays: 90,
   deletionProtection: true,

@@ -25,7 +25,7 @@ export const GATEWAY_TYPE = "gatehouse:aws:Gateway";
  * URL. Every child is parented to the component and named `<name>-<role>`.
  *
  * @example
- * import { Gateway } from "gatehouse/infra";
+ * import { Gateway } from "gatehouse-gateway/infra";
  * import payments from "./gateways/payments.ts";
  * const config = new pulumi.Config();
  * const gw = new Gateway("payments", {
@@ -355,7 +355,7 @@ function resolveSettings(args: GatewayArgs): Settings {
   if (!Number.isInteger(s.memorySize) || s.memorySize < 128 || s.memorySize > 10_240) problems.push("memorySize must be a whole number of MB from 128 to 10240");
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(s.logRetentionDays)) problems.push(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}`);
   if (!Number.isInteger(s.auditRetentionDays) || s.auditRetentionDays < 1) problems.push("auditRetentionDays must be a whole number of days, at least 1");
-  if (!["nodejs22.x", "nodejs24.x"].includes(s.runtime)) problems.push('runtime must be "nodejs22.x" or "nodejs24.x"');
+  if (s.runtime !== "nodejs24.x") problems.push('runtime must be "nodejs24.x"');
   if (!["arm64", "x86_64"].includes(s.architecture)) problems.push('architecture must be "arm64" or "x86_64"');
   if (problems.length) throw new Error(`Gateway options: ${problems.join("; ")}`);
   return s;

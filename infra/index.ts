@@ -3,7 +3,7 @@
  *
  * @example
  * import * as pulumi from "@pulumi/pulumi";
- * import { Gateway } from "gatehouse/infra";
+ * import { Gateway } from "gatehouse-gateway/infra";
  * import payments from "./gateways/payments.ts";
  *
  * const config = new pulumi.Config();

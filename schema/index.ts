@@ -2,7 +2,7 @@
  * The Gatehouse definition language: what a user imports in a gateway file.
  *
  * @example
- * import { defineGateway, secret, oauth } from "gatehouse";
+ * import { defineGateway, secret, oauth } from "gatehouse-gateway";
  */
 export { defineGateway, validateGateway, isValidatedGateway } from "./define-gateway.ts";
 export { DefinitionError, type DefinitionIssue } from "./definition-error.ts";

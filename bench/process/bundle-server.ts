@@ -21,7 +21,7 @@ export async function bundleServer(script: string): Promise<string> {
     bundle: true,
     platform: "node",
     format: "esm",
-    target: "node20",
+    target: "node24",
     packages: "external",
     logLevel: "warning",
   });

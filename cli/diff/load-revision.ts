@@ -11,7 +11,7 @@ import { runGit } from "./run-git.ts";
  *
  * A commit's files are read with `git ls-tree` and `git cat-file`, never checked out: they are
  * written to a fresh `<root>/.gatehouse/tmp/diff-<random>/` with their relative paths, so imports
- * between them work, `import "gatehouse"` resolves through the repository's own package.json and
+ * between them work, `import "gatehouse-gateway"` resolves through the repository's own package.json and
  * node_modules (both are above the folder), and the unique path keeps the module cache from
  * handing back another revision's module. The folder is removed afterwards.
  */

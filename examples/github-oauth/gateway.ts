@@ -1,7 +1,7 @@
 // Internal apps call GitHub's API as the connected GitHub user without ever holding a GitHub
 // token: `gatehouse connect github-oauth github` links the account once; Gatehouse injects and
 // refreshes the bearer token.
-import { defineGateway, oauth, secret } from "gatehouse";
+import { defineGateway, oauth, secret } from "gatehouse-gateway";
 
 export default defineGateway({
   name: "github-oauth",

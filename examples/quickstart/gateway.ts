@@ -1,7 +1,7 @@
 // The gateway `npm start` serves. `echo` reaches a small demo upstream that `gatehouse dev --demo`
 // starts on 127.0.0.1:8788, so the quick start works without internet access; reaching a
 // loopback address is an explicit, loud allowance. `httpbin` shows a public upstream.
-import { defineGateway, secret } from "gatehouse";
+import { defineGateway, secret } from "gatehouse-gateway";
 
 export default defineGateway({
   name: "quickstart",

@@ -2,7 +2,7 @@
 // rate limit and audit trail); the key never leaves the gateway. Tokens:
 //   gatehouse token create --gateway payments --endpoints stripe --label billing-svc
 //   gatehouse token create --gateway payments --endpoints stripe --label invoicing-worker
-import { defineGateway, secret } from "gatehouse";
+import { defineGateway, secret } from "gatehouse-gateway";
 
 export default defineGateway({
   name: "payments",

@@ -39,7 +39,7 @@ async function startDev(args: string[], env: Record<string, string> = {}) {
 describe("gatehouse dev", () => {
   it("refuses to start when a secret is missing, naming it", async () => {
     const file = join(dir, "secret.ts");
-    await writeFile(file, `import { defineGateway, secret } from "gatehouse";
+    await writeFile(file, `import { defineGateway, secret } from "gatehouse-gateway";
 export default defineGateway({ name: "s", endpoints: { a: { upstream: "https://api.example.com", methods: ["GET"], headers: { inject: { "x-key": secret("DEV_TEST_MISSING_KEY") } } } } });\n`);
     const dev = await startDev([file, "--memory", "--port", "0"]);
     expect(await dev.exited).toBe(1);
@@ -49,7 +49,7 @@ export default defineGateway({ name: "s", endpoints: { a: { upstream: "https://a
 
   it("serves, injects the secret, prints a dev token, and drains in-flight requests on SIGTERM", async () => {
     const file = join(dir, "ok.ts");
-    await writeFile(file, `import { defineGateway, secret } from "gatehouse";
+    await writeFile(file, `import { defineGateway, secret } from "gatehouse-gateway";
 export default defineGateway({ name: "devtest", endpoints: { api: { upstream: "${upstream.url}/v1", methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], headers: { inject: { "x-key": secret("DEV_TEST_KEY") } } } } });\n`);
     const dev = await startDev([file, "--memory", "--port", "0", "--data", join(dir, "data")], { DEV_TEST_KEY: "k-dev" });
     const out = dev.out();

@@ -8,7 +8,7 @@ import { recordingIo } from "../helpers/recording-io.ts";
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
 
-// Definition files live inside the repo (git-ignored .gatehouse/) so `import "gatehouse"`
+// Definition files live inside the repo (git-ignored .gatehouse/) so `import "gatehouse-gateway"`
 // resolves exactly as it does in a user's project.
 beforeAll(async () => {
   dir = await mkdtemp(join(repo, ".gatehouse", "validate-"));
@@ -34,7 +34,7 @@ describe("gatehouse validate", () => {
   it("reports every mistake of someone else's file with file, path and message, exit 1", async () => {
     const path = await file(
       "several.ts",
-      `import { defineGateway, secret } from "gatehouse";
+      `import { defineGateway, secret } from "gatehouse-gateway";
 export default defineGateway({
   name: "billing",
   endpoints: {
@@ -67,7 +67,7 @@ export default defineGateway({
   it("catches a duplicated endpoint slug, which JavaScript would silently drop", async () => {
     const path = await file(
       "duplicate.ts",
-      `import { defineGateway } from "gatehouse";
+      `import { defineGateway } from "gatehouse-gateway";
 export default defineGateway({
   name: "dup",
   endpoints: {
@@ -106,7 +106,7 @@ export default defineGateway({
   it("--resolve checks what each upstream's name resolves to (answers pinned: no DNS query leaves the machine)", async () => {
     const path = await file(
       "resolve.ts",
-      `import { defineGateway } from "gatehouse";
+      `import { defineGateway } from "gatehouse-gateway";
 export default defineGateway({
   name: "resolving",
   endpoints: {

@@ -174,7 +174,7 @@ describe("revisions and paths", () => {
     repo.write("gateways/shared.ts", "export const STRIPE = \"https://api.stripe.com/v1\";\n");
     repo.write(
       "gateways/payments.ts",
-      payments().replace('"https://api.stripe.com/v1"', "STRIPE").replace('from "gatehouse";', 'from "gatehouse";\nimport { STRIPE } from "./shared.ts";'),
+      payments().replace('"https://api.stripe.com/v1"', "STRIPE").replace('from "gatehouse-gateway";', 'from "gatehouse-gateway";\nimport { STRIPE } from "./shared.ts";'),
     );
     repo.write("examples/demo/gateway.ts", payments((d) => (d.name = "demo")));
     repo.write("other/ignored.ts", payments((d) => (d.name = "ignored")));

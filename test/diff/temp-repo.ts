@@ -30,7 +30,7 @@ export interface TempRepo {
 
 /**
  * Creates the repository inside this checkout's git-ignored `.gatehouse/tmp/`, so its definitions
- * can `import ... from "gatehouse"` exactly as users write them: the import resolves through this
+ * can `import ... from "gatehouse-gateway"` exactly as users write them: the import resolves through this
  * package's own name (package.json `exports`, or vitest's alias), as it does in a user's project
  * through node_modules.
  */
@@ -80,7 +80,7 @@ export function definitionSource(definition: object): string {
     /\{\s*"kind": "secret",\s*"name": "([A-Z0-9_]+)"\s*\}/g,
     (_all, name: string) => `secret("${name}")`,
   );
-  return `import { defineGateway, secret } from "gatehouse";\n\nexport default defineGateway(${body});\n`;
+  return `import { defineGateway, secret } from "gatehouse-gateway";\n\nexport default defineGateway(${body});\n`;
 }
 
 /** A secret reference as data, for {@link definitionSource}. */

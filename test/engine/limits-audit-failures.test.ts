@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { secret } from "gatehouse";
+import { secret } from "gatehouse-gateway";
 import { TestClock } from "../../functions/adapters/memory/test-clock.ts";
 import type { ConnectionTokens } from "../../functions/ports/connection-tokens.ts";
 import type { AuditSink } from "../../functions/ports/audit-sink.ts";

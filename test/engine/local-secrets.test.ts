@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { defineGateway, secret } from "gatehouse";
+import { defineGateway, secret } from "gatehouse-gateway";
 import { LocalSecretBox } from "../../functions/adapters/local/local-secret-box.ts";
 import { SealedSecretSource } from "../../functions/adapters/local/sealed-secret-source.ts";
 

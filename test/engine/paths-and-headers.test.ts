@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { secret } from "gatehouse";
+import { secret } from "gatehouse-gateway";
 import { startHarness, type Harness } from "../helpers/harness.ts";
 import { send } from "../helpers/send.ts";
 import { startUpstream, type UpstreamStub } from "../helpers/upstream-stub.ts";

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { defineGateway, type GatewayInput } from "gatehouse";
+import { defineGateway, type GatewayInput } from "gatehouse-gateway";
 import type { Gateway } from "../../schema/gateway.ts";
 import { createEngine, type Engine, type EngineOptions } from "../../functions/engine/create-engine.ts";
 import { MemoryAuditSink } from "../../functions/adapters/memory/memory-audit-sink.ts";

@@ -170,9 +170,9 @@ describe("the Gateway component under Pulumi mocks, over every example", () => {
     }
   });
 
-  it("functions: nodejs22.x on arm64, JSON logs into their own group, the bundle as code, reserved concurrency unset", () => {
+  it("functions: nodejs24.x on arm64, JSON logs into their own group, the bundle as code, reserved concurrency unset", () => {
     for (const f of ofType("aws:lambda/function:Function")) {
-      expect(f.rawInputs.runtime).toBe("nodejs22.x");
+      expect(f.rawInputs.runtime).toBe("nodejs24.x");
       expect(f.rawInputs.architectures).toEqual(["arm64"]);
       expect(f.rawInputs.memorySize).toBe(512);
       expect(f.rawInputs.loggingConfig.logFormat).toBe("JSON");

@@ -21,7 +21,7 @@ describe("gatehouse plan", () => {
     expect(out).toMatch(/dynamodb\.Table\s+payments-audit\s+hash pk, range sk, PITR on, SSE customer key, TTL ttl, deletion protection on/);
     expect(out).toMatch(/kms\.Key\s+payments-envelope-key\s+rotation on/);
     expect(out).toMatch(/apigatewayv2\.Integration\s+payments-stripe-integration\s+payload 2\.0, timeout 22000 ms/);
-    expect(out).toMatch(/lambda\.Function\s+payments-api\s+nodejs22\.x arm64, 512 MB, timeout 30 s/);
+    expect(out).toMatch(/lambda\.Function\s+payments-api\s+nodejs24\.x arm64, 512 MB, timeout 30 s/);
   });
 
   it("masks secrets: the Ciphertext plaintext shows as [secret]", () => {

@@ -15,7 +15,7 @@ import type { StreamPrelude } from "../../functions/front-doors/lambda/create-st
 import { startTestDynalite, type TestDynalite } from "../helpers/dynalite.ts";
 import { startFakeKmsServer, type FakeKmsServer } from "./support/fake-kms-server.ts";
 import { PNG, SET_COOKIES, startLoopbackUpstream, type SeenRequest } from "./support/loopback-upstream.ts";
-import { nodeBinaries } from "./support/node-binaries.ts";
+import { node24Binary } from "./support/node-binaries.ts";
 
 const run = promisify(execFile);
 const FIXTURES = new URL("../fixtures/apigw-v2/", import.meta.url);
@@ -97,12 +97,7 @@ const API_EVENTS = [
   "get-long-endpoint",
 ];
 
-const binaries = nodeBinaries();
-
-describe.each([
-  ["Node 20", binaries.node20, /^v20\./],
-  ["Node 22", binaries.node22, /^v22\./],
-])("the bundled handler under %s", (_label, node, expectedVersion) => {
+describe.each([["Node 24", node24Binary(), /^v24\./]])("the bundled handler under %s", (_label, node, expectedVersion) => {
   let results: ApiGatewayV2Result[];
   let seen: SeenRequest[];
   let streamed: Array<{ prelude: StreamPrelude; body: string }>;

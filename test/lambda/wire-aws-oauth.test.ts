@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defineGateway, oauth, secret } from "gatehouse";
+import { defineGateway, oauth, secret } from "gatehouse-gateway";
 import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.ts";
 import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
 import { readAwsSettings } from "../../functions/front-doors/lambda/lambda-settings.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { secret, validateGateway } from "gatehouse";
+import { secret, validateGateway } from "gatehouse-gateway";
 
 /** A valid endpoint to start from; each case breaks one thing. */
 const base = () => ({ upstream: "https://api.example.com/v1", methods: ["GET"] });

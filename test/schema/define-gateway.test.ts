@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DefinitionError, defineGateway, gatewayIdFromName, oauth, secret } from "gatehouse";
+import { DefinitionError, defineGateway, gatewayIdFromName, oauth, secret } from "gatehouse-gateway";
 
 describe("defineGateway", () => {
   const definition = () => ({

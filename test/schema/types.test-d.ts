@@ -1,6 +1,6 @@
 // Type-level tests: `npm run typecheck` (part of `npm test`) fails if any line marked as an
 // expected error below compiles, i.e. if a wrong definition stopped being a type error.
-import { defineGateway, oauth, secret } from "gatehouse";
+import { defineGateway, oauth, secret } from "gatehouse-gateway";
 
 const ok = { upstream: "https://api.example.com", methods: ["GET"] };
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Invokes a built Lambda bundle the way the Lambda Node runtime would, in this (fresh) process:
 // import `index.mjs`, then call a handler with payload v2 events, one after another. Plain
-// JavaScript so any `node` binary runs it with no loader (tests run it under Node 20 and 22;
+// JavaScript so any `node` binary runs it with no loader (tests run it under Node 24;
 // the cold-start benchmark times it).
 //
 //   node invoke-locally.mjs <bundle dir> <request.json> <result.json>
