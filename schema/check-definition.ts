@@ -5,6 +5,7 @@ import { rateLimitProblems, type RateLimit } from "./rate-limit.ts";
 import { SLUG } from "./gateway.ts";
 import { upstreamUrlProblem } from "./upstream-url.ts";
 import { checkUpstreamUrlStatic, validateAllowance } from "./ssrf/index.ts";
+import { privateUpstreamHint } from "./private-upstream-hint.ts";
 
 type Raw = Record<string, unknown>;
 
@@ -58,7 +59,7 @@ function checkEndpoint(at: PropertyKey[], endpoint: Raw, connections: Raw, add: 
     if (problem) add([...at, "upstream"], problem);
     else {
       const refusal = checkUpstreamUrlStatic(endpoint.upstream, { allow: validAllow });
-      if (refusal) add([...at, "upstream"], `${refusal.reason} (SSRF rule ${refusal.rule})`);
+      if (refusal) add([...at, "upstream"], `${refusal.reason} (SSRF rule ${refusal.rule})${privateUpstreamHint(String(at[1]), endpoint.upstream, refusal)}`);
     }
   }
 

@@ -14,6 +14,7 @@ import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
 import { loadDefinitionFile } from "../load-definitions.ts";
+import { applyUpstreamOverrides, OVERRIDE_REVISION_SUFFIX, parseUpstreamOverrides } from "../upstream-overrides.ts";
 import type { Command } from "../main.ts";
 
 /** `gatehouse dev`: serve definitions locally on the embedded (or memory) store. */
@@ -21,7 +22,8 @@ export const command: Command = {
   summary: "Serve a gateway definition locally (embedded durable store, or --memory).",
   usage:
     "gatehouse dev [file] [--port 8787] [--host 127.0.0.1] [--memory] [--data .gatehouse] " +
-    "[--unsafe-allow-private <cidr>]... [--secrets-file <file.json>] [--demo] [--token-cache-seconds 10]\n" +
+    "[--unsafe-allow-private <cidr>]... [--upstream [<gateway>/]<slug>=<url>]... [--secrets-file <file.json>] [--demo] [--token-cache-seconds 10]\n" +
+    "  --upstream  send an endpoint to another upstream (a local fake) for this run only; loopback and private addresses allowed\n" +
     "  secrets come from the environment, --secrets-file, or `gatehouse secrets set NAME` (stored sealed)",
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
@@ -34,6 +36,7 @@ export const command: Command = {
         memory: { type: "boolean", default: false },
         data: { type: "string", default: ".gatehouse" },
         "unsafe-allow-private": { type: "string", multiple: true, default: [] },
+        upstream: { type: "string", multiple: true, default: [] },
         "secrets-file": { type: "string" },
         demo: { type: "boolean", default: false },
         "token-cache-seconds": { type: "string", default: "10" },
@@ -47,6 +50,7 @@ export const command: Command = {
       const problem = validateAllowance(cidr);
       if (problem) throw new UsageError(`--unsafe-allow-private ${cidr}: ${problem}`);
     }
+    const overrides = parseUpstreamOverrides(values.upstream);
     const file = positionals[0] ?? "gateway.ts";
     if (positionals.length > 1) throw new UsageError("serve one definition file at a time");
 
@@ -56,7 +60,7 @@ export const command: Command = {
       for (const issue of loaded.issues) io.err(`  ${file}: ${issue.path || "(file)"}: ${issue.message}`);
       return EXIT.failed;
     }
-    const gateways = loaded.gateways;
+    const { gateways, applied } = applyUpstreamOverrides(loaded.gateways, overrides);
     // Precedence: environment, then --secrets-file, then values stored with `gatehouse secrets set`.
     const secretValues = { ...(await storedSecrets(values.data)), ...(await readSecretsFile(values["secrets-file"])), ...io.env };
 
@@ -67,6 +71,13 @@ export const command: Command = {
       for (const e of Object.values(g.endpoints)) {
         for (const cidr of e.unsafeAllowPrivateNetworks) io.err(`⚠ ${g.name}/${e.slug} may reach private network ${cidr} (unsafeAllowPrivateNetworks)`);
       }
+    }
+
+    for (const o of applied) {
+      io.err(
+        `⚠ UPSTREAM OVERRIDE ${o.gateway}/${o.slug}: ${o.from} -> ${o.to} for this run only (the definition is unchanged; ` +
+          `loopback and private networks allowed for this endpoint; audit revision ends in ${OVERRIDE_REVISION_SUFFIX})`,
+      );
     }
 
     const demo = values.demo ? await startDemoEchoUpstream(8788) : null;
@@ -86,7 +97,15 @@ export const command: Command = {
       onAccess: (a) => io.out(`${new Date().toISOString()} ${a.clientAddress} ${a.method} ${a.path} ${a.status} ${a.durationMs}ms ${a.requestId}`),
     });
     door.server.listen(port, values.host);
-    await once(door.server, "listening");
+    try {
+      await once(door.server, "listening");
+    } catch (error) {
+      await local.close();
+      demo?.close();
+      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+      io.err(`gatehouse dev: port ${port} on ${values.host} is already in use; stop what holds it or pick another with --port <n> (--port 0 takes any free port)`);
+      return EXIT.failed;
+    }
     const address = door.server.address();
     const base = `http://${values.host.includes(":") ? `[${values.host}]` : values.host}:${typeof address === "object" && address ? address.port : port}`;
 
