@@ -1,9 +1,8 @@
 import type { Endpoint } from "../../schema/gateway.ts";
+import { hasDotSegment } from "./has-dot-segment.ts";
 import { endpointPlan } from "./endpoint-plan.ts";
 import { refuse, type Refusal } from "./outcome.ts";
 
-/** Plain or percent-encoded `.` / `..` (WHATWG URL and many servers decode `%2e` as a dot). */
-const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 /**
  * Tails the WHATWG path parser changes only by percent-encoding: printable ASCII without
@@ -15,8 +14,9 @@ const PLAIN_TAIL = /^[\x21\x22\x24-\x3e\x40-\x5b\x5d-\x7e]*$/;
 
 /**
  * The upstream origin and raw path for a request's tail: the tail goes below the endpoint's
- * upstream path byte for byte. Refused (400): dot segments (plain or encoded, climbing or
- * not: no API needs them and the upstream's normalisation is unknown), backslashes (WHATWG
+ * upstream path byte for byte. Refused (400): dot segments (plain, encoded or double-encoded,
+ * split on `/`, `\\` and `;`, climbing or not: no API needs them and the upstream's
+ * normalisation is unknown), backslashes (WHATWG
  * URL turns them into `/`), malformed percent-escapes and encoded NUL. A tail on an endpoint
  * that does not forward paths has no route (404).
  */
@@ -30,11 +30,7 @@ export function buildUpstreamPath(endpoint: Endpoint, tail: string, query: strin
   if (effectiveTail.includes("%") && (BAD_PERCENT.test(effectiveTail) || effectiveTail.includes("%00"))) {
     return refuse("BAD_PATH", "malformed percent-encoding in path");
   }
-  if (effectiveTail.includes(".") || /%2e/i.test(effectiveTail)) {
-    for (const segment of effectiveTail.split("/")) {
-      if (DOT_SEGMENT.test(segment)) return refuse("BAD_PATH", "dot segment in path");
-    }
-  }
+  if (hasDotSegment(effectiveTail)) return refuse("BAD_PATH", "dot segment in path (plain, encoded or double-encoded)");
   let path = `${base}${effectiveTail}` || "/";
   if (!path.startsWith("/")) path = `/${path}`;
   // Defence in depth: whatever the tail was, the result must still sit under the upstream path.
