@@ -1,10 +1,11 @@
-// The in-process microbenchmarks: the engine pipeline per request, and the SSRF guard's check on
-// the cached-DNS path, each against a baseline timed in the same run.
+// The in-process microbenchmarks: the engine pipeline per request, the SSRF guard's check on
+// the cached-DNS path, and response secret scrubbing, each against a baseline timed in the same run.
 // Usage: node cli/run-ts.mjs bench/engine-micro.ts [--ms 400] [--rounds 5] [--json]
 import { parseArgs } from "node:util";
 import { formatMicro, type MicroSection } from "./format-report.ts";
 import { engineCases } from "./micro/engine-cases.ts";
 import { measureCases } from "./micro/measure.ts";
+import { scrubCases } from "./micro/scrub-cases.ts";
 import { ssrfCases } from "./micro/ssrf-cases.ts";
 
 /** Runs both microbenchmarks; `roundMs` per case per round, cases interleaved. */
@@ -14,6 +15,8 @@ export async function runMicroBenchmarks(options: { roundMs: number; rounds: num
   const engineLines = await measureCases(engine.cases, { ...timing, every4096: engine.trim });
   const ssrf = await ssrfCases();
   const ssrfLines = await measureCases(ssrf.cases, timing);
+  const scrub = scrubCases();
+  const scrubLines = await measureCases(scrub.cases, timing);
   const base = engineLines[0]!;
   const full = engineLines[1]!;
   return [
@@ -23,6 +26,14 @@ export async function runMicroBenchmarks(options: { roundMs: number; rounds: num
       notes: [`pipeline cost over the baseline: ${(full.usPerOp - base.usPerOp).toFixed(2)} µs/request`, ...engine.notes],
     },
     { title: "SSRF guard, cached-DNS path (per check)", lines: ssrfLines, notes: ssrf.notes },
+    {
+      title: "Secret scrubbing of response bodies (per response)",
+      lines: scrubLines,
+      notes: [
+        `1 KB: ${(scrubLines[1]!.usPerOp - scrubLines[0]!.usPerOp).toFixed(2)} µs over the baseline; 1 MB: ${(scrubLines[3]!.usPerOp - scrubLines[2]!.usPerOp).toFixed(1)} µs over the baseline`,
+        ...scrub.notes,
+      ],
+    },
   ];
 }
 

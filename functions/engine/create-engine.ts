@@ -17,6 +17,7 @@ import { problemResponse } from "./problem-response.ts";
 import { readToken } from "./read-token.ts";
 import { redactQuery } from "./redact-query.ts";
 import { resolveCredentials } from "./resolve-credentials.ts";
+import { scrubResponse } from "./scrub-response.ts";
 import { TokenCache } from "./token-cache.ts";
 import { writeAudit } from "./write-audit.ts";
 import { BEARER_CHALLENGE, verifyToken } from "./verify-token.ts";
@@ -186,7 +187,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       audit.upstreamDurationMs = ports.clock.now() - upstreamStarted;
       if (!sent.ok) return await refused(audit, bytesIn, sent.refusal, limitHeaders);
-      return respond(sent.response, endpoint, requestId, limitHeaders, audit, started, bytesIn, request.signal);
+      return respond(sent.response, endpoint, requestId, limitHeaders, audit, started, bytesIn, request.signal, credentials.secrets);
     } catch (error) {
       ports.log.error("engine.unexpected", { requestId, error: message(error) });
       return await refused(audit, bytesIn, refuse("INTERNAL_ERROR", `unexpected: ${message(error)}`));
@@ -202,13 +203,15 @@ export function createEngine(options: EngineOptions): Engine {
     started: number,
     bytesIn: ByteCount,
     clientSignal: ClientSignal | undefined,
+    secrets: readonly string[],
   ): GatewayResponse {
     audit.status = upstream.status;
     audit.upstreamStatus = upstream.status;
     const headers = returnedResponseHeaders(endpoint, upstream.headers);
+    const source = scrubResponse(secrets, headers, upstream.body, audit);
     for (const name in limitHeaders) headers[name] = limitHeaders[name]!;
     headers["x-request-id"] = requestId;
-    const body = auditedBody(upstream.body, async ({ bytes, completed, error }) => {
+    const body = auditedBody(source, async ({ bytes, completed, error }) => {
       audit.bytesOut = bytes;
       audit.bytesIn = bytesIn.bytes;
       audit.durationMs = ports.clock.now() - started;

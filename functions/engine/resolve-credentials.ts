@@ -12,15 +12,18 @@ const CONNECTION_REFUSALS: Record<string, OutcomeCode> = {
 
 /**
  * The headers the gateway adds upstream: injected literals and secrets, and the connection's
- * bearer token. Anything that cannot be had refuses the request (nothing is forwarded).
+ * bearer token, and the secret values among them. Anything that cannot be had refuses the
+ * request (nothing is forwarded).
  */
 export async function resolveCredentials(
   gateway: Gateway,
   endpoint: Endpoint,
   ports: { secrets: SecretSource; connections?: ConnectionTokens | undefined },
   rejectedBearer?: string,
-): Promise<{ ok: true; headers: Record<string, string>; bearer?: string } | { ok: false; refusal: Refusal }> {
+): Promise<{ ok: true; headers: Record<string, string>; secrets: string[]; bearer?: string } | { ok: false; refusal: Refusal }> {
   const headers: Record<string, string> = {};
+  // Values the client must never see again (the response is scrubbed of them); literals are not secret.
+  const secrets: string[] = [];
   for (const [name, value] of Object.entries(endpoint.headers.inject)) {
     if (typeof value === "string") {
       headers[name] = value;
@@ -28,11 +31,12 @@ export async function resolveCredentials(
     }
     try {
       headers[name] = await ports.secrets.reveal(gateway.id, value.name);
+      secrets.push(headers[name]);
     } catch {
       return { ok: false, refusal: refuse("SECRET_UNAVAILABLE", `secret ${value.name} could not be revealed`) };
     }
   }
-  if (endpoint.connection === undefined) return { ok: true, headers };
+  if (endpoint.connection === undefined) return { ok: true, headers, secrets };
   if (!ports.connections) {
     return { ok: false, refusal: refuse("CONNECTION_NOT_CONNECTED", "no connection store is configured") };
   }
@@ -57,5 +61,6 @@ export async function resolveCredentials(
     };
   }
   headers.authorization = `Bearer ${result.token}`;
-  return { ok: true, headers, bearer: result.token };
+  secrets.push(result.token);
+  return { ok: true, headers, secrets, bearer: result.token };
 }

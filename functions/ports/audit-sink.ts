@@ -63,4 +63,6 @@ export interface AuditRecord {
   ssrf?: { rule: string; addresses: string[] } | null;
   /** The client went away before the response was complete. */
   clientAborted?: boolean;
+  /** An injected secret or OAuth token came back from the upstream and was masked before the client saw it. */
+  secretsScrubbed?: boolean;
 }

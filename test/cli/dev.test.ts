@@ -58,7 +58,9 @@ export default defineGateway({ name: "devtest", endpoints: { api: { upstream: "$
     const endpoint = /api\s+(http:\/\/127\.0\.0\.1:\d+\/api\/[0-9a-f-]+\/proxy\/api\/)/.exec(out)![1]!;
     const ok = await send(`${endpoint}x`, { headers: { authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);
-    expect(ok.json()).toEqual({ key: "k-dev" });
+    // The upstream got the key; its echo reaches the client masked (issue 15 item 2).
+    expect(upstream.seen.some((s) => s.headers["x-key"] === "k-dev")).toBe(true);
+    expect(ok.json()).toEqual({ key: "*****" });
     for (let i = 0; i < 100 && !/ 200 \d+ms req_/.test(dev.out()); i++) await new Promise((r) => setTimeout(r, 20));
     expect(dev.out()).toMatch(/127\.0\.0\.1 GET \/api\/[0-9a-f-]+\/proxy\/api\/x 200 \d+ms req_[0-9a-f]{32}/);
 

@@ -73,7 +73,9 @@ export default defineGateway({ name: "stored", endpoints: { api: { upstream: "${
       const token = JSON.parse(created.stdout()).token as string;
       const r = await send(endpoint, { headers: { authorization: `Bearer ${token}` } });
       expect(r.status).toBe(200);
-      expect(r.json()).toEqual({ key: "k-from-store" });
+      // The upstream got the stored key; its echo reaches the client masked (issue 15 item 2).
+      expect(upstream.seen.at(-1)!.headers["x-key"]).toBe("k-from-store");
+      expect(r.json()).toEqual({ key: "************" });
     } finally {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
