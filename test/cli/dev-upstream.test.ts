@@ -80,7 +80,9 @@ describe("gatehouse dev --upstream", () => {
       const seenBefore = fake.seen.length;
       const answer = await send(`${endpoint}customers?limit=3`, { headers: { authorization: `Bearer ${secretToken}` } });
       expect(answer.status).toBe(200);
-      expect(answer.json()).toEqual({ fake: true, path: "/v1/customers?limit=3", key: "k-fake" });
+      // The fake got the key; its echo reaches the client masked (issue 15 item 2).
+      expect(fake.seen.at(-1)!.headers["x-key"]).toBe("k-fake");
+      expect(answer.json()).toEqual({ fake: true, path: "/v1/customers?limit=3", key: "******" });
       expect(fake.seen.length).toBe(seenBefore + 1);
     } finally {
       child.kill("SIGTERM");
