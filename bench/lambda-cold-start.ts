@@ -11,7 +11,7 @@ import { defineGateway } from "../schema/index.ts";
 import { createTables } from "../functions/adapters/aws/create-tables.ts";
 import { createDocumentClient, LOCAL_CREDENTIALS } from "../functions/adapters/aws/dynamo-client.ts";
 import { DynamoTokenStore } from "../functions/adapters/aws/dynamo-token-store.ts";
-import { tableNames } from "../functions/adapters/aws/tables.ts";
+import { tableNames } from "../functions/contracts/tables.ts";
 import { startDynalite } from "../functions/adapters/local/start-dynalite.ts";
 import { issueToken } from "../functions/tokens/issue-token.ts";
 import { buildLambdaBundle } from "../infra/build-lambda-bundle.ts";

@@ -1,11 +1,6 @@
+import type { Command } from "./command.ts";
 import { EXIT, processIo, UsageError, type CliIo } from "./io.ts";
 
-/** One `gatehouse <name>` subcommand. */
-export interface Command {
-  summary: string;
-  usage: string;
-  run(args: string[], io: CliIo): Promise<number>;
-}
 
 type Loader = () => Promise<{ command: Command }>;
 

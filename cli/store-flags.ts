@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { LOCAL_CREDENTIALS } from "../functions/adapters/aws/dynamo-client.ts";
-import { tableNames, TABLES, type TableKey, type TableNames } from "../functions/adapters/aws/tables.ts";
-import { DEFAULT_DATA_DIR, type StoreTarget } from "../functions/front-doors/node/local-stores.ts";
+import { tableNames, TABLES, type TableKey, type TableNames } from "../functions/contracts/tables.ts";
+import { DEFAULT_DATA_DIR, type StoreTarget } from "../functions/front-doors/node/wire-stores.ts";
 import { UsageError, type CliIo } from "./io.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { TableNames } from "../functions/adapters/aws/tables.ts";
+import type { TableNames } from "../functions/contracts/tables.ts";
 
 /**
  * What a deployed gateway tells its users, one entry of the stack output `gateways` (keyed by

@@ -3,10 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { DefinitionError } from "../schema/definition-error.ts";
 import { isValidatedGateway, validateGateway } from "../schema/define-gateway.ts";
 import type { Endpoint, Gateway as GatewayDefinition } from "../schema/gateway.ts";
-import { TABLES, type TableKey, type TableNames } from "../functions/adapters/aws/tables.ts";
+import { TABLES, type TableKey, type TableNames } from "../functions/contracts/tables.ts";
 import { secretContext, secretNames } from "../schema/secret-names.ts";
-import { STREAM_URL_ENV } from "../functions/front-doors/lambda/create-handler.ts";
-import { ENV } from "../functions/front-doors/lambda/lambda-settings.ts";
+import { ENV } from "../functions/contracts/lambda-contract.ts";
 import { ACCESS_LOG_FORMAT } from "./access-log-format.ts";
 import { GATEWAY_DEFAULTS, LOG_RETENTION_DAYS, type GatewayArgs, type GatewayTransforms, type Transform } from "./gateway-args.ts";
 import type { GatewayOutputs } from "./gateway-outputs.ts";
@@ -230,7 +229,7 @@ export class Gateway extends pulumi.ComponentResource {
       "index.handler",
       functionTimeoutSeconds(doors.api, API_FUNCTION_MIN_SECONDS),
       apiLogs,
-      streamLogs ? { [STREAM_URL_ENV]: streamUrl.apply((u) => u ?? "") } : {},
+      streamLogs ? { [ENV.streamUrl]: streamUrl.apply((u) => u ?? "") } : {},
     );
     const api = new aws.apigatewayv2.Api(
       `${name}-api`,

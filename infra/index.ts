@@ -24,4 +24,4 @@ export { buildLambdaBundle, LAMBDA_ENTRY, type LambdaBundle, type BundleOptions 
 export { runUnderMocks, mask, MASK, type PlannedResource, type MockRun, type MockOptions } from "./run-under-mocks.ts";
 export { rolePolicyStatements, type PolicyStatement } from "./role-policy.ts";
 export { integrationTimeoutMs, functionTimeoutSeconds, HTTP_API_MAX_INTEGRATION_MS } from "./timeouts.ts";
-export { API_DOOR_MAX_TIMEOUT_SECONDS } from "../functions/front-doors/lambda/long-timeouts.ts";
+export { API_DOOR_MAX_TIMEOUT_SECONDS } from "../functions/contracts/lambda-contract.ts";

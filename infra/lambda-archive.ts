@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Gateway } from "../schema/gateway.ts";
-import { DEFINITION_FILE, serializeDefinition } from "../functions/front-doors/lambda/parse-bundled-definition.ts";
+import { DEFINITION_FILE, serializeDefinition } from "../functions/contracts/lambda-contract.ts";
 import { buildLambdaBundle } from "./build-lambda-bundle.ts";
 
 /**

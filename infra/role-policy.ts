@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { TableKey } from "../functions/adapters/aws/tables.ts";
+import type { TableKey } from "../functions/contracts/tables.ts";
 
 /** One IAM statement, as the policy document holds it. */
 export interface PolicyStatement {

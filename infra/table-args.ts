@@ -1,6 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { TableDefinition } from "../functions/adapters/aws/tables.ts";
+import type { TableDefinition } from "../functions/contracts/tables.ts";
 
 /**
  * TTL attribute for tables whose items never expire (tokens): TTL is still switched on, on an

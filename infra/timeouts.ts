@@ -1,5 +1,5 @@
 import type { Endpoint } from "../schema/gateway.ts";
-import { needsStreamingDoor } from "../functions/front-doors/lambda/long-timeouts.ts";
+import { needsStreamingDoor } from "../functions/contracts/lambda-contract.ts";
 
 /** API Gateway HTTP API's hard integration limit. */
 export const HTTP_API_MAX_INTEGRATION_MS = 30_000;

@@ -1,17 +1,17 @@
-import { randomUUID } from "node:crypto";
 import { MemoryAuditSink } from "../../functions/adapters/memory/memory-audit-sink.ts";
 import { MemoryRateLimiter } from "../../functions/adapters/memory/memory-rate-limiter.ts";
 import { MemoryTokenStore } from "../../functions/adapters/memory/memory-token-store.ts";
 import { StaticSecretSource } from "../../functions/adapters/memory/static-secret-source.ts";
 import { createEngine, type Engine } from "../../functions/engine/create-engine.ts";
 import type { AuditRecord } from "../../functions/ports/audit-sink.ts";
+import { nodeTokenHasher } from "../../functions/adapters/node/node-token-hasher.ts";
 import { systemClock } from "../../functions/ports/clock.ts";
 import type { GatewayRequest, GatewayResponse } from "../../functions/ports/http-types.ts";
 import type { RateLimitBucket } from "../../functions/ports/rate-limiter.ts";
 import type { Log } from "../../functions/ports/log.ts";
 import type { UpstreamClient, UpstreamResponse } from "../../functions/ports/upstream-client.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
-import { hashToken } from "../../functions/tokens/token-format.ts";
+import { sha256Hex } from "../../functions/tokens/sha256.ts";
 import { UPSTREAM_BODY } from "../servers/upstream-body.ts";
 import { BENCH_SECRET_NAME, BENCH_SLUG, benchGateway } from "../servers/bench-gateway.ts";
 import type { MicroCase } from "./measure.ts";
@@ -68,6 +68,7 @@ export async function engineCases(): Promise<{ cases: MicroCase[]; trim: () => v
         upstream: new FixedUpstreamClient(),
         clock: systemClock,
         log: silentLog,
+        hashToken: nodeTokenHasher,
       },
     });
     const { token } = await issueToken(tokens, { gatewayId: gateway.id, label: "bench", now: Date.now() });
@@ -99,8 +100,9 @@ export async function engineCases(): Promise<{ cases: MicroCase[]; trim: () => v
     { name: "baseline: trivial handler, same loop", run: async () => drain({ status: 200, headers: trivialHeaders, body: oneChunk(UPSTREAM_BODY) }) },
     { name: "engine.handle, full policy, token cache on", run: async () => drain(await cached.engine.handle(cachedRequest)) },
     { name: "engine.handle, full policy, token cache off", run: async () => drain(await uncached.engine.handle(uncachedRequest)) },
-    { name: "part: hashToken (sha256)", run: () => hashToken(cached.token) },
-    { name: "part: request id (randomUUID + replace)", run: () => `req_${randomUUID().replace(/-/g, "")}` },
+    { name: "part: hashToken, node:crypto (front doors)", run: () => nodeTokenHasher(cached.token) },
+    { name: "part: hashToken, portable sha256Hex", run: () => sha256Hex(cached.token) },
+    { name: "part: request id (crypto.randomUUID + replace)", run: () => `req_${crypto.randomUUID().replace(/-/g, "")}` },
     { name: "part: structuredClone(audit record)", run: () => structuredClone(sampleRecord) },
     { name: "part: MemoryRateLimiter.consume (2 windows)", run: () => limiter.consume({ buckets, now: Date.now() }) },
   ];

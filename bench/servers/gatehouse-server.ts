@@ -6,9 +6,10 @@
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { createEngine } from "../../functions/engine/create-engine.ts";
 import { createNodeServer } from "../../functions/front-doors/node/node-server.ts";
-import { openLocalStores, type LocalStores } from "../../functions/front-doors/node/local-stores.ts";
+import { openLocalStores, type LocalStores } from "../../functions/front-doors/node/wire-stores.ts";
 import { StaticSecretSource } from "../../functions/adapters/memory/static-secret-source.ts";
 import { UndiciUpstreamClient } from "../../functions/adapters/upstream/undici-upstream-client.ts";
+import { nodeTokenHasher } from "../../functions/adapters/node/node-token-hasher.ts";
 import { systemClock } from "../../functions/ports/clock.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
 import { armProfiler } from "./arm-profiler.ts";
@@ -39,6 +40,7 @@ const engine = createEngine({
     upstream,
     clock: systemClock,
     log: jsonLog((line) => process.stderr.write(`${line}\n`)),
+    hashToken: nodeTokenHasher,
   },
 });
 const { token } = await issueToken(stores.tokens, { gatewayId: gateway.id, label: "bench", now: Date.now() });

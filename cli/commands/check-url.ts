@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { checkUrl, validateAllowance, type CheckUrlResult } from "../../functions/adapters/upstream/ssrf/index.ts";
 import { EXIT, UsageError } from "../io.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 import { staticLookup } from "../static-lookup.ts";
 
 /** `gatehouse check-url`: would the SSRF guard let an upstream reach these URLs, and which rule decides. */

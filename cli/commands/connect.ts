@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { CONNECT_SESSION_TTL_MS, createConnectSession } from "../../functions/oauth/create-connect-session.ts";
 import { resolveGatewayId } from "../gateway-names.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 import { parseDuration } from "../parse-duration.ts";
 import { dataDirOf, STORE_USAGE } from "../store-flags.ts";
 import { CONNECTION_STORE_OPTIONS, openConnectionStore } from "./connections.ts";

@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
-import { openStores } from "../../functions/front-doors/node/local-stores.ts";
+import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { ConnectionRecord, ConnectionStore } from "../../functions/ports/connection-store.ts";
 import { formatTable } from "../format-table.ts";
 import { resolveGatewayId } from "../gateway-names.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 import { dataDirOf, STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
 
 /** The store flags plus the connections table override. */

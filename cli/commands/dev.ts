@@ -15,7 +15,7 @@ import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
 import { loadDefinitionFile } from "../load-definitions.ts";
 import { applyUpstreamOverrides, OVERRIDE_REVISION_SUFFIX, parseUpstreamOverrides } from "../upstream-overrides.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 
 /** `gatehouse dev`: serve definitions locally on the embedded (or memory) store. */
 export const command: Command = {

@@ -8,7 +8,7 @@ import { renderText } from "../diff/render-text.ts";
 import { repoRoot } from "../diff/resolve-revisions.ts";
 import { GitError } from "../diff/run-git.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 
 const RENDER: Record<string, (report: DiffReport) => string> = { text: renderText, markdown: renderMarkdown, json: renderJson };
 

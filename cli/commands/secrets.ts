@@ -4,7 +4,7 @@ import { LocalSecretBox } from "../../functions/adapters/local/local-secret-box.
 import { SealedSecretsFile } from "../../functions/adapters/local/sealed-secrets-file.ts";
 import { SecretRefSchema } from "../../schema/secret.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 
 /** `gatehouse secrets set|list|remove`: secret values for `gatehouse dev`, sealed on disk. */
 export const command: Command = {

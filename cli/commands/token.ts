@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
-import { openStores } from "../../functions/front-doors/node/local-stores.ts";
+import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { TokenRecord } from "../../functions/ports/token-store.ts";
 import { issueToken, rotateToken } from "../../functions/tokens/issue-token.ts";
 import { formatTable } from "../format-table.ts";
 import { resolveGatewayId } from "../gateway-names.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 import { parseDuration } from "../parse-duration.ts";
 import { dataDirOf, STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
 

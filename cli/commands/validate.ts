@@ -4,7 +4,7 @@ import type { Lookup } from "../../functions/adapters/upstream/ssrf/lookup.ts";
 import type { Gateway } from "../../schema/gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { loadDefinitionFile, type LoadedFile } from "../load-definitions.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 import { staticLookup } from "../static-lookup.ts";
 
 /** `gatehouse validate <file...> [--json]`: exit 0 all valid, 1 any invalid, 2 usage. */

@@ -1,5 +1,5 @@
 import type { Gateway } from "../../schema/gateway.ts";
-import { DEFINITION_FILE } from "../../functions/front-doors/lambda/parse-bundled-definition.ts";
+import { DEFINITION_FILE } from "../../functions/contracts/lambda-contract.ts";
 import { archiveFilePath, diffResources, type ResourceDiff } from "./diff-resources.ts";
 import type { InfraGatewayDiff, InfraProblem, InfraReport, InfraSummary, ShadowResource } from "./infra-change.ts";
 import { shadowPlan } from "./shadow-plan.ts";

@@ -1,5 +1,5 @@
-import { DEFINITION_FILE } from "../../functions/front-doors/lambda/parse-bundled-definition.ts";
-import { describe } from "../commands/plan.ts";
+import { DEFINITION_FILE } from "../../functions/contracts/lambda-contract.ts";
+import { describeResource } from "../describe-resource.ts";
 import { describePolicyDocument, diffPolicyDocument } from "./diff-policy-document.ts";
 import type { InfraFlag, InputChange, ResourceChange, ShadowResource } from "./infra-change.ts";
 import { lostTableProtections, TABLE_TYPE } from "./table-protection.ts";
@@ -53,7 +53,7 @@ export function diffResources(before: ShadowResource[], after: ShadowResource[])
 
 /** A created or deleted resource: its key settings, and for a policy every statement. */
 function whole(action: "create" | "delete", r: ShadowResource): ResourceChange {
-  const settings = describe(r.type, r.inputs);
+  const settings = describeResource(r.type, r.inputs);
   const inputs: InputChange[] = [];
   // A permission policy's statements are listed (a new one widens what a role may do); a trust
   // policy's are not (who may assume a new role is not yet a permission anyone holds).

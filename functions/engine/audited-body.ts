@@ -1,4 +1,4 @@
-import type { NodeReadableBody } from "../ports/http-types.ts";
+import type { NodeReadableBody, PipeableSource } from "../ports/http-types.ts";
 
 /** How a body finished, as {@link auditedBody} reports it. */
 export interface BodyResult {
@@ -40,7 +40,7 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
    * Hands the source over when it is a Node Readable (undici's body) nobody has read: piping it
    * skips a promise, an iterator step and a microtask per chunk.
    */
-  takeReadable(): NodeJS.ReadableStream | null {
+  takeReadable(): PipeableSource | null {
     if (this.taken || this.inner !== null || this.finished !== null || !isNodeReadable(this.source)) return null;
     this.taken = true;
     return this.source;
@@ -73,7 +73,7 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
     if (!this.finished) {
       if (this.taken) {
         // Abandoned after being taken but before being settled: stop the upstream and audit.
-        (this.source as unknown as { destroy(): void }).destroy();
+        (this.source as PipeableSource).destroy();
         await this.finish(false);
         return { done: true, value: undefined };
       }
@@ -93,7 +93,7 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
   }
 }
 
-function isNodeReadable(source: AsyncIterable<Uint8Array>): source is AsyncIterable<Uint8Array> & NodeJS.ReadableStream {
-  const candidate = source as Partial<NodeJS.ReadableStream> & { destroy?: unknown };
-  return typeof candidate.pipe === "function" && typeof candidate.on === "function" && typeof candidate.destroy === "function";
+function isNodeReadable(source: AsyncIterable<Uint8Array>): source is PipeableSource {
+  const candidate = source as Partial<Record<keyof PipeableSource, unknown>>;
+  return typeof candidate.pipe === "function" && typeof candidate.on === "function" && typeof candidate.pause === "function" && typeof candidate.resume === "function" && typeof candidate.destroy === "function";
 }

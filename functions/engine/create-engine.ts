@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Endpoint, Gateway } from "../../schema/gateway.ts";
 import type { EnginePorts } from "../ports/index.ts";
 import type { AuditRecord } from "../ports/audit-sink.ts";
@@ -18,6 +17,7 @@ import { readToken } from "./read-token.ts";
 import { redactQuery } from "./redact-query.ts";
 import { resolveCredentials } from "./resolve-credentials.ts";
 import { scrubResponse } from "./scrub-response.ts";
+import { hashToken } from "../tokens/token-format.ts";
 import { TokenCache } from "./token-cache.ts";
 import { writeAudit } from "./write-audit.ts";
 import { BEARER_CHALLENGE, verifyToken } from "./verify-token.ts";
@@ -49,6 +49,7 @@ export function createEngine(options: EngineOptions): Engine {
   const { ports } = options;
   const gateways = new Map(options.gateways.map((g) => [g.id, g]));
   const cache = new TokenCache((options.tokenCacheSeconds ?? 10) * 1000, options.tokenCacheSize ?? 10_000);
+  const hash = ports.hashToken ?? hashToken;
   const extraAllow = options.unsafeAllowPrivate ?? [];
   // One array per endpoint, not per request: the upstream client keys its guarded agents on it.
   const allowPrivateOf = new WeakMap<Endpoint, readonly string[]>();
@@ -78,7 +79,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function handle(request: GatewayRequest): Promise<GatewayResponse> {
     const started = ports.clock.now();
-    const requestId = `req_${randomUUID().replace(/-/g, "")}`;
+    const requestId = `req_${crypto.randomUUID().replace(/-/g, "")}`;
     const bytesIn: ByteCount = { bytes: 0 };
     const audit: AuditRecord = {
       requestId,
@@ -122,7 +123,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (!read.ok) return await refused(audit, bytesIn, refuse("TOKEN_INVALID", `${read.reason} token`, { headers: BEARER_CHALLENGE }));
       let verified;
       try {
-        verified = await verifyToken(read.token, gateway, endpoint, { store: ports.tokens, cache, now: started });
+        verified = await verifyToken(read.token, gateway, endpoint, { store: ports.tokens, cache, hash, now: started });
       } catch (error) {
         return await refused(audit, bytesIn, refuse("STORE_UNAVAILABLE", `token store failed: ${message(error)}`));
       }

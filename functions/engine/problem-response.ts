@@ -1,6 +1,8 @@
 import type { GatewayResponse } from "../ports/http-types.ts";
 import { OUTCOMES, type Refusal } from "./outcome.ts";
 
+const encoder = new TextEncoder();
+
 /**
  * The one place a refusal becomes a response: `application/problem+json` (RFC 9457) with a
  * stable `code` and the request id.
@@ -26,6 +28,6 @@ export function problemResponse(refusal: Refusal, requestId: string, extraHeader
       ...extraHeaders,
       ...refusal.headers,
     },
-    body: Buffer.from(JSON.stringify(body)),
+    body: encoder.encode(JSON.stringify(body)),
   };
 }

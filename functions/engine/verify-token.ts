@@ -1,6 +1,6 @@
 import type { Endpoint, Gateway } from "../../schema/gateway.ts";
 import type { TokenRecord, TokenStore } from "../ports/token-store.ts";
-import { hashToken } from "../tokens/token-format.ts";
+import type { TokenHasher } from "../ports/token-hasher.ts";
 import { refuse, type Refusal } from "./outcome.ts";
 import type { TokenCache } from "./token-cache.ts";
 
@@ -16,9 +16,9 @@ export async function verifyToken(
   token: string,
   gateway: Gateway,
   endpoint: Endpoint,
-  context: { store: TokenStore; cache: TokenCache; now: number },
+  context: { store: TokenStore; cache: TokenCache; hash: TokenHasher; now: number },
 ): Promise<{ ok: true; record: TokenRecord } | { ok: false; refusal: Refusal; record?: TokenRecord }> {
-  const hash = hashToken(token);
+  const hash = context.hash(token);
   let record = context.cache.get(hash, context.now);
   if (!record) {
     record = (await context.store.findByHash(hash)) ?? undefined;

@@ -1,5 +1,5 @@
 import type { ConnectionIdentity } from "../ports/connection-store.ts";
-import type { OAuthHttp } from "./oauth-http.ts";
+import type { OAuthHttp } from "../ports/oauth-http.ts";
 import type { ProviderPreset } from "./provider-preset.ts";
 
 /**

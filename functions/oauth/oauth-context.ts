@@ -5,7 +5,7 @@ import type { ConnectionStore } from "../ports/connection-store.ts";
 import type { Log } from "../ports/log.ts";
 import type { SecretBox, SecretSource } from "../ports/secret-box.ts";
 import { writeAudit } from "../engine/write-audit.ts";
-import type { OAuthHttp } from "./oauth-http.ts";
+import type { OAuthHttp } from "../ports/oauth-http.ts";
 import { oauthAuditRecord } from "./oauth-audit.ts";
 import type { EndpointOverrides, ProviderPreset } from "./provider-preset.ts";
 import { resolvePreset } from "./resolve-preset.ts";

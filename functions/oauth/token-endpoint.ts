@@ -1,5 +1,5 @@
 import { classifyTokenError, type TokenFailure } from "./classify-token-error.ts";
-import { OAuthNetworkError, type OAuthHttp, type OAuthHttpResponse } from "./oauth-http.ts";
+import { OAuthNetworkError, type OAuthHttp, type OAuthHttpResponse } from "../ports/oauth-http.ts";
 import type { ProviderPreset } from "./provider-preset.ts";
 
 /** A token endpoint's answer: the parsed success body, or a classified failure. */

@@ -13,7 +13,7 @@ import { createConnectionTokens } from "./create-connection-tokens.ts";
 import { createOAuthRoutes } from "./create-oauth-routes.ts";
 import { disconnectConnection, type DisconnectResult } from "./disconnect-connection.ts";
 import { createOAuthContext, DEFAULT_REFRESH_SETTINGS, type RefreshSettings } from "./oauth-context.ts";
-import { createOAuthHttp, type OAuthNetworkOptions } from "./oauth-http.ts";
+import { createOAuthHttp, type OAuthNetworkOptions } from "../adapters/upstream/create-oauth-http.ts";
 import type { EndpointOverrides } from "./provider-preset.ts";
 import { resolvePreset } from "./resolve-preset.ts";
 

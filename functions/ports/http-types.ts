@@ -47,6 +47,20 @@ export interface GatewayResponse {
 }
 
 /**
+ * The part of a Node Readable (undici's response body) the fast path uses: the engine recognises
+ * one by shape and destroys it when abandoned, the Node front door pipes it with backpressure.
+ * Written out here rather than as `NodeJS.ReadableStream` so the ports and the engine stay
+ * runtime-neutral.
+ */
+export interface PipeableSource extends AsyncIterable<Uint8Array> {
+  pipe(destination: never, options?: never): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  destroy(error?: Error): unknown;
+}
+
+/**
  * An optional fast path a streamed response body may offer a Node front door: the Node
  * Readable underneath it (undici's body), for piping straight into the socket rather than
  * iterating chunk by chunk. Front doors that do not know it iterate the body as usual.
@@ -56,7 +70,7 @@ export interface NodeReadableBody extends AsyncIterable<Uint8Array> {
    * The underlying Node Readable when nothing has read the body yet, else null. Whoever takes
    * it owns it: it must read it to its end or destroy it, and call {@link settle} exactly once.
    */
-  takeReadable?(): NodeJS.ReadableStream | null;
+  takeReadable?(): PipeableSource | null;
   /** Reports how the taken Readable finished (bytes written, whether it completed, the error). */
   settle?(bytes: number, completed: boolean, error?: unknown): Promise<void>;
 }

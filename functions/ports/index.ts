@@ -5,6 +5,7 @@ import type { Log } from "./log.ts";
 import type { OAuthRoutes } from "./oauth-routes.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import type { SecretSource } from "./secret-box.ts";
+import type { TokenHasher } from "./token-hasher.ts";
 import type { TokenStore } from "./token-store.ts";
 import type { UpstreamClient } from "./upstream-client.ts";
 
@@ -21,6 +22,8 @@ export interface EnginePorts {
   connections?: ConnectionTokens;
   /** The connect flow's pages. */
   oauthRoutes?: OAuthRoutes;
+  /** SHA-256 of client tokens; the front doors pass the runtime's native one. @default the portable `sha256Hex` */
+  hashToken?: TokenHasher;
 }
 
 export type { AuditSink, AuditRecord, AuditReader, AuditFilter } from "./audit-sink.ts";
@@ -29,6 +32,7 @@ export type { ConnectionTokens, ConnectionTokenResult } from "./connection-token
 export type { Log } from "./log.ts";
 export type { RateLimiter, RateLimitRequest, RateLimitResult, RateLimitBucket, WindowState } from "./rate-limiter.ts";
 export type { SecretBox, SecretSource, EncryptionContext } from "./secret-box.ts";
+export type { TokenHasher } from "./token-hasher.ts";
 export type { TokenStore, TokenRecord } from "./token-store.ts";
 export type { UpstreamClient, UpstreamRequest, UpstreamResponse } from "./upstream-client.ts";
 export type { GatewayRequest, GatewayResponse, HeaderMap, Body } from "./http-types.ts";

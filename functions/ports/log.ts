@@ -8,8 +8,8 @@ export interface Log {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
-/** A log that writes JSON lines to a function (stdout by default). */
-export function jsonLog(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Log {
+/** A log that writes JSON lines to a function (the front door's wiring passes stdout or stderr). */
+export function jsonLog(write: (line: string) => void): Log {
   const emit = (level: string, event: string, fields?: Record<string, unknown>) => {
     try {
       write(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { sha256Hex } from "./sha256.ts";
 
 /**
  * Client token layout: `gatehouse_` + 43 base62 characters (256 random bits) + 6 base62
@@ -15,7 +15,8 @@ const CHECK_LENGTH = 6;
 export const TOKEN_PATTERN = /gatehouse_[0-9A-Za-z]{49}/;
 
 function base62(bytes: Uint8Array, length: number): string {
-  let n = BigInt(`0x${Buffer.from(bytes).toString("hex") || "0"}`);
+  let n = 0n;
+  for (const byte of bytes) n = (n << 8n) | BigInt(byte);
   let out = "";
   while (n > 0n) {
     out = ALPHABET[Number(n % 62n)] + out;
@@ -56,6 +57,11 @@ function checksum(body: string): string {
   return out;
 }
 
+/** `n` bytes from the Web Crypto random source (a CSPRNG on every runtime). */
+function randomBytes(n: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(n));
+}
+
 /** A new random client token. Shown once; only {@link hashToken} of it is stored. */
 export function mintToken(): string {
   const body = base62(randomBytes(32), BODY_LENGTH);
@@ -75,7 +81,7 @@ export function isWellFormedToken(token: string): boolean {
 
 /** SHA-256 of the token, hex: the only form ever stored. */
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return sha256Hex(token);
 }
 
 /** A new public token id such as `tok_3kTq9ZbX7mWc`. */

@@ -8,7 +8,7 @@ import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.
 import { DynamoRateLimiter } from "../../functions/adapters/aws/dynamo-rate-limiter.ts";
 import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
 import { STORE_FILE } from "../../functions/adapters/local/open-embedded-store.ts";
-import { openLocalStores, type LocalStores } from "../../functions/front-doors/node/local-stores.ts";
+import { openLocalStores, type LocalStores } from "../../functions/front-doors/node/wire-stores.ts";
 import { hashToken } from "../../functions/tokens/token-format.ts";
 import { runAudit } from "../../cli/commands/audit.ts";
 import { recordGateways } from "../../cli/gateway-names.ts";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createTables } from "../../functions/adapters/aws/create-tables.ts";
 import { createDocumentClient, LOCAL_CREDENTIALS } from "../../functions/adapters/aws/dynamo-client.ts";
-import { tableNames, type TableNames } from "../../functions/adapters/aws/tables.ts";
+import { tableNames, type TableNames } from "../../functions/contracts/tables.ts";
 import { startDynalite } from "../../functions/adapters/local/start-dynalite.ts";
 
 /** A dynalite the test started, with its tables. */

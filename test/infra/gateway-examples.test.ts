@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { defineGateway, secret } from "../../schema/index.ts";
 import type { Gateway as GatewayDefinition } from "../../schema/gateway.ts";
 import { secretNames } from "../../schema/secret-names.ts";
-import { TABLES } from "../../functions/adapters/aws/tables.ts";
+import { TABLES } from "../../functions/contracts/tables.ts";
 import { deployGateways } from "../../infra/deploy-gateways.ts";
 import { GATEWAY_TYPE } from "../../infra/gateway.ts";
 import type { GatewayOutputs } from "../../infra/gateway-outputs.ts";

@@ -4,7 +4,8 @@ import type { ApiGatewayV2Event } from "../../functions/front-doors/lambda/apigw
 import { responseHead } from "../../functions/front-doors/lambda/response-head.ts";
 import { toGatewayRequest } from "../../functions/front-doors/lambda/to-gateway-request.ts";
 import { MAX_BUFFERED_BODY_BYTES, toLambdaResult } from "../../functions/front-doors/lambda/to-lambda-result.ts";
-import { parseBundledDefinition, serializeDefinition } from "../../functions/front-doors/lambda/parse-bundled-definition.ts";
+import { serializeDefinition } from "../../functions/contracts/lambda-contract.ts";
+import { parseBundledDefinition } from "../../functions/front-doors/lambda/parse-bundled-definition.ts";
 import { readAwsSettings } from "../../functions/front-doors/lambda/lambda-settings.ts";
 import { defineGateway } from "../../schema/index.ts";
 

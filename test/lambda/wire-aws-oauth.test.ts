@@ -3,7 +3,7 @@ import { defineGateway, oauth, secret } from "gatehouse-gateway";
 import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.ts";
 import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
 import { readAwsSettings } from "../../functions/front-doors/lambda/lambda-settings.ts";
-import { serializeDefinition } from "../../functions/front-doors/lambda/parse-bundled-definition.ts";
+import { serializeDefinition } from "../../functions/contracts/lambda-contract.ts";
 import { wireAws } from "../../functions/front-doors/lambda/wire-aws.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { startTestDynalite, type TestDynalite } from "../helpers/dynalite.ts";

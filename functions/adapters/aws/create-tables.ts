@@ -6,7 +6,7 @@ import {
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { TABLES, type TableDefinition, type TableKey, type TableNames } from "./tables.ts";
+import { TABLES, type TableDefinition, type TableKey, type TableNames } from "../../contracts/tables.ts";
 
 /** The CreateTable input of a definition under a physical name (on-demand billing). */
 export function createTableInput(definition: TableDefinition, tableName: string): CreateTableCommandInput {

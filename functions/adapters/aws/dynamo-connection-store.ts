@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConnectSession, ConnectionRecord, ConnectionStore, SessionStart } from "../../ports/connection-store.ts";
 import type { DocumentSender } from "./dynamo-client.ts";
-import { CONNECTIONS_TABLE, CONNECTION_VERSION_ATTRIBUTE } from "./tables.ts";
+import { CONNECTIONS_TABLE, CONNECTION_VERSION_ATTRIBUTE } from "../../contracts/tables.ts";
 
 const PK = CONNECTIONS_TABLE.hashKey;
 /** Lease and session items carry a DynamoDB TTL this long after they stop mattering. */

@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { RateLimitBucket, RateLimitRequest, RateLimitResult, RateLimiter, WindowState } from "../../ports/rate-limiter.ts";
 import { secondsToReset, windowStart, WINDOW_MS } from "../shared/windows.ts";
 import type { DocumentSender } from "./dynamo-client.ts";
-import { RATE_LIMITS_TABLE } from "./tables.ts";
+import { RATE_LIMITS_TABLE } from "../../contracts/tables.ts";
 
 type Window = keyof typeof WINDOW_MS;
 

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { TokenRecord, TokenStore } from "../../ports/token-store.ts";
 import type { DocumentSender } from "./dynamo-client.ts";
-import { TOKENS_TABLE } from "./tables.ts";
+import { TOKENS_TABLE } from "../../contracts/tables.ts";
 
 /** Where the token table is. */
 export interface DynamoTokenStoreOptions {

@@ -4,7 +4,7 @@ import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createTables } from "../aws/create-tables.ts";
 import { createDocumentClient, isConnectionError, LOCAL_CREDENTIALS } from "../aws/dynamo-client.ts";
-import type { TableNames } from "../aws/tables.ts";
+import type { TableNames } from "../../contracts/tables.ts";
 import { startDynalite, type RunningDynalite } from "./start-dynalite.ts";
 
 /** What `<data>/store.json` holds while a process serves the folder's store. */

@@ -1,3 +1,4 @@
+import { ENV } from "../../contracts/lambda-contract.ts";
 import type { ApiGatewayV2Event, ApiGatewayV2Result, LambdaContext } from "./apigw-v2-types.ts";
 import { frontDoorProblem } from "./front-door-problem.ts";
 import { misdirectedEndpoint } from "./long-timeouts.ts";
@@ -7,9 +8,6 @@ import type { AwsGateway } from "./wire-aws.ts";
 
 /** A buffered payload v2 handler (API Gateway HTTP API). */
 export type BufferedHandler = (event: ApiGatewayV2Event, context?: LambdaContext) => Promise<ApiGatewayV2Result>;
-
-/** Environment variable holding the streaming door's base URL, for the 421 answer. */
-export const STREAM_URL_ENV = "GATEHOUSE_STREAM_URL";
 
 /**
  * Memoises the wiring of one cold start. A failure is logged and not cached, so a transient
@@ -48,7 +46,7 @@ export function createHandler(wire: () => Promise<AwsGateway>, env: Record<strin
     }
     const long = wired.settings.frontDoor === "api" ? misdirectedEndpoint(wired.gateway, event.rawPath) : null;
     if (long) {
-      const base = env[STREAM_URL_ENV]?.replace(/\/$/, "");
+      const base = env[ENV.streamUrl]?.replace(/\/$/, "");
       return frontDoorProblem(
         421,
         "USE_STREAMING_URL",

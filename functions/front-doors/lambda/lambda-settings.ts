@@ -1,16 +1,6 @@
-import type { TableNames } from "../../adapters/aws/tables.ts";
+import { ENV, type FrontDoorKind } from "../../contracts/lambda-contract.ts";
+import type { TableNames } from "../../contracts/tables.ts";
 
-/** The environment variable names the component sets and the function reads. One list, two users. */
-export const ENV = {
-  tables: "GATEHOUSE_TABLES",
-  keyArn: "GATEHOUSE_KEY_ARN",
-  secrets: "GATEHOUSE_SECRETS",
-  auditRetentionDays: "GATEHOUSE_AUDIT_RETENTION_DAYS",
-  frontDoor: "GATEHOUSE_FRONT_DOOR",
-} as const;
-
-/** Which door a function serves: the API Gateway (buffered) or the streaming Function URL. */
-export type FrontDoorKind = "api" | "stream";
 
 /** What the AWS composition root is built from. */
 export interface AwsSettings {

@@ -1,18 +1,5 @@
 import { validateGateway } from "../../../schema/define-gateway.ts";
 import type { Gateway } from "../../../schema/gateway.ts";
-import { canonicalJson } from "../../../schema/revision.ts";
-
-/** The file name of the definition inside the Lambda archive, next to `index.mjs`. */
-export const DEFINITION_FILE = "gateway.json";
-
-/**
- * Serialises a validated gateway for the Lambda archive: the validated form, so the function runs
- * exactly the definition `pulumi up` showed, defaults included. Keys are sorted, so a definition
- * whose keys were only reordered leaves the asset hash (and the deployed code) unchanged.
- */
-export function serializeDefinition(gateway: Gateway): string {
-  return `${JSON.stringify(JSON.parse(canonicalJson(gateway)), null, 1)}\n`;
-}
 
 /**
  * Re-validates the bundled definition at cold start. The validated form is turned back into

@@ -11,11 +11,13 @@ import { KmsSecretSource } from "../../adapters/aws/kms-secret-source.ts";
 import { UndiciUpstreamClient } from "../../adapters/upstream/undici-upstream-client.ts";
 import { createEngine, type Engine } from "../../engine/create-engine.ts";
 import { createOAuth } from "../../oauth/wire-oauth.ts";
+import { nodeTokenHasher } from "../../adapters/node/node-token-hasher.ts";
 import type { EnginePorts } from "../../ports/index.ts";
+import { DEFINITION_FILE } from "../../contracts/lambda-contract.ts";
 import { systemClock } from "../../ports/clock.ts";
 import { jsonLog } from "../../ports/log.ts";
 import { readAwsSettings, type AwsSettings } from "./lambda-settings.ts";
-import { DEFINITION_FILE, parseBundledDefinition } from "./parse-bundled-definition.ts";
+import { parseBundledDefinition } from "./parse-bundled-definition.ts";
 
 /** A wired AWS gateway: what a handler needs for every invocation of one cold start. */
 export interface AwsGateway {
@@ -33,7 +35,7 @@ export interface AwsGateway {
  */
 export async function wireAws(definitionJson: string, settings: AwsSettings): Promise<AwsGateway> {
   const gateway = parseBundledDefinition(definitionJson);
-  const log = jsonLog();
+  const log = jsonLog((line) => process.stdout.write(`${line}\n`));
   const client = createDocumentClient({ region: settings.region });
   const kms = new KMSClient({ region: settings.region });
   const box = new KmsSecretBox({ kms, keyId: settings.keyArn, gatewayId: gateway.id });
@@ -47,6 +49,7 @@ export async function wireAws(definitionJson: string, settings: AwsSettings): Pr
     upstream: new UndiciUpstreamClient(),
     clock: systemClock,
     log,
+    hashToken: nodeTokenHasher,
   };
   if (Object.keys(gateway.connections).length > 0) {
     // Tokens are sealed with this gateway's envelope key; the role may read and write only the

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Engine } from "../../engine/create-engine.ts";
-import type { ClientSignal, GatewayRequest, GatewayResponse, NodeReadableBody } from "../../ports/http-types.ts";
+import type { ClientSignal, GatewayRequest, GatewayResponse, NodeReadableBody, PipeableSource } from "../../ports/http-types.ts";
 
 /** Options of {@link createNodeServer}. */
 export interface NodeServerOptions {
@@ -155,8 +155,7 @@ async function write(response: GatewayResponse, req: IncomingMessage, res: Serve
  * upstream error (before the connection is cut, so the error is the recorded cause), or when
  * the client goes away (the upstream body is destroyed, which aborts the upstream request).
  */
-function pipe(readable: NodeJS.ReadableStream, body: NodeReadableBody, res: ServerResponse, signal: { readonly aborted: boolean }): Promise<void> {
-  const upstream = readable as NodeJS.ReadableStream & { destroy(): void };
+function pipe(upstream: PipeableSource, body: NodeReadableBody, res: ServerResponse, signal: { readonly aborted: boolean }): Promise<void> {
   const settle = body.settle!.bind(body);
   if (signal.aborted || res.destroyed) {
     upstream.destroy();

@@ -5,10 +5,11 @@ import { createEngine, type Engine } from "../../engine/create-engine.ts";
 import { LocalSecretBox } from "../../adapters/local/local-secret-box.ts";
 import { SealedSecretSource } from "../../adapters/local/sealed-secret-source.ts";
 import { UndiciUpstreamClient, type UndiciUpstreamOptions } from "../../adapters/upstream/undici-upstream-client.ts";
+import { nodeTokenHasher } from "../../adapters/node/node-token-hasher.ts";
 import type { EnginePorts } from "../../ports/index.ts";
 import { systemClock, type Clock } from "../../ports/clock.ts";
 import { jsonLog, type Log } from "../../ports/log.ts";
-import { openLocalStores, type LocalStores } from "./local-stores.ts";
+import { openLocalStores, type LocalStores } from "./wire-stores.ts";
 import { createOAuth, type OAuth } from "../../oauth/wire-oauth.ts";
 import type { EndpointOverrides } from "../../oauth/provider-preset.ts";
 
@@ -88,6 +89,7 @@ export async function wireLocal(wiring: LocalWiring): Promise<LocalGateway> {
     upstream,
     clock,
     log,
+    hashToken: nodeTokenHasher,
     ...(oauth ? { connections: oauth.connections, oauthRoutes: oauth.oauthRoutes } : {}),
   };
   const engine = createEngine({

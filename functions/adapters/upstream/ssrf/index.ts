@@ -4,14 +4,8 @@
  */
 export { checkUrl, type CheckUrlOptions, type CheckUrlResult } from "./check-url.ts";
 export { checkHost, type HostDecision, type HostCheckContext } from "./check-host.ts";
-export {
-  createGuardedConnector,
-  type ConnectCallback,
-  type ConnectOptions,
-  type Connector,
-  type Dialer,
-  type GuardOptions,
-} from "./create-guarded-connector.ts";
+export { createGuardedConnector, type GuardOptions } from "./create-guarded-connector.ts";
+export type { ConnectCallback, ConnectOptions, Connector, Dialer } from "./dialer.ts";
 export { createGuardedAgent, type GuardedAgentOptions } from "./create-guarded-agent.ts";
 export { createDnsCache, type DnsCache, type DnsCacheOptions } from "./create-dns-cache.ts";
 export { resolveHost, type Resolution } from "./resolve-host.ts";

@@ -1,5 +1,5 @@
 import { parseIp, sameIp, type IpAddress } from "../../../../schema/ssrf/index.ts";
-import type { Dialer } from "./create-guarded-connector.ts";
+import type { Dialer } from "./dialer.ts";
 
 /**
  * Wraps a dialer so a socket whose peer is not the address it was asked to dial is destroyed:

@@ -1,7 +1,8 @@
 import type { Dispatcher } from "undici";
-import { createGuardedAgent } from "../adapters/upstream/ssrf/create-guarded-agent.ts";
-import type { Dialer } from "../adapters/upstream/ssrf/create-guarded-connector.ts";
-import type { Lookup } from "../adapters/upstream/ssrf/lookup.ts";
+import { OAuthNetworkError, type OAuthHttp } from "../../ports/oauth-http.ts";
+import { createGuardedAgent } from "./ssrf/create-guarded-agent.ts";
+import type { Dialer } from "./ssrf/dialer.ts";
+import type { Lookup } from "./ssrf/lookup.ts";
 
 /** Network options of every call to a provider (token, identity, revocation). */
 export interface OAuthNetworkOptions {
@@ -13,24 +14,6 @@ export interface OAuthNetworkOptions {
   unsafeAllowPrivate?: string[];
   /** Per-call timeout, from sending to the end of the body. @default 10000 */
   timeoutMs?: number;
-}
-
-/** A provider's answer, body read whole (bounded). */
-export interface OAuthHttpResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
-/** A call that produced no HTTP answer: refused by the guard, unreachable, timed out. */
-export class OAuthNetworkError extends Error {
-  override name = "OAuthNetworkError";
-}
-
-/** Sends provider requests through the SSRF guard. */
-export interface OAuthHttp {
-  send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<OAuthHttpResponse>;
-  close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 256 * 1024;

@@ -7,7 +7,7 @@ import { DynamoConnectionStore } from "../../adapters/aws/dynamo-connection-stor
 import { createDocumentClient, type DocumentSender, type DynamoClientOptions } from "../../adapters/aws/dynamo-client.ts";
 import { DynamoRateLimiter } from "../../adapters/aws/dynamo-rate-limiter.ts";
 import { DynamoTokenStore } from "../../adapters/aws/dynamo-token-store.ts";
-import { tableNames, type TableNames } from "../../adapters/aws/tables.ts";
+import { tableNames, type TableNames } from "../../contracts/tables.ts";
 import { openEmbeddedStore } from "../../adapters/local/open-embedded-store.ts";
 import { MemoryAuditSink } from "../../adapters/memory/memory-audit-sink.ts";
 import { MemoryConnectionStore } from "../../adapters/memory/memory-connection-store.ts";
