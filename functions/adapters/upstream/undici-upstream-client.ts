@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Dispatcher } from "undici";
 import type { Body } from "../../ports/http-types.ts";
 import { UpstreamError, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from "../../ports/upstream-client.ts";
+import { bodilessResponse } from "./bodiless-response.ts";
 import { createGuardedAgent } from "./ssrf/create-guarded-agent.ts";
 import type { GuardOptions } from "./ssrf/create-guarded-connector.ts";
 import { GATEHOUSE_SSRF_REFUSED, type SsrfRefusedError } from "./ssrf/ssrf-refused-error.ts";
@@ -66,7 +67,7 @@ export class UndiciUpstreamClient implements UpstreamClient {
         headersTimeout: request.timeoutMs,
         bodyTimeout: request.timeoutMs,
       });
-      return { status: response.statusCode, headers: response.headers, body: response.body };
+      return bodilessResponse(response) ?? { status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
       throw classify(error, abort, tracked?.error());
     } finally {

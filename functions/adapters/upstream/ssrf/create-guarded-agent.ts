@@ -1,4 +1,5 @@
 import { Agent } from "undici";
+import { skipUnsolicitedContinue } from "../skip-unsolicited-continue.ts";
 import { createGuardedConnector, type GuardOptions } from "./create-guarded-connector.ts";
 
 /** Options for `createGuardedAgent`: the guard's, plus pooling. */
@@ -18,7 +19,7 @@ export interface GuardedAgentOptions extends GuardOptions {
  */
 export function createGuardedAgent(options: GuardedAgentOptions = {}): Agent {
   return new Agent({
-    connect: createGuardedConnector(options),
+    connect: skipUnsolicitedContinue(createGuardedConnector(options)),
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4000,
     ...(options.connections !== undefined ? { connections: options.connections } : {}),
   });
