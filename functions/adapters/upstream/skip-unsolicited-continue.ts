@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import type { ConnectCallback, Connector } from "./ssrf/create-guarded-connector.ts";
+import type { ConnectCallback, Connector } from "./ssrf/dialer.ts";
 
 const CONTINUE_1_1 = Buffer.from("HTTP/1.1 100 ", "latin1");
 const CONTINUE_1_0 = Buffer.from("HTTP/1.0 100 ", "latin1");
