@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SecretRefSchema } from "./secret.ts";
+import { checkUpstreamUrlStatic } from "./ssrf/check-upstream-url-static.ts";
 
 const scopes = z.array(z.string().min(1, "a scope is a non-empty string").regex(/^\S+$/, "a scope has no spaces")).default([]);
 
@@ -24,6 +25,21 @@ export const GithubConnectionSchema = z.strictObject({
   scopes,
   /** @default "oauth-app" */
   app: z.enum(["oauth-app", "github-app"]).default("oauth-app"),
+  /**
+   * A GitHub Enterprise Server host (`github.example.com`, optionally `:port`): authorize and token
+   * URLs move to `https://<host>/login/oauth/...` and the API to `https://<host>/api/v3`, as
+   * GitHub's GHES docs give them. Provider calls to it pass the same SSRF guard as any other.
+   */
+  enterpriseHost: z
+    .string()
+    .regex(/^(?=.{1,253}(:|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+(?::\d{1,5})?$/, "enterpriseHost is a lower-case host name with a dot, optionally with :port (no scheme or path)")
+    .refine((host) => host.replace(/:\d+$/, "") !== "github.com", "enterpriseHost is for GitHub Enterprise Server; leave it out for github.com")
+    .superRefine((host, ctx) => {
+      // The address rules of upstreams: no metadata names, no localhost (DNS answers are checked per call).
+      const refused = checkUpstreamUrlStatic(`https://${host}/`);
+      if (refused) ctx.addIssue({ code: "custom", message: `enterpriseHost is refused by the address rules (${refused.rule}): ${refused.reason}` });
+    })
+    .optional(),
 });
 
 /** Slack OAuth v2: bot scopes and user scopes, and which of the two tokens is injected upstream. */

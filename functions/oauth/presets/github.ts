@@ -9,12 +9,16 @@ import { PRESET_DEFAULTS, uniqueScopes, type ProviderPreset } from "../provider-
  * refresh tokens rotate and are single-use. PKCE S256. No RFC 7009 revocation.
  */
 export function githubPreset(connection: Extract<Connection, { provider: "github" }>): ProviderPreset {
+  // GitHub Enterprise Server: the web flow lives on the host itself and the REST API under
+  // /api/v3 ("http(s)://HOSTNAME/api/v3", docs.github.com/enterprise-server@latest/rest).
+  const web = connection.enterpriseHost ? `https://${connection.enterpriseHost}` : "https://github.com";
+  const api = connection.enterpriseHost ? `https://${connection.enterpriseHost}/api/v3` : "https://api.github.com";
   return {
     ...PRESET_DEFAULTS,
     provider: "github",
-    authorizationUrl: "https://github.com/login/oauth/authorize",
-    tokenUrl: "https://github.com/login/oauth/access_token",
-    userinfoUrl: "https://api.github.com/user",
+    authorizationUrl: `${web}/login/oauth/authorize`,
+    tokenUrl: `${web}/login/oauth/access_token`,
+    userinfoUrl: `${api}/user`,
     tokenAuth: "client_secret_post",
     // GitHub Apps ignore `scope` (permissions live on the App); sending it does no harm.
     scopes: uniqueScopes(connection.scopes),

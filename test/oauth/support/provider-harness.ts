@@ -8,6 +8,7 @@ import { MemoryConnectionStore } from "../../../functions/adapters/memory/memory
 import { StaticSecretSource } from "../../../functions/adapters/memory/static-secret-source.ts";
 import { TestClock } from "../../../functions/adapters/memory/test-clock.ts";
 import { createOAuth, type OAuth } from "../../../functions/oauth/wire-oauth.ts";
+import type { OAuthNetworkOptions } from "../../../functions/adapters/upstream/create-oauth-http.ts";
 import type { EndpointOverrides } from "../../../functions/oauth/provider-preset.ts";
 import { openTokens } from "../../../functions/oauth/token-vault.ts";
 import type { GatewayResponse } from "../../../functions/ports/http-types.ts";
@@ -104,7 +105,7 @@ export interface PresetHarness {
 }
 
 /** Builds a {@link PresetHarness} for one gateway whose connection is named `conn`. */
-export function presetHarness(gateway: Gateway, endpoints: EndpointOverrides, secretName: string): PresetHarness {
+export function presetHarness(gateway: Gateway, endpoints: EndpointOverrides, secretName: string, network: OAuthNetworkOptions = { unsafeAllowPrivate: ["127.0.0.1/32"] }): PresetHarness {
   const clock = new TestClock(Date.now());
   const store = new MemoryConnectionStore();
   const audit = new MemoryAuditSink();
@@ -116,7 +117,7 @@ export function presetHarness(gateway: Gateway, endpoints: EndpointOverrides, se
     audit,
     log: jsonLog(() => {}),
     clock,
-    network: { unsafeAllowPrivate: ["127.0.0.1/32"] },
+    network,
     endpoints,
     refresh: { retryBaseMs: 5, tokenCacheMs: 0 },
   });
