@@ -7,8 +7,9 @@ import type { OAuthContext } from "./oauth-context.ts";
 import { renderPage } from "./render-page.ts";
 
 /**
- * The connect flow's routes: `start` and `callback`, GET only. Anything unexpected becomes a
- * page saying what is wrong (the port's contract: never throws).
+ * The connect flow's routes: `start` (GET shows the confirm page, POST is its button) and
+ * `callback` (GET). Anything unexpected becomes a page saying what is wrong (the port's
+ * contract: never throws).
  */
 export function createOAuthRoutes(
   ctx: OAuthContext,
@@ -20,8 +21,9 @@ export function createOAuthRoutes(
         if (action !== "start" && action !== "callback") {
           return renderPage(404, { title: "Not found", ok: false, lines: [`There is no OAuth page '${action.slice(0, 40)}'.`] }, requestId);
         }
-        if (request.method !== "GET") {
-          return renderPage(405, { title: "Method not allowed", ok: false, lines: ["Open this link in a browser."] }, requestId, { allow: "GET" });
+        const allowed = action === "start" ? ["GET", "POST"] : ["GET"];
+        if (!allowed.includes(request.method)) {
+          return renderPage(405, { title: "Method not allowed", ok: false, lines: ["Open this link in a browser."] }, requestId, { allow: allowed.join(", ") });
         }
         if (action === "start") return await handleStart(ctx, request, gateway, connection, requestId, options.allowPrivate);
         return await handleCallback(ctx, request, gateway, connection, requestId, () => options.onConnected(gateway.id, connection));

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sha256Hex } from "../../functions/oauth/create-connect-session.ts";
 import { startOidcGateway, type OidcGateway } from "./support/oidc-gateway.ts";
 
 describe("the connect flow in headless Chromium against oidc-provider's own login and consent pages", () => {
@@ -46,6 +47,11 @@ describe("the connect flow in headless Chromium against oidc-provider's own logi
       return route.abort();
     });
     await page.goto(session.url);
+    // The link alone spends nothing: the confirm page's button does.
+    expect(await page.textContent("#result")).toBe("Connect idp of gateway e2e");
+    expect((await h.store.getSession(sha256Hex(new URL(session.url).searchParams.get("session")!), Date.now()))?.stage).toBe("issued");
+    await page.reload();
+    await page.click("#confirm");
     await page.fill('input[name="login"]', "alice");
     await page.fill('input[name="password"]', "any-password");
     await page.click('button[type="submit"]');

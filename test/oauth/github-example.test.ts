@@ -9,6 +9,7 @@ import { StaticSecretSource } from "../../functions/adapters/memory/static-secre
 import { UndiciUpstreamClient } from "../../functions/adapters/upstream/undici-upstream-client.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
+import { connectCookieOf, pressConnect } from "./support/press-connect.ts";
 import { pkceMatches, presetHarness, startStandIn, type ProviderStandIn, type StandInRequest } from "./support/provider-harness.ts";
 
 const HOUR = 3600_000;
@@ -82,10 +83,10 @@ describe("examples/github-oauth against a local GitHub stand-in, exactly as agai
       const start = new URL(session.url);
       const request = (path: string, query: string, cookie?: string) =>
         h.oauth.oauthRoutes.handle({ method: "GET", path, query, headers: cookie ? { cookie } : {}, body: null, clientAddress: "127.0.0.1" }, gateway, "github", path.split("/").at(-1)!, "req_test");
-      const started = await request(start.pathname, start.search.slice(1));
+      const { start: started } = await pressConnect((r) => h.oauth.oauthRoutes.handle(r, gateway, "github", r.path.split("/").at(-1)!, "req_test"), start.href);
       const authorize = new URL(String(started.headers.location));
       github.challenge = authorize.searchParams.get("code_challenge");
-      const cookie = String(started.headers["set-cookie"]).split(";")[0]!;
+      const cookie = connectCookieOf(started);
       const page = await request(`/api/${gateway.id}/oauth/github/callback`, new URLSearchParams({ code: "gh-code", state: authorize.searchParams.get("state")! }).toString(), cookie);
       return { authorize, page, html: Buffer.from(page.body as Uint8Array).toString() };
     };

@@ -41,7 +41,7 @@ describe("OAuth end to end against oidc-provider (rotating refresh tokens, no cl
     expect(page.status).toBe(200);
     expect(page.html).toContain("Connected as user-1@example.test");
     expect(page.html).toContain("offline_access");
-    const authorize = new URL(page.hops[1]!);
+    const authorize = new URL(page.hops[2]!); // start (GET: confirm page), start (POST: the button), then the provider
     expect(authorize.origin).toBe(h.oidc.issuer);
     expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authorize.searchParams.get("redirect_uri")).toBe(`${h.base}/api/${h.gateway.id}/oauth/idp/callback`);

@@ -6,6 +6,7 @@ import { defineGateway, oauth, secret } from "../../schema/index.ts";
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { main } from "../../cli/main.ts";
 import { recordingIo } from "../helpers/recording-io.ts";
+import { pressConnect } from "./support/press-connect.ts";
 
 const gateway = defineGateway({
   name: "local-oauth",
@@ -13,9 +14,9 @@ const gateway = defineGateway({
   endpoints: { gh: { upstream: "https://api.github.com", methods: ["GET"], connection: "gh" } },
 });
 
+/** The confirm page's button, pressed through the engine as the node front door would pass it. */
 async function start(local: Awaited<ReturnType<typeof wireLocal>>, url: string) {
-  const target = new URL(url);
-  return local.engine.handle({ method: "GET", path: target.pathname, query: target.search.slice(1), headers: {}, body: null, clientAddress: "127.0.0.1" });
+  return (await pressConnect((request) => local.engine.handle(request), url)).start;
 }
 
 describe("wireLocal wires OAuth", () => {

@@ -170,18 +170,26 @@ export async function startOidcGateway(options: {
 }
 
 /**
- * Plays a browser without one: follows redirects by hand from the start URL through
+ * Plays a browser without one: opens the start URL (the confirm page), presses its button (a
+ * same-origin form POST with the page's cookie), then follows redirects by hand through
  * oidc-provider's (headless) interactions back to the gateway's callback, keeping cookies.
  * Cookies are per host, not per port, as in a browser.
  */
 export async function connectHeadless(startUrl: string, jar: Map<string, { value: string; path: string }> = new Map()): Promise<{ status: number; html: string; hops: string[] }> {
   let next = startUrl;
+  let post: string | null = null;
   const hops: string[] = [];
   for (let hop = 0; hop < 15; hop++) {
     hops.push(next);
     const url = new URL(next);
     const cookie = [...jar].filter(([, c]) => url.pathname.startsWith(c.path)).map(([name, c]) => `${name}=${c.value}`).join("; ");
-    const response = await fetch(next, { redirect: "manual", headers: cookie ? { cookie } : {} });
+    const response = await fetch(next, {
+      redirect: "manual",
+      ...(post !== null
+        ? { method: "POST", body: post, headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin", ...(cookie ? { cookie } : {}) } }
+        : { headers: cookie ? { cookie } : {} }),
+    });
+    post = null;
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(";");
       const at = pair!.indexOf("=");
@@ -197,7 +205,14 @@ export async function connectHeadless(startUrl: string, jar: Map<string, { value
       next = new URL(location, next).href;
       continue;
     }
-    return { status: response.status, html: await response.text(), hops };
+    const html = await response.text();
+    const form = /<form method="post" action="([^"]+)"><input type="hidden" name="confirm" value="([^"]+)">/.exec(html);
+    if (response.status === 200 && form && url.pathname.endsWith("/start")) {
+      next = new URL(form[1]!.replace(/&amp;/g, "&"), next).href;
+      post = new URLSearchParams({ confirm: form[2]! }).toString();
+      continue;
+    }
+    return { status: response.status, html, hops };
   }
   throw new Error("too many redirects");
 }

@@ -13,6 +13,7 @@ import type { EndpointOverrides } from "../../../functions/oauth/provider-preset
 import { openTokens } from "../../../functions/oauth/token-vault.ts";
 import type { GatewayResponse } from "../../../functions/ports/http-types.ts";
 import { jsonLog } from "../../../functions/ports/log.ts";
+import { connectCookieOf, pressConnect } from "./press-connect.ts";
 
 /** One request the stand-in received. */
 export interface StandInRequest {
@@ -138,11 +139,10 @@ export function presetHarness(gateway: Gateway, endpoints: EndpointOverrides, se
     box,
     async connect(callback) {
       const session = await oauth.createConnectSession(gateway, "conn", "https://gw.example.test");
-      const startUrl = new URL(session.url);
-      const start = await get(startUrl.pathname, startUrl.search.slice(1));
+      const { start } = await pressConnect((request) => oauth.oauthRoutes.handle(request, gateway, "conn", request.path.split("/").at(-1)!, "req_test"), session.url);
       if (start.status !== 303) return { authorize: new URL("about:blank"), start, page: start, html: Buffer.from(start.body as Uint8Array).toString("utf8") };
       const authorize = new URL(String(start.headers.location));
-      const cookie = String(start.headers["set-cookie"]).split(";")[0]!;
+      const cookie = connectCookieOf(start);
       const params = new URLSearchParams({ state: authorize.searchParams.get("state") ?? "", ...callback(authorize) });
       const page = await get(`/api/${gateway.id}/oauth/conn/callback`, params.toString(), cookie);
       return { authorize, start, page, html: Buffer.from(page.body as Uint8Array).toString("utf8") };
