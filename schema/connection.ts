@@ -83,6 +83,8 @@ export const GenericConnectionSchema = z.strictObject({
   tokenUrl: httpsUrl,
   /** Where the connected identity is read after connecting (OIDC userinfo or similar). */
   userinfoUrl: httpsUrl.optional(),
+  /** The RFC 7009 revocation endpoint (`revocation_endpoint` in the server's metadata), used on disconnect. */
+  revocationUrl: httpsUrl.optional(),
   /** @default "client_secret_basic" */
   tokenAuth: z.enum(["client_secret_basic", "client_secret_post"]).default("client_secret_basic"),
   /** @default true */

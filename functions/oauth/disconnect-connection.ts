@@ -1,50 +1,105 @@
 import type { Gateway } from "../../schema/gateway.ts";
 import type { OAuthContext } from "./oauth-context.ts";
+import type { TokenSet } from "./parse-token-response.ts";
+import type { ProviderPreset } from "./provider-preset.ts";
+import { revocationCall, revocationOutcome } from "./revocation-request.ts";
 import { openTokens } from "./token-vault.ts";
 
 /** What a disconnect did. */
 export interface DisconnectResult {
   /** A stored connection was removed. */
   removed: boolean;
-  /** Whether the grant was revoked at the provider: done, not asked for, not offered, or failed. */
+  /** The grant at the provider: revoked (or already gone), not asked for, no endpoint for it, or the call failed. */
   revoked: "revoked" | "skipped" | "unsupported" | "failed";
+  /** Why the revocation failed or is unsupported, in words safe to print; null otherwise. */
+  reason: string | null;
+  /** How a person revokes the grant by hand at the provider (printed when it was not revoked). */
+  manual: string;
 }
 
 /**
- * Removes a connection. With `revoke`, first asks the provider to revoke the grant where it has
- * a revocation endpoint (Google, Discord, Notion: the refresh token, else the access token), in
- * the provider's own request format and client authentication. A failed revocation still
- * removes the local tokens.
+ * Removes a connection, first revoking the grant at the provider where it has a way to
+ * (GitHub, Google, Slack, Discord, Notion, a generic server with `revocationUrl`; see
+ * `revocation-request.ts` for each request). Microsoft has no per-grant revocation: Graph's
+ * `revokeSignInSessions` ends every session of the user in every app (and needs
+ * User.RevokeSessions.All, with no personal-account support), far more than a disconnect should
+ * do, so the grant is left for the person to remove (see {@link manualRevocation}). A failed
+ * revocation still removes the local record and says so. GitHub and Slack revoke with the
+ * access token itself, so an expired one is refreshed first through `freshToken`.
  */
-export async function disconnectConnection(ctx: OAuthContext, gateway: Gateway, connection: string, options: { revoke: boolean }): Promise<DisconnectResult> {
+export async function disconnectConnection(
+  ctx: OAuthContext,
+  gateway: Gateway,
+  connection: string,
+  options: { revoke: boolean; freshToken?: () => Promise<string | null> },
+): Promise<DisconnectResult> {
+  const preset = ctx.preset(gateway, connection);
+  const manual = manualRevocation(preset, gateway, connection);
   const record = await ctx.store.get(gateway.id, connection);
-  if (!record) return { removed: false, revoked: "skipped" };
+  if (!record) return { removed: false, revoked: "skipped", reason: null, manual };
+  const started = ctx.clock.now();
   let revoked: DisconnectResult["revoked"] = "skipped";
+  let reason: string | null = null;
+  let providerStatus: number | null = null;
   if (options.revoke) {
-    const preset = ctx.preset(gateway, connection);
-    if (!preset.revocationUrl || !record.sealedTokens) {
+    if (!preset.revocationUrl) {
       revoked = "unsupported";
+      reason = preset.provider === "microsoft" ? "Microsoft has no endpoint that revokes one app's grant" : `${preset.provider} connection has no revocation endpoint configured`;
+    } else if (!record.sealedTokens) {
+      revoked = "failed";
+      reason = "no tokens are stored to revoke with";
     } else {
       try {
-        const tokens = await openTokens(ctx.box, gateway.id, connection, record.sealedTokens);
-        const client = await ctx.client(gateway, connection);
-        const fields: Record<string, string> = { token: tokens.refreshToken ?? tokens.accessToken };
-        const headers: Record<string, string> = { accept: "application/json", ...preset.tokenHeaders };
-        if (preset.tokenAuth === "client_secret_basic") {
-          headers.authorization = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64")}`;
-        } else {
-          Object.assign(fields, { client_id: client.clientId, client_secret: client.clientSecret });
+        let tokens: TokenSet = await openTokens(ctx.box, gateway.id, connection, record.sealedTokens);
+        const needsLiveAccessToken = preset.revocationStyle === "github" || preset.revocationStyle === "slack";
+        if (needsLiveAccessToken && record.expiresAt !== null && record.expiresAt <= ctx.clock.now() && options.freshToken) {
+          const fresh = await options.freshToken();
+          if (fresh) tokens = { ...tokens, accessToken: fresh };
         }
-        headers["content-type"] = preset.bodyFormat === "json" ? "application/json" : "application/x-www-form-urlencoded";
-        const body = preset.bodyFormat === "json" ? JSON.stringify(fields) : new URLSearchParams(fields).toString();
-        const response = await ctx.http.send(preset.revocationUrl, { method: "POST", headers, body });
-        // Google answers 400 invalid_token for a grant that is already gone: the goal is reached.
-        revoked = response.status === 200 || (response.status === 400 && /invalid_token/.test(response.text)) ? "revoked" : "failed";
-      } catch {
+        const call = revocationCall(preset, await ctx.client(gateway, connection), tokens)!;
+        const response = await ctx.http.send(call.url, { method: call.method, headers: call.headers, body: call.body });
+        providerStatus = response.status;
+        const outcome = revocationOutcome(preset, response);
+        revoked = outcome.revoked ? "revoked" : "failed";
+        reason = outcome.revoked ? null : outcome.reason;
+      } catch (error) {
         revoked = "failed";
+        reason = error instanceof Error ? error.message.slice(0, 200) : "the revocation call failed";
       }
     }
   }
   const removed = await ctx.store.delete(gateway.id, connection);
-  return { removed, revoked };
+  await ctx.record({
+    event: "oauth.disconnect",
+    gateway,
+    connection,
+    action: "disconnect",
+    time: started,
+    durationMs: ctx.clock.now() - started,
+    decision: revoked === "revoked" ? "REVOKED" : revoked === "failed" ? "REVOCATION_FAILED" : revoked === "unsupported" ? "REVOCATION_UNSUPPORTED" : "NOT_REVOKED",
+    reason,
+    status: removed ? 200 : 404,
+    providerStatus,
+  });
+  return { removed, revoked, reason, manual };
+}
+
+/** Where a person removes the app's access by hand, per provider. */
+export function manualRevocation(preset: ProviderPreset, gateway: Gateway, connection: string): string {
+  switch (preset.provider) {
+    case "github":
+      return `remove the app under Settings > Applications (${new URL(preset.authorizationUrl ?? "https://github.com").origin}/settings/applications)`;
+    case "google":
+      return "remove the app's access at https://myaccount.google.com/connections";
+    case "slack":
+      return "remove the app in the workspace (Settings & administration > Manage apps > the app > Remove App)";
+    case "microsoft":
+      return "work or school account: https://myapps.microsoft.com > the app > Revoke permissions (an admin: Entra admin center > Enterprise applications > the app > Permissions); personal account: https://account.live.com/consent/Manage";
+    case "notion":
+      return "disconnect the integration in Notion (Settings > Connections)";
+    case "discord":
+      return "deauthorize the app in Discord (User Settings > Authorized Apps)";
+    case "generic":
+      return `remove the grant on the authorization server's consent or account page (connection '${connection}' of gateway ${gateway.name})`;
+  }
 }

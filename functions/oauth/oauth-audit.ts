@@ -3,7 +3,7 @@ import type { Gateway } from "../../schema/gateway.ts";
 import type { AuditRecord } from "../ports/audit-sink.ts";
 
 /** The OAuth events written to the audit. */
-export type OAuthEvent = "oauth.connect" | "oauth.refresh" | "oauth.refresh_failed";
+export type OAuthEvent = "oauth.connect" | "oauth.refresh" | "oauth.refresh_failed" | "oauth.disconnect";
 
 /**
  * An audit record for an OAuth event, in the same shape as proxied requests. `path` names the

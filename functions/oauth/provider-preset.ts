@@ -27,8 +27,10 @@ export interface ProviderPreset {
   authorizationUrl: string | null;
   tokenUrl: string;
   userinfoUrl: string | null;
-  /** RFC 7009-style revocation (form POST `token=`), or null when the provider has none we use. */
+  /** Where a grant is revoked on disconnect (`{client_id}` is filled in), or null when the provider has no such endpoint. */
   revocationUrl: string | null;
+  /** The request shape of {@link revocationUrl}; see `revocation-request.ts`. */
+  revocationStyle: RevocationStyle;
   /** The authorization server's issuer, for the RFC 9207 `iss` check of the callback. */
   issuer: string | null;
   /** Refuse a callback without `iss` (the provider advertises RFC 9207 support). */
@@ -59,6 +61,13 @@ export interface ProviderPreset {
   identityHeaders: Record<string, string>;
 }
 
+/**
+ * How a provider revokes: RFC 7009 (form or JSON `token`, the client authenticated like at the
+ * token endpoint), Google (form `token` only), GitHub (DELETE with Basic client auth and a JSON
+ * `access_token`), Slack (`auth.revoke` called with the token itself).
+ */
+export type RevocationStyle = "rfc7009" | "google" | "github" | "slack";
+
 /** Endpoint URLs that may replace a preset's (tests, national clouds). `{tenant}` is filled in. */
 export interface ProviderEndpoints {
   authorizationUrl?: string;
@@ -81,6 +90,7 @@ export const PRESET_DEFAULTS = {
   grant: "authorization_code",
   userinfoUrl: null,
   revocationUrl: null,
+  revocationStyle: "rfc7009",
   issuer: null,
   requireIss: false,
   formEncodeBasic: false,

@@ -107,6 +107,6 @@ function text(value: unknown): string {
 }
 
 /** application/x-www-form-urlencoded for one value (RFC 6749 §2.3.1, Appendix B). */
-function formEncode(value: string): string {
+export function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
 }

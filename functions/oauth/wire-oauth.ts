@@ -44,7 +44,7 @@ export interface OAuth {
   oauthRoutes: OAuthRoutes;
   /** Issues a one-time connect session and returns its start URL. */
   createConnectSession(gateway: Gateway, connection: string, baseUrl: string, ttlMs?: number): Promise<IssuedConnectSession>;
-  /** Removes a connection, revoking the grant at the provider first when asked and possible. */
+  /** Removes a connection, revoking the grant at the provider first where it can (unless `revoke: false`). */
   disconnect(gateway: Gateway, connection: string, options?: { revoke?: boolean }): Promise<DisconnectResult>;
   /** Closes the provider connections. */
   close(): Promise<void>;
@@ -97,7 +97,11 @@ export function createOAuth(options: OAuthOptions): OAuth {
       return createConnectSession(options.store, { gatewayId: gateway.id, connection, baseUrl, now: clock.now(), ...(ttlMs !== undefined ? { ttlMs } : {}) });
     },
     async disconnect(gateway, connection, disconnectOptions = {}) {
-      const result = await disconnectConnection(ctx, gateway, connection, { revoke: disconnectOptions.revoke ?? false });
+      const freshToken = async () => {
+        const verdict = await connections.accessToken(gateway, connection);
+        return verdict.ok ? verdict.token : null;
+      };
+      const result = await disconnectConnection(ctx, gateway, connection, { revoke: disconnectOptions.revoke ?? true, freshToken });
       connections.forget(gateway.id, connection);
       return result;
     },

@@ -14,6 +14,7 @@ export function genericPreset(connection: Extract<Connection, { provider: "gener
     authorizationUrl: connection.authorizationUrl ?? null,
     tokenUrl: connection.tokenUrl,
     userinfoUrl: connection.userinfoUrl ?? null,
+    revocationUrl: connection.revocationUrl ?? null,
     tokenAuth: connection.tokenAuth,
     formEncodeBasic: true,
     scopes: uniqueScopes(connection.scopes),

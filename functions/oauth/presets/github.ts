@@ -6,7 +6,8 @@ import { PRESET_DEFAULTS, uniqueScopes, type ProviderPreset } from "../provider-
  * (the default reply is form-encoded) and errors arrive with HTTP 200 and an `error` member,
  * which the RFC error shape already checks before anything else; scopes come back
  * comma-separated; no `expires_in` means the token never expires (OAuth Apps); GitHub App
- * refresh tokens rotate and are single-use. PKCE S256. No RFC 7009 revocation.
+ * refresh tokens rotate and are single-use. PKCE S256. No RFC 7009 revocation:
+ * disconnecting deletes the app authorization through the REST API instead.
  */
 export function githubPreset(connection: Extract<Connection, { provider: "github" }>): ProviderPreset {
   // GitHub Enterprise Server: the web flow lives on the host itself and the REST API under
@@ -19,6 +20,9 @@ export function githubPreset(connection: Extract<Connection, { provider: "github
     authorizationUrl: `${web}/login/oauth/authorize`,
     tokenUrl: `${web}/login/oauth/access_token`,
     userinfoUrl: `${api}/user`,
+    // "Delete an app authorization" (REST, apps/oauth-applications): removes the grant and every token of it.
+    revocationUrl: `${api}/applications/{client_id}/grant`,
+    revocationStyle: "github",
     tokenAuth: "client_secret_post",
     // GitHub Apps ignore `scope` (permissions live on the App); sending it does no harm.
     scopes: uniqueScopes(connection.scopes),

@@ -14,6 +14,7 @@ export function googlePreset(connection: Extract<Connection, { provider: "google
     tokenUrl: "https://oauth2.googleapis.com/token",
     userinfoUrl: "https://openidconnect.googleapis.com/v1/userinfo",
     revocationUrl: "https://oauth2.googleapis.com/revoke",
+    revocationStyle: "google",
     issuer: "https://accounts.google.com",
     tokenAuth: "client_secret_post",
     scopes: uniqueScopes(["openid", "email", "profile"], connection.scopes),

@@ -14,6 +14,8 @@ export function slackPreset(connection: Extract<Connection, { provider: "slack" 
     provider: "slack",
     authorizationUrl: "https://slack.com/oauth/v2/authorize",
     tokenUrl: "https://slack.com/api/oauth.v2.access",
+    revocationUrl: "https://slack.com/api/auth.revoke",
+    revocationStyle: "slack",
     tokenAuth: "client_secret_basic",
     scopes: uniqueScopes(connection.scopes),
     userScopes: uniqueScopes(connection.userScopes),

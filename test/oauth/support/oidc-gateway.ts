@@ -56,6 +56,8 @@ export async function startOidcGateway(options: {
   box?: LocalSecretBox;
   refresh?: Partial<RefreshSettings>;
   clock?: Clock;
+  /** Configure oidc-provider's RFC 7009 endpoint as the connection's `revocationUrl`. */
+  revocation?: boolean;
 }): Promise<OidcGateway> {
   const gatewayListener = await listenLater();
   const asListener = await listenLater();
@@ -103,6 +105,7 @@ export async function startOidcGateway(options: {
         authorizationUrl: `${oidc.issuer}/auth`,
         tokenUrl: `${oidc.issuer}/token`,
         userinfoUrl: `${oidc.issuer}/me`,
+        ...(options.revocation ? { revocationUrl: `${oidc.issuer}/token/revocation` } : {}),
         scopes: ["openid", "email", "offline_access"],
         // oidc-provider issues refresh tokens for offline_access only with prompt=consent.
         authorizeParams: { prompt: "consent" },
