@@ -1,4 +1,5 @@
 import type { ColdStartReport } from "./lambda-cold-start.ts";
+import { errorMessage } from "../schema/error-message.ts";
 
 /** The Lambda cold-start figures as report lines; `available` is false when they could not be had. */
 export interface LambdaFigures {
@@ -25,6 +26,6 @@ export async function lambdaColdStart(options: { quick: boolean }): Promise<Lamb
     const { measureLambdaColdStart } = await import("./lambda-cold-start.ts");
     return { available: true, lines: describeColdStart(await measureLambdaColdStart({ quick: options.quick })) };
   } catch (error) {
-    return { available: false, lines: [`not measured: bench/lambda-cold-start.ts failed: ${error instanceof Error ? error.message : String(error)}`] };
+    return { available: false, lines: [`not measured: bench/lambda-cold-start.ts failed: ${errorMessage(error)}`] };
   }
 }

@@ -18,6 +18,7 @@ import { profileTarget } from "./profile-target.ts";
 import { compareRows, GOALS, ratioLines, renderRatioLine } from "./ratios.ts";
 import { startTargets, startUpstream, type LoadTarget } from "./start-targets.ts";
 import type { LoadResult, MemoryReading } from "./types.ts";
+import { errorMessage } from "../schema/error-message.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -26,7 +27,7 @@ let options: BenchOptions;
 try {
   options = parseBenchArgs(process.argv.slice(2));
 } catch (error) {
-  log(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  log(`${errorMessage(error)}\n${USAGE}`);
   process.exit(2);
 }
 if (options.help) {
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       log(`bench: profiling ${name} @${connections}c${missed ? " (a target was missed)" : ""}...`);
       const keepAs = resolve(ROOT, options.outDir, `${dateStamp()}-${options.mode}-${name}.cpuprofile`);
       const profileLines = await profileTarget(name, { upstreamOrigin, workDir, generator, connections, warmupSeconds: options.warmupSeconds, seconds: options.durationSeconds, keepAs }).catch(
-        (error: unknown) => [`profile failed: ${error instanceof Error ? error.message : String(error)}`],
+        (error: unknown) => [`profile failed: ${errorMessage(error)}`],
       );
       extras.push({ title: `CPU profile of ${name} under load`, lines: profileLines });
     }
@@ -145,7 +146,7 @@ async function measure(targets: LoadTarget[]): Promise<LoadResult[]> {
   const most = Math.max(...options.connections);
   for (const t of targets) {
     await runLoad({ generator, url: t.url, headers: t.headers, connections: most, seconds: Math.max(2, options.warmupSeconds) }).catch((error: unknown) =>
-      log(`bench: ${t.name} warm-up failed: ${error instanceof Error ? error.message : String(error)}`),
+      log(`bench: ${t.name} warm-up failed: ${errorMessage(error)}`),
     );
   }
   for (let round = 0; round < options.rounds; round++) {
@@ -163,7 +164,7 @@ async function measure(targets: LoadTarget[]): Promise<LoadResult[]> {
           results.push({ target: t.name, connections, ...n, cpuUsPerRequest });
           log(`bench: round ${round + 1}/${options.rounds} ${t.name.padEnd(18)} @${String(connections).padStart(2)}c  ${n.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${n.p50Ms.toFixed(2)} ms  p99 ${n.p99Ms.toFixed(2)} ms  cpu ${cpuUsPerRequest?.toFixed(0) ?? "-"} µs/req`);
         } catch (error) {
-          log(`bench: ${t.name} @${connections}c failed: ${error instanceof Error ? error.message : String(error)}`);
+          log(`bench: ${t.name} @${connections}c failed: ${errorMessage(error)}`);
         }
       }
     }

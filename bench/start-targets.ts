@@ -4,6 +4,7 @@ import { readMemory } from "./process/read-memory.ts";
 import { startServerChild, type RunningChild } from "./process/start-child.ts";
 import { startNginx } from "./servers/nginx.ts";
 import type { TargetName, Unavailable } from "./types.ts";
+import { errorMessage } from "../schema/error-message.ts";
 
 /** A server ready for load: where to send it, and which process to read memory and CPU from. */
 export interface LoadTarget {
@@ -71,7 +72,7 @@ export async function startNodeTarget(name: NodeTargetName, upstreamOrigin: stri
       waitForLine: child.waitForLine,
     };
   } catch (error) {
-    return { target: name, reason: `failed to start: ${error instanceof Error ? error.message : String(error)}` };
+    return { target: name, reason: `failed to start: ${errorMessage(error)}` };
   }
 }
 
@@ -100,7 +101,7 @@ export async function startTargets(
         const nginx = await startNginx(nginxBinary, join(workDir, "nginx"), port, upstreamPort);
         add({ name, url: `http://127.0.0.1:${port}/v1/items/42`, headers: {}, pid: nginx.pid, withChildren: true, idleKb: readMemory(nginx.pid, true)?.currentKb ?? 0, stop: () => nginx.stop(), finalLines: () => [] });
       } catch (error) {
-        add({ target: name, reason: `failed to start: ${error instanceof Error ? error.message : String(error)}` });
+        add({ target: name, reason: `failed to start: ${errorMessage(error)}` });
       }
     } else {
       add(await startNodeTarget(name, origin, workDir));

@@ -1,5 +1,6 @@
 import type { Command } from "./command.ts";
 import { EXIT, processIo, UsageError, type CliIo } from "./io.ts";
+import { errorMessage } from "../schema/error-message.ts";
 
 
 type Loader = () => Promise<{ command: Command }>;
@@ -48,7 +49,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return EXIT.usage;
     }
     // A user never sees a stack trace; GATEHOUSE_DEBUG=1 shows it for us.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     io.err(`gatehouse ${name}: ${message}`);
     if (io.env.GATEHOUSE_DEBUG) io.err(error instanceof Error ? (error.stack ?? message) : message);
     return EXIT.failed;

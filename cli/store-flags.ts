@@ -5,6 +5,7 @@ import { LOCAL_CREDENTIALS } from "../functions/adapters/aws/dynamo-client.ts";
 import { tableNames, TABLES, type TableKey, type TableNames } from "../functions/contracts/tables.ts";
 import { DEFAULT_DATA_DIR, type StoreTarget } from "../functions/front-doors/node/wire-stores.ts";
 import { UsageError, type CliIo } from "./io.ts";
+import { errorMessage } from "../schema/error-message.ts";
 
 /**
  * The flags every store-using command takes. Without any AWS flag the command uses the local
@@ -71,7 +72,7 @@ export async function readStackOutputs(file: string): Promise<{ region?: string;
   try {
     parsed = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw new UsageError(`cannot read --stack-outputs ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`cannot read --stack-outputs ${file}: ${errorMessage(error)}`);
   }
   const object = (parsed ?? {}) as { region?: unknown; tables?: unknown };
   if (!object.tables || typeof object.tables !== "object") {

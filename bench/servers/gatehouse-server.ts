@@ -14,6 +14,7 @@ import { systemClock } from "../../functions/ports/clock.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
 import { armProfiler } from "./arm-profiler.ts";
 import { BENCH_SECRET_NAME, BENCH_SLUG, benchGateway } from "./bench-gateway.ts";
+import { errorMessage } from "../../schema/error-message.ts";
 
 const [origin, store, dataDir] = process.argv.slice(2);
 if (!origin || (store !== "memory" && store !== "embedded")) throw new Error("usage: gatehouse-server.ts <origin> memory|embedded [dataDir]");
@@ -24,7 +25,7 @@ let stores: LocalStores;
 try {
   stores = await openLocalStores({ memory: store === "memory", dataDir: dataDir ?? ".gatehouse-bench" });
 } catch (error) {
-  say({ unavailable: error instanceof Error ? error.message : String(error) });
+  say({ unavailable: errorMessage(error) });
   process.exit(0);
 }
 

@@ -3,6 +3,7 @@ import { checkUrl, validateAllowance, type CheckUrlResult } from "../../function
 import { EXIT, UsageError } from "../io.ts";
 import type { Command } from "../command.ts";
 import { staticLookup } from "../static-lookup.ts";
+import { errorMessage } from "../../schema/error-message.ts";
 
 /** `gatehouse check-url`: would the SSRF guard let an upstream reach these URLs, and which rule decides. */
 export const command: Command = {
@@ -42,7 +43,7 @@ function parseOptions(args: string[]) {
       },
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(errorMessage(error));
   }
 }
 

@@ -9,6 +9,7 @@ import { repoRoot } from "../diff/resolve-revisions.ts";
 import { GitError } from "../diff/run-git.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
+import { errorMessage } from "../../schema/error-message.ts";
 
 const RENDER: Record<string, (report: DiffReport) => string> = { text: renderText, markdown: renderMarkdown, json: renderJson };
 
@@ -76,7 +77,7 @@ function parseCommandLine(args: string[]) {
     });
   } catch (error) {
     // node:util's own errors (unknown option, missing value) are usage errors: exit 2, not 1.
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(errorMessage(error));
   }
 }
 

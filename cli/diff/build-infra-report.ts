@@ -4,6 +4,7 @@ import { archiveFilePath, diffResources, type ResourceDiff } from "./diff-resour
 import type { InfraGatewayDiff, InfraProblem, InfraReport, InfraSummary, ShadowResource } from "./infra-change.ts";
 import { shadowPlan } from "./shadow-plan.ts";
 import { code } from "./words.ts";
+import { errorMessage } from "../../schema/error-message.ts";
 
 /**
  * The `--infra` section: a shadow plan of the base gateways, one of the head gateways (one after
@@ -23,7 +24,7 @@ export async function buildInfraReport(before: Gateway[], after: Gateway[], chan
     try {
       return gateways.length ? await shadowPlan(gateways) : [];
     } catch (error) {
-      problems.push({ side, message: error instanceof Error ? error.message : String(error) });
+      problems.push({ side, message: errorMessage(error) });
       return null;
     }
   };

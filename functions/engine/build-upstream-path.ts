@@ -1,7 +1,7 @@
 import type { Endpoint } from "../../schema/gateway.ts";
 import { hasDotSegment } from "./has-dot-segment.ts";
 import { endpointPlan } from "./endpoint-plan.ts";
-import { refuse, type Refusal } from "./outcome.ts";
+import { refuse, refused, type StepResult } from "./outcome.ts";
 
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 /**
@@ -20,17 +20,17 @@ const PLAIN_TAIL = /^[\x21\x22\x24-\x3e\x40-\x5b\x5d-\x7e]*$/;
  * URL turns them into `/`), malformed percent-escapes and encoded NUL. A tail on an endpoint
  * that does not forward paths has no route (404).
  */
-export function buildUpstreamPath(endpoint: Endpoint, tail: string, query: string): { origin: string; path: string } | Refusal {
+export function buildUpstreamPath(endpoint: Endpoint, tail: string, query: string): StepResult<{ origin: string; path: string }> {
   const { origin, base } = endpointPlan(endpoint);
   if (!endpoint.forwardPath && tail !== "" && tail !== "/") {
-    return refuse("ROUTE_NOT_FOUND", "this endpoint does not forward path tails");
+    return refused(refuse("ROUTE_NOT_FOUND", "this endpoint does not forward path tails"));
   }
   const effectiveTail = endpoint.forwardPath ? tail : "";
-  if (effectiveTail.includes("\\")) return refuse("BAD_PATH", "backslash in path");
+  if (effectiveTail.includes("\\")) return refused(refuse("BAD_PATH", "backslash in path"));
   if (effectiveTail.includes("%") && (BAD_PERCENT.test(effectiveTail) || effectiveTail.includes("%00"))) {
-    return refuse("BAD_PATH", "malformed percent-encoding in path");
+    return refused(refuse("BAD_PATH", "malformed percent-encoding in path"));
   }
-  if (hasDotSegment(effectiveTail)) return refuse("BAD_PATH", "dot segment in path (plain, encoded or double-encoded)");
+  if (hasDotSegment(effectiveTail)) return refused(refuse("BAD_PATH", "dot segment in path (plain, encoded or double-encoded)"));
   let path = `${base}${effectiveTail}` || "/";
   if (!path.startsWith("/")) path = `/${path}`;
   // Defence in depth: whatever the tail was, the result must still sit under the upstream path.
@@ -39,12 +39,12 @@ export function buildUpstreamPath(endpoint: Endpoint, tail: string, query: strin
   if (path.startsWith("//") || !PLAIN_TAIL.test(effectiveTail)) {
     const resolved = new URL(path, origin);
     if (resolved.origin !== origin || !resolved.pathname.startsWith(base)) {
-      return refuse("BAD_PATH", "path escapes the upstream");
+      return refused(refuse("BAD_PATH", "path escapes the upstream"));
     }
   }
   if (endpoint.forwardQuery && query !== "") {
-    if (BAD_PERCENT.test(query)) return refuse("BAD_PATH", "malformed percent-encoding in query");
+    if (BAD_PERCENT.test(query)) return refused(refuse("BAD_PATH", "malformed percent-encoding in query"));
     path += `?${query}`;
   }
-  return { origin, path };
+  return { ok: true, origin, path };
 }

@@ -1,6 +1,7 @@
 import type { Endpoint, Gateway } from "../../schema/gateway.ts";
 import type { RateLimitBucket, RateLimiter, WindowState } from "../ports/rate-limiter.ts";
-import { refuse, type Refusal } from "./outcome.ts";
+import { errorMessage } from "../../schema/error-message.ts";
+import { refuse, refused, type StepResult } from "./outcome.ts";
 
 /** The buckets a request of this token on this endpoint must fit in (none when unlimited). */
 export function rateLimitBuckets(gateway: Gateway, endpoint: Endpoint, tokenId: string): RateLimitBucket[] {
@@ -31,14 +32,19 @@ export function rateLimitHeaders(windows: WindowState[]): Record<string, string>
   };
 }
 
-/** Checks and counts the request; over a cap it is a 429 refusal with `Retry-After`. Store failures throw. */
+/** Checks and counts the request; over a cap it is a 429 refusal with `Retry-After`; a store failure refuses (fails closed). */
 export async function enforceRateLimit(
   limiter: RateLimiter,
   buckets: RateLimitBucket[],
   now: number,
-): Promise<{ ok: true; headers: Record<string, string> } | { ok: false; refusal: Refusal }> {
+): Promise<StepResult<{ headers: Record<string, string> }>> {
   if (buckets.length === 0) return { ok: true, headers: {} };
-  const result = await limiter.consume({ now, buckets });
+  let result;
+  try {
+    result = await limiter.consume({ now, buckets });
+  } catch (error) {
+    return refused(refuse("STORE_UNAVAILABLE", `rate limiter failed: ${errorMessage(error)}`));
+  }
   const headers = rateLimitHeaders(result.windows);
   if (result.allowed) return { ok: true, headers };
   const full = result.windows.filter((w) => w.remaining === 0).map(policyName);

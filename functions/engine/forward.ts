@@ -2,6 +2,7 @@ import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from "../ports
 import { UpstreamError } from "../ports/upstream-client.ts";
 import { BodyTooLargeError } from "./limit-body.ts";
 import { refuse, type Refusal } from "./outcome.ts";
+import { errorMessage } from "../../schema/error-message.ts";
 
 /**
  * Sends the request upstream and turns transport failures into refusals: timeout 504,
@@ -18,7 +19,7 @@ export async function forward(client: UpstreamClient, request: UpstreamRequest):
 
 function upstreamRefusal(error: unknown): Refusal {
   if (error instanceof BodyTooLargeError) return refuse("BODY_TOO_LARGE", error.message);
-  if (!(error instanceof UpstreamError)) return refuse("UPSTREAM_UNREACHABLE", `upstream call failed: ${describe(error)}`);
+  if (!(error instanceof UpstreamError)) return refuse("UPSTREAM_UNREACHABLE", `upstream call failed: ${errorMessage(error)}`);
   switch (error.kind) {
     case "timeout":
       return refuse("UPSTREAM_TIMEOUT", error.message);
@@ -26,12 +27,9 @@ function upstreamRefusal(error: unknown): Refusal {
       return refuse("CLIENT_ABORTED", error.message);
     case "body":
       if (error.details.cause instanceof BodyTooLargeError) return refuse("BODY_TOO_LARGE", error.details.cause.message);
-      return refuse("CLIENT_ABORTED", `request body failed: ${describe(error.details.cause)}`);
+      return refuse("CLIENT_ABORTED", `request body failed: ${errorMessage(error.details.cause)}`);
     case "unreachable":
       return refuse("UPSTREAM_UNREACHABLE", error.message, error.details.guard ? { ssrf: error.details.guard } : {});
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,6 +1,11 @@
 import type { Body } from "../ports/http-types.ts";
+import { refuse, refused, type StepResult } from "./outcome.ts";
 
-/** Thrown from inside a streamed body that grew past its limit. */
+/**
+ * Raised from inside a streamed body that grew past its limit: the upstream client then fails
+ * the send and `forward` turns it into the BODY_TOO_LARGE refusal. Not a step result, because by
+ * then the step that built the body has long returned.
+ */
 export class BodyTooLargeError extends Error {
   override name = "BodyTooLargeError";
   constructor(readonly limit: number) {
@@ -14,17 +19,21 @@ export interface ByteCount {
 }
 
 /**
- * Passes a body through, counting bytes, and fails as soon as it exceeds `limit` without
- * reading the rest (the upstream request is then aborted).
+ * Passes a body through, counting bytes: a whole body over `limit` is refused now, a streamed one
+ * fails as soon as it exceeds `limit`, without reading the rest (the upstream request is then
+ * aborted).
  */
-export function limitBody(body: Body, limit: number, count: ByteCount): Body {
-  if (body === null) return null;
+export function limitBody(body: Body, limit: number, count: ByteCount): StepResult<{ body: Body }> {
+  if (body === null) return { ok: true, body: null };
   if (body instanceof Uint8Array) {
     count.bytes = body.byteLength;
-    if (body.byteLength > limit) throw new BodyTooLargeError(limit);
-    return body;
+    if (body.byteLength > limit) return refused(refuse("BODY_TOO_LARGE", new BodyTooLargeError(limit).message));
+    return { ok: true, body };
   }
-  const source = body;
+  return { ok: true, body: limitStream(body, limit, count) };
+}
+
+function limitStream(source: AsyncIterable<Uint8Array>, limit: number, count: ByteCount): AsyncIterable<Uint8Array> {
   return (async function* limited() {
     for await (const chunk of source) {
       count.bytes += chunk.byteLength;

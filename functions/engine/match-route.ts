@@ -1,5 +1,5 @@
 import type { Endpoint, Gateway } from "../../schema/gateway.ts";
-import { refuse, type Refusal } from "./outcome.ts";
+import { refuse, refused, type StepResult } from "./outcome.ts";
 
 /** Where a request path leads. */
 export type Route =
@@ -12,13 +12,13 @@ const PREFIX = "/api/";
  * Matches `/api/<gateway-id>/proxy/<slug>[/<tail>]` and `/api/<gateway-id>/oauth/<connection>/<action>`.
  * The tail is returned raw (leading `/` kept, percent-encoding untouched).
  */
-export function matchRoute(gateways: ReadonlyMap<string, Gateway>, path: string): Route | Refusal {
-  if (!path.startsWith(PREFIX)) return refuse("ROUTE_NOT_FOUND", "path is not under /api/");
+export function matchRoute(gateways: ReadonlyMap<string, Gateway>, path: string): StepResult<{ route: Route }> {
+  if (!path.startsWith(PREFIX)) return refused(refuse("ROUTE_NOT_FOUND", "path is not under /api/"));
   const rest = path.slice(PREFIX.length);
   const idEnd = rest.indexOf("/");
-  if (idEnd < 0) return refuse("ROUTE_NOT_FOUND", "no route after the gateway id");
+  if (idEnd < 0) return refused(refuse("ROUTE_NOT_FOUND", "no route after the gateway id"));
   const gateway = gateways.get(rest.slice(0, idEnd));
-  if (!gateway) return refuse("ROUTE_NOT_FOUND", "unknown gateway id");
+  if (!gateway) return refused(refuse("ROUTE_NOT_FOUND", "unknown gateway id"));
   const afterId = rest.slice(idEnd + 1);
   const kindEnd = afterId.indexOf("/");
   const kind = kindEnd < 0 ? afterId : afterId.slice(0, kindEnd);
@@ -28,12 +28,12 @@ export function matchRoute(gateways: ReadonlyMap<string, Gateway>, path: string)
   const tail = slugEnd < 0 ? "" : afterKind.slice(slugEnd);
   if (kind === "proxy") {
     const endpoint = Object.hasOwn(gateway.endpoints, name) ? gateway.endpoints[name] : undefined;
-    if (!endpoint) return refuse("ROUTE_NOT_FOUND", `unknown endpoint '${name.slice(0, 64)}'`);
-    return { kind: "proxy", gateway, endpoint, tail };
+    if (!endpoint) return refused(refuse("ROUTE_NOT_FOUND", `unknown endpoint '${name.slice(0, 64)}'`));
+    return { ok: true, route: { kind: "proxy", gateway, endpoint, tail } };
   }
   if (kind === "oauth" && Object.hasOwn(gateway.connections, name)) {
     const action = tail.replace(/^\//, "");
-    if (/^[a-z]+$/.test(action)) return { kind: "oauth", gateway, connection: name, action };
+    if (/^[a-z]+$/.test(action)) return { ok: true, route: { kind: "oauth", gateway, connection: name, action } };
   }
-  return refuse("ROUTE_NOT_FOUND", "unknown route");
+  return refused(refuse("ROUTE_NOT_FOUND", "unknown route"));
 }

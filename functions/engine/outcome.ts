@@ -37,6 +37,18 @@ export interface Refusal {
   ssrf?: { rule: string; addresses: string[] };
 }
 
+/**
+ * What every pipeline step returns: `ok` with its values, or not `ok` with the refusal that ends
+ * the request. Steps never throw for a refusal (store failures included) and never return a bare
+ * `Refusal`, so the pipeline reads one way: `if (!step.ok) return refused(step.refusal)`.
+ */
+export type StepResult<T extends object = object> = ({ ok: true } & T) | { ok: false; refusal: Refusal };
+
+/** A failed step. */
+export function refused(refusal: Refusal): { ok: false; refusal: Refusal } {
+  return { ok: false, refusal };
+}
+
 /** Builds a refusal. */
 export function refuse(code: OutcomeCode, reason: string, more: Omit<Refusal, "code" | "reason"> = {}): Refusal {
   return { code, reason, ...more };

@@ -1,18 +1,24 @@
 import type { HeaderMap } from "../ports/http-types.ts";
 import { isWellFormedToken } from "../tokens/token-format.ts";
+import { refuse, refused, type StepResult } from "./outcome.ts";
 
-/** The bearer token of a request, or why there is none (for the audit only). */
-export type TokenRead = { ok: true; token: string } | { ok: false; reason: "missing" | "malformed" };
+/** RFC 6750: the same challenge for every kind of bad token, so a client learns nothing. */
+export const BEARER_CHALLENGE = { "www-authenticate": 'Bearer realm="gatehouse"' };
 
 /**
  * Reads `Authorization: Bearer <token>` (scheme case-insensitive, RFC 6750 section 2.1) and
- * rejects anything that is not one well-formed Gatehouse token before any store lookup.
+ * refuses anything that is not one well-formed Gatehouse token before any store lookup; the
+ * audit reason says whether it was missing or malformed.
  */
-export function readToken(headers: HeaderMap): TokenRead {
+export function readToken(headers: HeaderMap): StepResult<{ token: string }> {
   const value = headers.authorization;
-  if (value === undefined || value === "") return { ok: false, reason: "missing" };
-  if (Array.isArray(value)) return { ok: false, reason: "malformed" };
+  if (value === undefined || value === "") return invalid("missing token");
+  if (Array.isArray(value)) return invalid("malformed token");
   const match = /^Bearer +([^\s]+) *$/i.exec(value);
-  if (!match || !isWellFormedToken(match[1]!)) return { ok: false, reason: "malformed" };
+  if (!match || !isWellFormedToken(match[1]!)) return invalid("malformed token");
   return { ok: true, token: match[1]! };
+}
+
+function invalid(reason: string): { ok: false; refusal: ReturnType<typeof refuse> } {
+  return refused(refuse("TOKEN_INVALID", reason, { headers: BEARER_CHALLENGE }));
 }

@@ -1,5 +1,6 @@
 import type { AuditRecord, AuditSink } from "../ports/audit-sink.ts";
 import type { Log } from "../ports/log.ts";
+import { errorMessage } from "../../schema/error-message.ts";
 
 /**
  * Writes the record; if the sink fails, the record goes to the structured log with the marker
@@ -11,7 +12,7 @@ export async function writeAudit(sink: AuditSink, log: Log, record: AuditRecord)
   } catch (error) {
     log.error("audit.write_failed", {
       auditFallback: true,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
       record,
     });
   }

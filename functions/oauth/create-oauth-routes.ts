@@ -5,6 +5,7 @@ import { handleCallback } from "./handle-callback.ts";
 import { handleStart } from "./handle-start.ts";
 import type { OAuthContext } from "./oauth-context.ts";
 import { renderPage } from "./render-page.ts";
+import { errorMessage } from "../../schema/error-message.ts";
 
 /**
  * The connect flow's routes: `start` (GET shows the confirm page, POST is its button) and
@@ -28,7 +29,7 @@ export function createOAuthRoutes(
         if (action === "start") return await handleStart(ctx, request, gateway, connection, requestId, options.allowPrivate);
         return await handleCallback(ctx, request, gateway, connection, requestId, () => options.onConnected(gateway.id, connection));
       } catch (error) {
-        ctx.log.error("oauth.route_failed", { gateway: gateway.name, connection, action, error: error instanceof Error ? error.message : String(error) });
+        ctx.log.error("oauth.route_failed", { gateway: gateway.name, connection, action, error: errorMessage(error) });
         return renderPage(503, { title: "The gateway could not finish this step", ok: false, lines: ["Its store or key is unavailable right now; try again with a new connect link."] }, requestId);
       }
     },

@@ -3,6 +3,7 @@ import { OAuthNetworkError, type OAuthHttp } from "../../ports/oauth-http.ts";
 import { createGuardedAgent } from "./ssrf/create-guarded-agent.ts";
 import type { Dialer } from "./ssrf/dialer.ts";
 import type { Lookup } from "./ssrf/lookup.ts";
+import { errorMessage } from "../../../schema/error-message.ts";
 
 /** Network options of every call to a provider (token, identity, revocation). */
 export interface OAuthNetworkOptions {
@@ -61,7 +62,7 @@ export function createOAuthHttp(options: OAuthNetworkOptions = {}): OAuthHttp {
       } catch (error) {
         if (error instanceof OAuthNetworkError) throw error;
         const code = (error as { code?: unknown } | null)?.code;
-        const why = signal.aborted ? "timed out" : `${typeof code === "string" ? `${code}: ` : ""}${error instanceof Error ? error.message : String(error)}`;
+        const why = signal.aborted ? "timed out" : `${typeof code === "string" ? `${code}: ` : ""}${errorMessage(error)}`;
         throw new OAuthNetworkError(`${init.method} ${target.host}${target.pathname} failed: ${why}`);
       }
     },

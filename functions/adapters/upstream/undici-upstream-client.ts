@@ -6,6 +6,7 @@ import { bodilessResponse } from "./bodiless-response.ts";
 import { createGuardedAgent } from "./ssrf/create-guarded-agent.ts";
 import type { GuardOptions } from "./ssrf/create-guarded-connector.ts";
 import { GATEHOUSE_SSRF_REFUSED, type SsrfRefusedError } from "./ssrf/ssrf-refused-error.ts";
+import { errorMessage } from "../../../schema/error-message.ts";
 
 const TIMEOUT = Symbol("upstream timeout");
 
@@ -133,6 +134,6 @@ function classify(error: unknown, signal: UpstreamAbort, bodyError: unknown): Up
     return new UpstreamError("unreachable", refusal.message, { guard: { rule: refusal.rule, addresses: refusal.addresses }, cause: error });
   }
   if (code === "UND_ERR_HEADERS_TIMEOUT") return new UpstreamError("timeout", "the upstream did not answer in time");
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new UpstreamError("unreachable", `${typeof code === "string" ? `${code}: ` : ""}${message}`, { cause: error });
 }

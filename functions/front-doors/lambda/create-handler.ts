@@ -5,6 +5,7 @@ import { misdirectedEndpoint } from "./long-timeouts.ts";
 import { toGatewayRequest } from "./to-gateway-request.ts";
 import { toLambdaResult } from "./to-lambda-result.ts";
 import type { AwsGateway } from "./wire-aws.ts";
+import { errorMessage } from "../../../schema/error-message.ts";
 
 /** A buffered payload v2 handler (API Gateway HTTP API). */
 export type BufferedHandler = (event: ApiGatewayV2Event, context?: LambdaContext) => Promise<ApiGatewayV2Result>;
@@ -26,7 +27,7 @@ export function once(wire: () => Promise<AwsGateway>): () => Promise<AwsGateway>
 
 /** The 503 every invocation gets while the gateway cannot be wired (the reason goes to the log only). */
 export function unavailable(error: unknown): ApiGatewayV2Result {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: "error", event: "lambda.wiring_failed", error: error instanceof Error ? error.message : String(error) })}\n`);
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: "error", event: "lambda.wiring_failed", error: errorMessage(error) })}\n`);
   return frontDoorProblem(503, "GATEWAY_UNAVAILABLE", "Service unavailable", "The gateway failed to start; nothing was forwarded.");
 }
 

@@ -2,6 +2,8 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Engine } from "../../engine/create-engine.ts";
+import { problemJson } from "../../engine/problem-json.ts";
+import { newRequestId } from "../../engine/request-id.ts";
 import type { ClientSignal, GatewayRequest, GatewayResponse, NodeReadableBody, PipeableSource } from "../../ports/http-types.ts";
 
 /** Options of {@link createNodeServer}. */
@@ -41,8 +43,9 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
 
   const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16_384 }, (req, res) => {
     if (draining) {
-      res.writeHead(503, { "content-type": "application/problem+json", connection: "close", "retry-after": "1" });
-      res.end(JSON.stringify({ title: "Shutting down", status: 503, code: "SHUTTING_DOWN" }));
+      const problem = problemJson({ status: 503, code: "SHUTTING_DOWN", title: "Shutting down", detail: "The gateway is stopping; retry shortly.", requestId: newRequestId() });
+      res.writeHead(503, { ...problem.headers, connection: "close", "retry-after": "1" });
+      res.end(problem.text);
       return;
     }
     inFlight++;
@@ -56,16 +59,17 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
     if (!socket.writable) return socket.destroy();
     const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
     const status = tooLarge ? 431 : 400;
-    const body = JSON.stringify({
-      title: tooLarge ? "Request header fields too large" : "Bad request",
+    const problem = problemJson({
       status,
       code: tooLarge ? "HEADERS_TOO_LARGE" : "MALFORMED_REQUEST",
+      title: tooLarge ? "Request header fields too large" : "Bad request",
       detail: tooLarge ? "The request head is larger than the gateway accepts." : "The request could not be parsed (framing or syntax).",
+      requestId: newRequestId(),
     });
-    socket.end(
-      `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
-        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    const head = Object.entries({ ...problem.headers, "content-length": String(Buffer.byteLength(problem.text)), connection: "close" })
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join("");
+    socket.end(`HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n${head}\r\n${problem.text}`);
   });
 
   return {
