@@ -1,0 +1,69 @@
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+
+/**
+ * How much a write must survive, chosen per write class (see `PRAGMA synchronous` in WAL mode,
+ * https://sqlite.org/pragma.html#pragma_synchronous):
+ * - `durable`: token and connection writes. `synchronous=FULL` fsyncs the WAL at the commit, so
+ *   the change survives power loss once the call returns; a passive checkpoint then copies it
+ *   into the main file, where the integrity check on open covers it (a damaged or cut WAL can
+ *   then no longer take a revocation back).
+ * - `fast`: audit records and rate-limit counters. `synchronous=NORMAL` writes the WAL without
+ *   an fsync: a committed transaction survives the process being killed (the OS has it), and
+ *   only a power loss may drop the last commits.
+ */
+export type WriteClass = "durable" | "fast";
+
+/**
+ * One open connection to the store file, shared by the SQLite adapters of a process. node:sqlite
+ * is synchronous, so a transaction runs start to end without another call of this process in
+ * between; other processes are kept out by SQLite's own locks (`BEGIN IMMEDIATE` takes the write
+ * lock up front, so two writers never deadlock on an upgrade; the busy timeout makes them queue).
+ */
+export class SqliteDatabase {
+  private readonly statements = new Map<string, StatementSync>();
+  private synchronous: "FULL" | "NORMAL" | null = null;
+
+  constructor(
+    /** The open connection. */
+    readonly db: DatabaseSync,
+    /** Absolute path of the database file (for messages). */
+    readonly file: string,
+  ) {}
+
+  /** A prepared statement, prepared once per connection. */
+  statement(sql: string): StatementSync {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
+  /** Runs `work` in one write transaction of the given class and returns its result. */
+  write<T>(kind: WriteClass, work: () => T): T {
+    this.setSynchronous(kind === "durable" ? "FULL" : "NORMAL");
+    this.db.exec("BEGIN IMMEDIATE");
+    let result: T;
+    try {
+      result = work();
+      this.db.exec("COMMIT");
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      throw error;
+    }
+    if (kind === "durable") this.db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    return result;
+  }
+
+  /** Closes the connection (the last one out checkpoints and removes the WAL). */
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private setSynchronous(level: "FULL" | "NORMAL"): void {
+    if (this.synchronous === level) return;
+    this.db.exec(`PRAGMA synchronous=${level}`);
+    this.synchronous = level;
+  }
+}

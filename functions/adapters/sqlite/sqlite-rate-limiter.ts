@@ -1,0 +1,71 @@
+import type { RateLimitRequest, RateLimitResult, RateLimiter, WindowState } from "../../ports/rate-limiter.ts";
+import { secondsToReset, windowStart, WINDOW_MS } from "../shared/windows.ts";
+import type { SqliteDatabase } from "./sqlite-database.ts";
+
+type Window = keyof typeof WINDOW_MS;
+const WINDOWS: readonly Window[] = ["minute", "hour"];
+
+/**
+ * RateLimiter on the `rate_counters` table, one row per bucket, window and window start (the
+ * memory limiter's counter names). Every window of every bucket of a request is read and, only
+ * if all have room, counted, inside ONE write transaction: SQLite's write lock serialises it
+ * against every other process on the file, so no concurrency admits more than a cap and a
+ * refused request writes nothing. Counters are `fast` writes (see `WriteClass`). Rows of past
+ * windows are deleted at most once a minute.
+ */
+export class SqliteRateLimiter implements RateLimiter {
+  private lastSweep = 0;
+
+  constructor(private readonly database: SqliteDatabase) {}
+
+  async consume(request: RateLimitRequest): Promise<RateLimitResult> {
+    const { now } = request;
+    const counters: string[] = [];
+    const windows: WindowState[] = [];
+    const expiries: number[] = [];
+    let retryAfterSeconds = 0;
+    for (const bucket of request.buckets) {
+      for (const window of WINDOWS) {
+        const limit = window === "minute" ? bucket.perMinute : bucket.perHour;
+        if (limit === undefined) continue;
+        const start = windowStart(now, window);
+        counters.push(`${bucket.key}|${window}|${start}`);
+        expiries.push(start + WINDOW_MS[window]);
+        windows.push({ scope: bucket.scope, window, limit, remaining: 0, resetSeconds: secondsToReset(now, window) });
+      }
+    }
+    if (windows.length === 0) return { allowed: true, windows };
+    const read = this.database.statement("SELECT count FROM rate_counters WHERE counter = ?");
+    const add = this.database.statement(
+      "INSERT INTO rate_counters (counter, count, expires_at) VALUES (?, 1, ?) ON CONFLICT (counter) DO UPDATE SET count = count + 1",
+    );
+    const full = this.database.write("fast", () => {
+      if (now - this.lastSweep >= WINDOW_MS.minute) {
+        this.lastSweep = now;
+        this.database.statement("DELETE FROM rate_counters WHERE expires_at <= ?").run(now);
+      }
+      const used = counters.map((counter) => Number((read.get(counter) as { count: number } | undefined)?.count ?? 0));
+      const refused = windows.some((w, i) => used[i]! >= w.limit);
+      for (let i = 0; i < windows.length; i++) {
+        const w = windows[i]!;
+        if (refused) {
+          w.remaining = Math.max(0, w.limit - used[i]!);
+          if (used[i]! >= w.limit && w.resetSeconds > retryAfterSeconds) retryAfterSeconds = w.resetSeconds;
+        } else {
+          add.run(counters[i]!, expiries[i]!);
+          w.remaining = w.limit - used[i]! - 1;
+        }
+      }
+      return refused;
+    });
+    return full ? { allowed: false, windows, retryAfterSeconds } : { allowed: true, windows };
+  }
+
+  /** The count in the current window (tests read counters through this). */
+  count(key: string, window: Window, now: number): number {
+    const row = this.database.statement("SELECT count FROM rate_counters WHERE counter = ?").get(`${key}|${window}|${windowStart(now, window)}`) as
+      | { count: number }
+      | undefined;
+    return Number(row?.count ?? 0);
+  }
+}
