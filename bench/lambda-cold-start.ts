@@ -12,7 +12,7 @@ import { createTables } from "../functions/adapters/aws/create-tables.ts";
 import { createDocumentClient, LOCAL_CREDENTIALS } from "../functions/adapters/aws/dynamo-client.ts";
 import { DynamoTokenStore } from "../functions/adapters/aws/dynamo-token-store.ts";
 import { tableNames } from "../functions/contracts/tables.ts";
-import { startDynalite } from "../functions/adapters/local/start-dynalite.ts";
+import { startDynalite } from "../test/helpers/start-dynalite.ts";
 import { issueToken } from "../functions/tokens/issue-token.ts";
 import { buildLambdaBundle } from "../infra/build-lambda-bundle.ts";
 import { writeLambdaArchive } from "../infra/write-lambda-archive.ts";

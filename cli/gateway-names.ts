@@ -13,11 +13,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Written to a temporary file and renamed, so a reader never sees half a file.
  */
 export async function recordGateways(dataDir: string, gateways: ReadonlyArray<{ name: string; id: string }>): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const names = { ...(await readGatewayNames(dataDir)) };
   for (const g of gateways) names[g.name] = g.id;
   const file = join(dataDir, GATEWAYS_FILE);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(names, null, 2)}\n`);
+  // 0600 like everything in the data folder: gateway ids are not secret, but the folder is private.
+  await writeFile(`${file}.tmp`, `${JSON.stringify(names, null, 2)}\n`, { mode: 0o600 });
   await rename(`${file}.tmp`, file);
 }
 

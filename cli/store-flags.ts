@@ -8,10 +8,10 @@ import { UsageError, type CliIo } from "./io.ts";
 import { errorMessage } from "../schema/error-message.ts";
 
 /**
- * The flags every store-using command takes. Without any AWS flag the command uses the local
- * data folder (reaching a running `gatehouse dev` through `<data>/store.json`, or opening the
- * store itself). With `--region`, `--endpoint-url`, `--stack-outputs` or a table flag it uses
- * DynamoDB. A stack-outputs file looks like
+ * The flags every store-using command takes. Without any AWS flag the command opens the SQLite
+ * store of the local data folder (`<data>/gatehouse.db`) directly, beside a running
+ * `gatehouse dev` or `serve` (SQLite's locking keeps them apart). With `--region`,
+ * `--endpoint-url`, `--stack-outputs` or a table flag it uses DynamoDB. A stack-outputs file looks like
  * `{ "region": "eu-west-1", "tables": { "tokens": "…", "rateLimits": "…", "audit": "…", "connections": "…" } }`
  * (`region` optional); table flags override it, and missing names come from `--table-prefix`
  * (default `gatehouse`).

@@ -13,8 +13,8 @@ export const CONNECTION_STORE_OPTIONS = { ...STORE_OPTIONS, "connections-table":
 type Values = { [K in keyof typeof CONNECTION_STORE_OPTIONS]?: string | undefined };
 
 /**
- * Opens the ConnectionStore the flags name: the local data folder's embedded store (shared with a
- * running `gatehouse dev` through `<data>/store.json`), or DynamoDB.
+ * Opens the ConnectionStore the flags name: the local data folder's SQLite store (the same file
+ * a running `gatehouse dev` or `serve` uses), or DynamoDB.
  */
 export async function openConnectionStore(values: Values, io: CliIo): Promise<{ store: ConnectionStore; close(): Promise<void> }> {
   const target = await storeTargetOf(values, io);

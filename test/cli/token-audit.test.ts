@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -7,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.ts";
 import { DynamoRateLimiter } from "../../functions/adapters/aws/dynamo-rate-limiter.ts";
 import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
-import { STORE_FILE } from "../../functions/adapters/local/open-embedded-store.ts";
+import { STORE_FILE_NAME } from "../../functions/adapters/sqlite/open-sqlite-store.ts";
 import { openLocalStores, type LocalStores } from "../../functions/front-doors/node/wire-stores.ts";
 import { hashToken } from "../../functions/tokens/token-format.ts";
 import { runAudit } from "../../cli/commands/audit.ts";
@@ -141,26 +142,27 @@ describe("gatehouse token and audit on a local data folder", () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ tokenId: id, status: 200, path: `/api/${gw.gateway.id}/proxy/echo/followed` });
   });
 
-  it("works from a second process while this one holds the store (no lock failure)", async () => {
+  it("works from a second process while this one has the store open (no lock failure)", async () => {
     const { stdout } = await exec(process.execPath, [join(repo, "cli", "bin.mjs"), "token", "list", "--gateway", "acme", "--json", "--data", dataDir()], {
       cwd: workdir,
       env: { PATH: process.env.PATH ?? "" },
     });
     const labels = JSON.parse(stdout).map((r: { label: string }) => r.label);
     expect(labels).toContain("billing-svc");
-    // The holder is still this process.
-    expect(JSON.parse(await readFile(join(dataDir(), STORE_FILE), "utf8")).pid).toBe(process.pid);
+    // One file, no store.json port protocol.
+    expect(existsSync(join(dataDir(), STORE_FILE_NAME))).toBe(true);
+    expect(existsSync(join(dataDir(), "store.json"))).toBe(false);
   });
 });
 
 describe("gatehouse token and audit without a running dev", () => {
-  it("opens the folder's store itself, and releases it", async () => {
+  it("opens the folder's store file itself", async () => {
     const dir = join(workdir, "alone");
     const io = recorder(workdir);
     const created = JSON.parse((await cli(io, "token", "create", "--gateway", "solo", "--data", dir, "--json")).out);
     // No gateways.json: the name maps to the id a definition without its own id gets.
     expect(created.gatewayId).toBe(gatewayIdFromName("solo"));
-    await expect(readFile(join(dir, STORE_FILE), "utf8")).rejects.toThrow();
+    expect(existsSync(join(dir, STORE_FILE_NAME))).toBe(true);
     const listed = JSON.parse((await cli(io, "token", "list", "--gateway", "solo", "--data", dir, "--json")).out);
     expect(listed.map((r: { id: string }) => r.id)).toEqual([created.id]);
   });

@@ -3,7 +3,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createTables } from "../../functions/adapters/aws/create-tables.ts";
 import { createDocumentClient, LOCAL_CREDENTIALS } from "../../functions/adapters/aws/dynamo-client.ts";
 import { tableNames, type TableNames } from "../../functions/contracts/tables.ts";
-import { startDynalite } from "../../functions/adapters/local/start-dynalite.ts";
+import { startDynalite } from "./start-dynalite.ts";
 
 /** A dynalite the test started, with its tables. */
 export interface TestDynalite {

@@ -7,12 +7,12 @@ import { DynamoConnectionStore } from "../../adapters/aws/dynamo-connection-stor
 import { createDocumentClient, type DocumentSender, type DynamoClientOptions } from "../../adapters/aws/dynamo-client.ts";
 import { DynamoRateLimiter } from "../../adapters/aws/dynamo-rate-limiter.ts";
 import { DynamoTokenStore } from "../../adapters/aws/dynamo-token-store.ts";
-import { tableNames, type TableNames } from "../../contracts/tables.ts";
-import { openEmbeddedStore } from "../../adapters/local/open-embedded-store.ts";
+import type { TableNames } from "../../contracts/tables.ts";
 import { MemoryAuditSink } from "../../adapters/memory/memory-audit-sink.ts";
 import { MemoryConnectionStore } from "../../adapters/memory/memory-connection-store.ts";
 import { MemoryRateLimiter } from "../../adapters/memory/memory-rate-limiter.ts";
 import { MemoryTokenStore } from "../../adapters/memory/memory-token-store.ts";
+import { openSqliteStore } from "../../adapters/sqlite/open-sqlite-store.ts";
 
 /** The stores a local gateway runs on. */
 export interface LocalStores {
@@ -30,7 +30,7 @@ export interface LocalStores {
 export interface LocalStoreOptions {
   /** Use the memory adapters (nothing survives a restart). */
   memory: boolean;
-  /** Data folder of the embedded store. @default ".gatehouse" */
+  /** Data folder of the SQLite store. @default ".gatehouse" */
   dataDir: string;
   /** Audit retention in days (TTL). @default 90 */
   auditRetentionDays?: number;
@@ -40,10 +40,9 @@ export interface LocalStoreOptions {
 export const DEFAULT_DATA_DIR = ".gatehouse";
 
 /**
- * Opens the stores `gatehouse dev` uses: the memory adapters with `memory`, else the DynamoDB
- * adapters on the embedded store of `dataDir` (dynalite persisted under `<dataDir>/dynamo`, tables
- * created on first start; shared with other processes through `<dataDir>/store.json`, see
- * `openEmbeddedStore`).
+ * Opens the stores `gatehouse dev` and `gatehouse serve` use: the memory adapters with `memory`,
+ * else the SQLite adapters on `<dataDir>/gatehouse.db` (created on first start; other processes
+ * open the same file, see `openSqliteStore`).
  */
 export async function openLocalStores(options: LocalStoreOptions): Promise<LocalStores> {
   if (options.memory) return openStores({ kind: "memory" });
@@ -78,11 +77,14 @@ export async function openStores(target: StoreTarget): Promise<LocalStores> {
     };
   }
   if (target.kind === "local") {
-    const store = await openEmbeddedStore(target.dataDir, tableNames());
+    const store = openSqliteStore(target.dataDir, target.auditRetentionDays !== undefined ? { auditRetentionDays: target.auditRetentionDays } : {});
     return {
-      ...dynamoStores(store.client, tableNames(), target.auditRetentionDays),
-      description: `embedded DynamoDB (dynalite) in ${target.dataDir}${store.holder() ? "" : `, shared with another process at ${store.endpoint()}`}`,
-      close: () => store.close(),
+      tokens: store.tokens,
+      rateLimiter: store.rateLimiter,
+      audit: store.audit,
+      connections: store.connections,
+      description: `SQLite ${store.file}`,
+      close: async () => store.close(),
     };
   }
   const client = createDocumentClient({

@@ -13,8 +13,8 @@ export interface RunningDynalite {
 /**
  * Starts dynalite on 127.0.0.1 (port 0: the system picks a free one). With `path` the data is
  * kept in LevelDB there (one process at a time: LevelDB locks the folder, and a second dynalite on
- * a locked folder hangs rather than fails, so callers must coordinate, see `openEmbeddedStore`);
- * without it, in memory. Tables become ACTIVE at once.
+ * a locked folder hangs rather than fails); without it, in memory. Tables become ACTIVE at once.
+ * The tests' (and the Lambda bench's) stand-in for DynamoDB; no product code path starts it.
  */
 export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<RunningDynalite> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
