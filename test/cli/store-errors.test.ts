@@ -28,7 +28,7 @@ describe("store-using commands on a store they cannot use", () => {
     const data = join(workdir, `garbage-${name}`);
     await mkdir(data, { recursive: true });
     await writeFile(join(data, STORE_FILE_NAME), "garbage, not SQLite\n".repeat(64));
-    const io = recordingIo(workdir);
+    const io = recordingIo(workdir, { QUICKSTART_DEMO_KEY: "demo" });
     expect(await main([...args, "--data", data], io)).toBe(1);
     const lines = errorLines(io.stderr(), name);
     expect(lines[0]).toBe(
@@ -42,7 +42,7 @@ describe("store-using commands on a store they cannot use", () => {
     await mkdir(join(data, "dynamo"), { recursive: true });
     // An empty store.json: the earlier store waited on it forever.
     await writeFile(join(data, "store.json"), "");
-    const io = recordingIo(workdir);
+    const io = recordingIo(workdir, { QUICKSTART_DEMO_KEY: "demo" });
     expect(await main([...args, "--data", data], io)).toBe(1);
     const lines = errorLines(io.stderr(), name);
     expect(lines[0]).toContain(`gatehouse ${name}: ${data} holds the store of an earlier Gatehouse (store.json, dynamo: dynalite)`);
