@@ -36,8 +36,8 @@ const MAX_ATTEMPTS = 3;
  *   `|`. Each write REMOVEs the earlier minutes' attributes of its buckets, so an item holds about
  *   two counters per bucket and stays small (a write costs about 1 WCU per 1 KB of item).
  *
- * Why not one item per bucket and a TransactWriteItems: transactions cost double and the embedded
- * store (dynalite) does not implement them; with an endpoint-wide cap every request of the
+ * Why not one item per bucket and a TransactWriteItems: transactions cost double and dynalite (the
+ * tests' stand-in for DynamoDB) does not implement them; with an endpoint-wide cap every request of the
  * endpoint touches the endpoint's item either way. That item is one partition key, so an
  * endpoint-wide cap sustains up to ~1000 WCU/s, roughly 1000 / (item KB) requests per second.
  * Changing whether an endpoint has an endpoint-wide cap moves its token counters to another item,
