@@ -9,6 +9,7 @@ type Loader = () => Promise<{ command: Command }>;
 const commands: Record<string, Loader> = {
   validate: () => import("./commands/validate.ts"),
   dev: () => import("./commands/dev.ts"),
+  serve: () => import("./commands/serve.ts"),
   secrets: () => import("./commands/secrets.ts"),
   diff: () => import("./commands/diff.ts"),
   "check-url": () => import("./commands/check-url.ts"),

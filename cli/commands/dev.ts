@@ -1,25 +1,18 @@
-import { once } from "node:events";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { validateAllowance } from "../../schema/ssrf/index.ts";
 import type { Gateway } from "../../schema/gateway.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
-import { LocalSecretBox } from "../../functions/adapters/local/local-secret-box.ts";
-import { SealedSecretsFile } from "../../functions/adapters/local/sealed-secrets-file.ts";
-import { createNodeServer } from "../../functions/front-doors/node/node-server.ts";
 import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-echo-upstream.ts";
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
 import { loadDefinitionFile } from "../load-definitions.ts";
+import { checkServerFlags, listenGateway, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
 import { applyUpstreamOverrides, OVERRIDE_REVISION_SUFFIX, parseUpstreamOverrides } from "../upstream-overrides.ts";
 import type { Command } from "../command.ts";
 
-/** `gatehouse dev`: serve definitions locally on the embedded (or memory) store. */
+/** `gatehouse dev`: serve definitions locally on the SQLite store of the data folder (or memory). */
 export const command: Command = {
-  summary: "Serve a gateway definition locally (embedded durable store, or --memory).",
+  summary: "Serve a gateway definition locally (durable SQLite store in --data, or --memory).",
   usage:
     "gatehouse dev [file] [--port 8787] [--host 127.0.0.1] [--memory] [--data .gatehouse] " +
     "[--unsafe-allow-private <cidr>]... [--upstream [<gateway>/]<slug>=<url>]... [--secrets-file <file.json>] [--demo] [--token-cache-seconds 10]\n" +
@@ -31,25 +24,15 @@ export const command: Command = {
       allowPositionals: true,
       strict: true,
       options: {
-        port: { type: "string", default: "8787" },
-        host: { type: "string", default: "127.0.0.1" },
+        ...SERVER_OPTIONS,
         memory: { type: "boolean", default: false },
         data: { type: "string", default: ".gatehouse" },
-        "unsafe-allow-private": { type: "string", multiple: true, default: [] },
         upstream: { type: "string", multiple: true, default: [] },
-        "secrets-file": { type: "string" },
         demo: { type: "boolean", default: false },
-        "token-cache-seconds": { type: "string", default: "10" },
       },
     });
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got '${values.port}'`);
-    const tokenCacheSeconds = Number(values["token-cache-seconds"]);
-    if (!Number.isFinite(tokenCacheSeconds) || tokenCacheSeconds < 0) throw new UsageError("--token-cache-seconds must be 0 or more");
-    for (const cidr of values["unsafe-allow-private"]) {
-      const problem = validateAllowance(cidr);
-      if (problem) throw new UsageError(`--unsafe-allow-private ${cidr}: ${problem}`);
-    }
+    const flags = checkServerFlags(values);
+    const { port, tokenCacheSeconds } = flags;
     const overrides = parseUpstreamOverrides(values.upstream);
     const file = positionals[0] ?? "gateway.ts";
     if (positionals.length > 1) throw new UsageError("serve one definition file at a time");
@@ -62,7 +45,7 @@ export const command: Command = {
     }
     const { gateways, applied } = applyUpstreamOverrides(loaded.gateways, overrides);
     // Precedence: environment, then --secrets-file, then values stored with `gatehouse secrets set`.
-    const secretValues = { ...(await storedSecrets(values.data)), ...(await readSecretsFile(values["secrets-file"])), ...io.env };
+    const secretValues = await secretValuesFor(values.data, values["secrets-file"], io.env);
 
     for (const cidr of values["unsafe-allow-private"]) {
       io.err(`⚠ --unsafe-allow-private ${cidr}: every endpoint may reach this private range. Never use this in production.`);
@@ -93,21 +76,18 @@ export const command: Command = {
     });
     // So `gatehouse token create --gateway <name>` in another terminal finds these gateways.
     if (!values.memory) await recordGateways(values.data, gateways);
-    const door = createNodeServer(local.engine, {
-      onAccess: (a) => io.out(`${new Date().toISOString()} ${a.clientAddress} ${a.method} ${a.path} ${a.status} ${a.durationMs}ms ${a.requestId}`),
-    });
-    door.server.listen(port, values.host);
-    try {
-      await once(door.server, "listening");
-    } catch (error) {
-      await local.close();
+    const listening = await listenGateway(local, flags, (a) =>
+      io.out(`${new Date().toISOString()} ${a.clientAddress} ${a.method} ${a.path} ${a.status} ${a.durationMs}ms ${a.requestId}`),
+    ).catch((error: unknown) => {
       demo?.close();
-      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+      throw error;
+    });
+    if (!listening) {
+      demo?.close();
       io.err(`gatehouse dev: port ${port} on ${values.host} is already in use; stop what holds it or pick another with --port <n> (--port 0 takes any free port)`);
       return EXIT.failed;
     }
-    const address = door.server.address();
-    const base = `http://${values.host.includes(":") ? `[${values.host}]` : values.host}:${typeof address === "object" && address ? address.port : port}`;
+    const { door, base } = listening;
 
     io.out(`Gatehouse dev server on ${base}, store: ${local.stores.description}`);
     for (const gateway of gateways) {
@@ -123,14 +103,7 @@ export const command: Command = {
       }
     }
 
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        io.out(`${signal}: finishing in-flight requests, refusing new ones...`);
-        resolve();
-      };
-      process.once("SIGINT", () => stop("SIGINT"));
-      process.once("SIGTERM", () => stop("SIGTERM"));
-    });
+    io.out(`${await nextStopSignal()}: finishing in-flight requests, refusing new ones...`);
     await door.drain();
     await local.close();
     demo?.close();
@@ -153,25 +126,4 @@ async function printGateway(gateway: Gateway, base: string, memory: boolean, tok
   }
   const first = Object.values(gateway.endpoints)[0];
   if (first) io.out(`  try:          curl -H "Authorization: Bearer <token>" ${base}/api/${gateway.id}/proxy/${first.slug}/`);
-}
-
-/** Values stored sealed by `gatehouse secrets set`; nothing (and nothing created) when there are none. */
-async function storedSecrets(dataDir: string): Promise<Record<string, string>> {
-  const path = join(dataDir, "secrets.json");
-  if (!existsSync(path)) return {};
-  return new SealedSecretsFile(path, await LocalSecretBox.fromKeyFile(join(dataDir, "keyring.key"))).openAll();
-}
-
-async function readSecretsFile(path: string | undefined): Promise<Record<string, string>> {
-  if (!path) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    throw new UsageError(`--secrets-file ${path}: ${error instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`);
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === "string")) {
-    throw new UsageError(`--secrets-file ${path}: must be a JSON object of NAME: "value"`);
-  }
-  return parsed as Record<string, string>;
 }

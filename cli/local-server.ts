@@ -1,0 +1,107 @@
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ParseArgsConfig } from "node:util";
+import { validateAllowance } from "../schema/ssrf/index.ts";
+import { LocalSecretBox } from "../functions/adapters/local/local-secret-box.ts";
+import { SealedSecretsFile } from "../functions/adapters/local/sealed-secrets-file.ts";
+import { createNodeServer, type AccessLine, type NodeFrontDoor } from "../functions/front-doors/node/node-server.ts";
+import type { LocalGateway } from "../functions/front-doors/node/wire-local.ts";
+import { UsageError } from "./io.ts";
+
+/** The flags `gatehouse dev` and `gatehouse serve` share (each adds its own `--data`). */
+export const SERVER_OPTIONS = {
+  port: { type: "string", default: "8787" },
+  host: { type: "string", default: "127.0.0.1" },
+  "unsafe-allow-private": { type: "string", multiple: true, default: [] },
+  "secrets-file": { type: "string" },
+  "token-cache-seconds": { type: "string", default: "10" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** {@link SERVER_OPTIONS}, checked. */
+export interface ServerFlags {
+  port: number;
+  host: string;
+  tokenCacheSeconds: number;
+  unsafeAllowPrivate: string[];
+}
+
+/** Checks the shared flags; a bad one is a {@link UsageError}. */
+export function checkServerFlags(values: { port: string; host: string; "token-cache-seconds": string; "unsafe-allow-private": string[] }): ServerFlags {
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got '${values.port}'`);
+  const tokenCacheSeconds = Number(values["token-cache-seconds"]);
+  if (!Number.isFinite(tokenCacheSeconds) || tokenCacheSeconds < 0) throw new UsageError("--token-cache-seconds must be 0 or more");
+  for (const cidr of values["unsafe-allow-private"]) {
+    const problem = validateAllowance(cidr);
+    if (problem) throw new UsageError(`--unsafe-allow-private ${cidr}: ${problem}`);
+  }
+  return { port, host: values.host, tokenCacheSeconds, unsafeAllowPrivate: values["unsafe-allow-private"] };
+}
+
+/** Secret values by precedence: the environment, then `--secrets-file`, then values stored with `gatehouse secrets set`. */
+export async function secretValuesFor(dataDir: string, secretsFile: string | undefined, env: NodeJS.ProcessEnv): Promise<Record<string, string | undefined>> {
+  return { ...(await storedSecrets(dataDir)), ...(await readSecretsFile(secretsFile)), ...env };
+}
+
+/** A listening front door and the base URL it answers on. */
+export interface ListeningGateway {
+  door: NodeFrontDoor;
+  base: string;
+}
+
+/**
+ * Puts the wired gateway on `host:port`. A port in use closes the gateway and answers `null`
+ * (the caller says so in its own words); any other listen error is thrown.
+ */
+export async function listenGateway(local: LocalGateway, flags: ServerFlags, onAccess: (line: AccessLine) => void): Promise<ListeningGateway | null> {
+  const door = createNodeServer(local.engine, { onAccess });
+  door.server.listen(flags.port, flags.host);
+  try {
+    await once(door.server, "listening");
+  } catch (error) {
+    await local.close();
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    return null;
+  }
+  const address = door.server.address();
+  const port = typeof address === "object" && address ? address.port : flags.port;
+  return { door, base: `http://${flags.host.includes(":") ? `[${flags.host}]` : flags.host}:${port}` };
+}
+
+/** The first SIGINT or SIGTERM, by name. */
+export function nextStopSignal(): Promise<"SIGINT" | "SIGTERM"> {
+  return new Promise((resolve) => {
+    const on = (signal: "SIGINT" | "SIGTERM") => () => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      resolve(signal);
+    };
+    const onInt = on("SIGINT");
+    const onTerm = on("SIGTERM");
+    process.once("SIGINT", onInt);
+    process.once("SIGTERM", onTerm);
+  });
+}
+
+/** Values stored sealed by `gatehouse secrets set`; nothing (and nothing created) when there are none. */
+async function storedSecrets(dataDir: string): Promise<Record<string, string>> {
+  const path = join(dataDir, "secrets.json");
+  if (!existsSync(path)) return {};
+  return new SealedSecretsFile(path, await LocalSecretBox.fromKeyFile(join(dataDir, "keyring.key"))).openAll();
+}
+
+async function readSecretsFile(path: string | undefined): Promise<Record<string, string>> {
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--secrets-file ${path}: ${error instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === "string")) {
+    throw new UsageError(`--secrets-file ${path}: must be a JSON object of NAME: "value"`);
+  }
+  return parsed as Record<string, string>;
+}

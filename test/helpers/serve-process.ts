@@ -1,0 +1,101 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (definitions written under it resolve `gatehouse-gateway`). */
+export const REPO = fileURLToPath(new URL("../..", import.meta.url));
+
+/** A `gatehouse serve` child and its JSON log lines. */
+export interface ServeProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** Every stdout line parsed (serve writes one JSON object per line). */
+  lines(): Array<Record<string, unknown>>;
+  stderr(): string;
+  /** `http://127.0.0.1:<port>` from the `serve.started` line. */
+  base: string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `gatehouse serve` as an operator would and waits for `serve.started` (or the exit). */
+export async function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [join(REPO, "cli/bin.mjs"), "serve", ...args], { cwd: REPO, env: { ...process.env, ...env } }) as ChildProcessWithoutNullStreams;
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const lines = () =>
+    stdout
+      .split("\n")
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  for (let i = 0; i < 600 && child.exitCode === null && !lines().some((l) => l.event === "serve.started"); i++) await new Promise((r) => setTimeout(r, 50));
+  const started = lines().find((l) => l.event === "serve.started");
+  return { child, lines, stderr: () => stderr, base: String(started?.address ?? ""), exited };
+}
+
+/** Runs the CLI in its own process (another terminal) and answers its output. */
+export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO, "cli/bin.mjs"), ...args], { cwd: REPO, env: { PATH: process.env.PATH ?? "" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * The TCP ports a process listens on, from its socket file descriptors matched against the
+ * LISTEN (state 0A) rows of /proc/net/tcp and /proc/net/tcp6.
+ */
+export function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match) inodes.add(match[1]!);
+    } catch {
+      // The descriptor closed while we looked.
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    for (const row of readFileSync(table, "utf8").trim().split("\n").slice(1)) {
+      const fields = row.trim().split(/\s+/);
+      if (fields[3] === "0A" && inodes.has(fields[9]!)) ports.push(parseInt(fields[1]!.split(":")[1]!, 16));
+    }
+  }
+  return ports.sort((a, b) => a - b);
+}
+
+/** What a bounded load saw: every response's status and request id, and when each request was sent. */
+export interface LoadResult {
+  responses: Array<{ sentAt: number; status: number; requestId: string }>;
+  errors: number;
+}
+
+/**
+ * Sends GETs from `workers` concurrent loops until `stop()` says so (bounded: one request per
+ * worker at a time, so at most `workers` in flight).
+ */
+export function boundedLoad(url: string, token: string, workers: number, stop: () => boolean): Promise<LoadResult> {
+  const result: LoadResult = { responses: [], errors: 0 };
+  const worker = async () => {
+    while (!stop()) {
+      const sentAt = Date.now();
+      try {
+        const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+        await response.arrayBuffer();
+        result.responses.push({ sentAt, status: response.status, requestId: response.headers.get("x-request-id") ?? "" });
+      } catch {
+        result.errors += 1;
+        if (stop()) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  };
+  return Promise.all(Array.from({ length: workers }, worker)).then(() => result);
+}
