@@ -6,7 +6,7 @@ import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
 import { loadDefinitionFile } from "../load-definitions.ts";
 import { checkServerFlags, listenGateway, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 
 /** How long in-flight requests may take to finish after SIGTERM (systemd's default stop timeout is 90 s; the example unit sets 30 s). */
 const DRAIN_TIMEOUT_MS = 25_000;
