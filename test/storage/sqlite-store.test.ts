@@ -200,4 +200,18 @@ describe("the SQLite store", () => {
       reopened.close();
     }
   });
+
+  it("is backed up while open with VACUUM INTO (examples/self-hosted/README.md), and the copy opens as a store with the same tokens", async () => {
+    const { dir, revoked, live } = await storeWithRevokedToken();
+    const running = openSqliteStore(dir);
+    const backupDir = await dataDir();
+    await mkdir(backupDir, { mode: 0o700 });
+    running.database.db.exec(`VACUUM INTO '${join(backupDir, STORE_FILE_NAME)}'`);
+    running.close();
+    const restored = openSqliteStore(backupDir);
+    expect((await restored.tokens.findByHash(hashToken(revoked)))?.revokedAt).toBeTypeOf("number");
+    expect((await restored.tokens.findByHash(hashToken(live)))?.revokedAt).toBeNull();
+    expect((await restored.audit.query({ gatewayId: "g" })).length).toBe(300);
+    restored.close();
+  });
 });
