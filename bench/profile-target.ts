@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runLoad, type LoadGenerator } from "./load/run-load.ts";
 import { formatProfileSummary, summarizeCpuProfile, type CpuProfile } from "./profile-summary.ts";
-import { startNodeTarget } from "./start-targets.ts";
+import { startNodeTarget, type NodeTargetName } from "./start-targets.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
  * process, so the profiler's overhead never touches the reported figures.
  */
 export async function profileTarget(
-  name: "bare-node" | "gatehouse-memory",
+  name: NodeTargetName,
   options: { upstreamOrigin: string; workDir: string; generator: LoadGenerator; connections: number; warmupSeconds: number; seconds: number; keepAs: string },
 ): Promise<string[]> {
   const started = await startNodeTarget(name, options.upstreamOrigin, options.workDir, options.keepAs);

@@ -4,6 +4,8 @@ import type { LoadResult, MemoryReading, TargetName } from "./types.ts";
 export const GOALS = {
   /** gatehouse-memory throughput at least this fraction of bare-node's, at `atConnections`. */
   throughputVsBare: 0.8,
+  /** gatehouse-sqlite throughput at least this fraction of gatehouse-memory's, at `atConnections`. */
+  sqliteVsMemory: 0.8,
   /** gatehouse-memory p99 at most this many ms above bare-node's, at `atConnections`. */
   p99AddedMs: 1,
   /** Peak RSS of the gatehouse-memory process, MB. */
@@ -94,8 +96,8 @@ export function ratioLines(rows: readonly ComparedRow[], memory: readonly Memory
       ["gatehouse-memory", "bare-node", goal ? GOALS.throughputVsBare : null],
       ["gatehouse-memory", "nginx", null],
       ["bare-node", "nginx", null],
-      ["gatehouse-embedded", "gatehouse-memory", null],
-      ["gatehouse-embedded", "bare-node", null],
+      ["gatehouse-sqlite", "gatehouse-memory", goal ? GOALS.sqliteVsMemory : null],
+      ["gatehouse-sqlite", "bare-node", null],
     ];
     for (const [a, b, min] of pairs) {
       const value = ratio(get(a, c)?.requestsPerSecond, get(b, c)?.requestsPerSecond);
@@ -103,7 +105,7 @@ export function ratioLines(rows: readonly ComparedRow[], memory: readonly Memory
       const text = `ratio ${a}/${b} @${c}c: ${value.toFixed(2)}x${min !== null ? ` (target >= ${min}x)` : ""}`;
       lines.push(min !== null ? { text, met: value >= min } : { text });
     }
-    for (const target of ["gatehouse-memory", "gatehouse-embedded"] as const) {
+    for (const target of ["gatehouse-memory", "gatehouse-sqlite"] as const) {
       const mine = get(target, c)?.cpuUsPerRequest ?? undefined;
       const bare = get("bare-node", c)?.cpuUsPerRequest ?? undefined;
       const cpu = ratio(mine, bare);

@@ -1,5 +1,5 @@
 // `npm run bench`: starts everything on 127.0.0.1 in its own process (upstream, nginx, bare Node
-// proxy, gatehouse with memory and embedded stores), loads each with wrk (or autocannon), and
+// proxy, gatehouse with memory and SQLite stores), loads each with wrk (or autocannon), and
 // prints the table and ratio lines; writes bench/results/<date>-<quick|full>.md.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     const connections = Math.max(...options.connections);
     mkdirSync(resolve(ROOT, options.outDir), { recursive: true });
     // bare-node is profiled too: what gatehouse spends beyond it is the difference of the two.
-    for (const name of ["gatehouse-memory", "bare-node"] as const) {
+    for (const name of ["gatehouse-memory", "gatehouse-sqlite", "bare-node"] as const) {
       log(`bench: profiling ${name} @${connections}c${missed ? " (a target was missed)" : ""}...`);
       const keepAs = resolve(ROOT, options.outDir, `${dateStamp()}-${options.mode}-${name}.cpuprofile`);
       const profileLines = await profileTarget(name, { upstreamOrigin, workDir, generator, connections, warmupSeconds: options.warmupSeconds, seconds: options.durationSeconds, keepAs }).catch(

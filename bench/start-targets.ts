@@ -23,8 +23,8 @@ export interface LoadTarget {
 /** A Node server target, which can also be waited on for a line it prints (the profiler's start). */
 export type ChildTarget = LoadTarget & Pick<RunningChild<unknown>, "waitForLine">;
 
-/** The Node servers: the two the profiler can be armed in, plus the embedded-store gatehouse. */
-export type NodeTargetName = "bare-node" | "gatehouse-memory" | "gatehouse-embedded";
+/** The Node servers: the bare proxy and gatehouse on the memory or the SQLite store. */
+export type NodeTargetName = "bare-node" | "gatehouse-memory" | "gatehouse-sqlite";
 
 /** What a Node server child prints when it is ready. */
 interface ChildReady {
@@ -41,14 +41,14 @@ export async function startUpstream(): Promise<RunningChild<{ port: number }>> {
 
 /**
  * Starts a Node server target in its own process: the bare proxy, or gatehouse on memory or
- * embedded stores. With `profileFile` it runs unbundled (the profile then names the original
+ * SQLite stores. With `profileFile` it runs unbundled (the profile then names the original
  * files) with the bench profiler armed (see servers/arm-profiler.ts).
  */
 export async function startNodeTarget(name: NodeTargetName, upstreamOrigin: string, workDir: string, profileFile: string | null = null): Promise<ChildTarget | Unavailable> {
   const [script, args] =
     name === "bare-node"
       ? ["servers/bare-proxy-server.ts", [upstreamOrigin]]
-      : ["servers/gatehouse-server.ts", [upstreamOrigin, name === "gatehouse-memory" ? "memory" : "embedded", join(workDir, `data-${name}`)]];
+      : ["servers/gatehouse-server.ts", [upstreamOrigin, name === "gatehouse-memory" ? "memory" : "sqlite", join(workDir, `data-${name}`)]];
   try {
     const child = await startServerChild<ChildReady>(script, args, {
       // Lets gatehouse measure the heap its retained audit records take when it exits; no effect on speed.

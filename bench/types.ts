@@ -1,7 +1,7 @@
 /** Shapes shared by the harness's modules. */
 
 /** The servers measured, in the order they appear in the report. */
-export const TARGETS = ["direct", "nginx", "bare-node", "gatehouse-memory", "gatehouse-embedded"] as const;
+export const TARGETS = ["direct", "nginx", "bare-node", "gatehouse-memory", "gatehouse-sqlite"] as const;
 
 /** One measured server. */
 export type TargetName = (typeof TARGETS)[number];

@@ -1,5 +1,5 @@
-// Child process: gatehouse's Node front door over the real engine, with memory or embedded
-// stores. Usage: gatehouse-server.ts <upstream-origin> memory|embedded [dataDir].
+// Child process: gatehouse's Node front door over the real engine, with memory or SQLite
+// stores. Usage: gatehouse-server.ts <upstream-origin> memory|sqlite [dataDir].
 // Prints {"port","token","path","store"} when ready, or {"unavailable": reason} and exits 0.
 // On SIGTERM it drains, prints {"auditRecords","auditHeapMb","heapUsedMb"} and exits (the heap the
 // retained audit records hold is measured with --expose-gc). GATEHOUSE_BENCH_PROFILE: see arm-profiler.ts.
@@ -17,7 +17,7 @@ import { BENCH_SECRET_NAME, BENCH_SLUG, benchGateway } from "./bench-gateway.ts"
 import { errorMessage } from "../../schema/error-message.ts";
 
 const [origin, store, dataDir] = process.argv.slice(2);
-if (!origin || (store !== "memory" && store !== "embedded")) throw new Error("usage: gatehouse-server.ts <origin> memory|embedded [dataDir]");
+if (!origin || (store !== "memory" && store !== "sqlite")) throw new Error("usage: gatehouse-server.ts <origin> memory|sqlite [dataDir]");
 
 const say = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
