@@ -10,11 +10,12 @@ export default defineConfig({
       { find: /^gatehouse-gateway$/, replacement: here("./schema/index.ts") },
       { find: /^gatehouse-gateway\/ssrf$/, replacement: here("./functions/adapters/upstream/ssrf/index.ts") },
       { find: /^gatehouse-gateway\/infra$/, replacement: here("./infra/index.ts") },
+      { find: /^gatehouse-gateway\/policy$/, replacement: here("./policy/index.ts") },
     ],
   },
   test: {
     include: ["test/**/*.test.ts"],
-    globalSetup: ["test/helpers/ensure-chromium.ts"],
+    globalSetup: ["test/helpers/ensure-build.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",

@@ -1,11 +1,19 @@
 #!/usr/bin/env node
-// The `gatehouse` command. It runs the TypeScript sources directly through tsx, so users and
-// definitions need no build step.
-import { register } from "tsx/esm/api";
+// The `gatehouse` command. It runs the built JavaScript under dist/ (npm builds it when the
+// package is installed from git, packed or published), so plain Node runs it with no loader.
+const [major] = process.versions.node.split(".").map(Number);
+if (major < 24) {
+  console.error(`gatehouse needs Node.js 24 or newer; this is Node.js ${process.version}.`);
+  process.exit(2);
+}
 
-// The AWS SDK warns on every run that its 2027 releases will need Node 22. We pin a release that
-// supports Node 20 (see DESIGN.md); the warning is not something a CLI user can act on.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-register();
-const { main } = await import("./main.ts");
+const entry = new URL("../dist/cli/main.js", import.meta.url);
+let main;
+try {
+  ({ main } = await import(entry.href));
+} catch (error) {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND" || !String(error.message).includes("dist/cli/main.js")) throw error;
+  console.error("gatehouse: the package is not built (dist/ is missing). In a clone of gatehouse, run: npm install (or npm run build)");
+  process.exit(2);
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
+import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
 
-/** The bundle's entry: the Lambda front door. */
-export const LAMBDA_ENTRY = fileURLToPath(new URL("../functions/front-doors/lambda/index.ts", import.meta.url));
+/**
+ * The bundle's entry: the Lambda front door, as this module itself runs: the built `.js` in an
+ * installed package (dist/), the `.ts` source in this repository's tests.
+ */
+export const LAMBDA_ENTRY = fileURLToPath(new URL(`../functions/front-doors/lambda/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
-/** Repository root, the working directory esbuild resolves from (fixed, so output never depends on the caller's cwd). */
+/** The package root (dist/ once built), the working directory esbuild resolves from (fixed, so output never depends on the caller's cwd). */
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** A built Lambda bundle. */

@@ -1,12 +1,12 @@
 import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Gateway } from "../schema/gateway.ts";
-import { loadDefinitionFile } from "../cli/load-definitions.ts";
+import { loadDefinitionFile } from "../loader/load-definition-file.ts";
 
-const DEFINITION_FILE = /^(?!.*\.d\.ts$).*\.(?:ts|mts|js|mjs)$/;
+const DEFINITION_FILE = /^(?!.*\.d\.[cm]?ts$).*\.(?:ts|mts|cts|js|mjs|cjs)$/;
 
 /**
- * Loads every definition file directly in `folder` (`*.ts`, `*.mts`, `*.js`, `*.mjs`; other
+ * Loads every definition file directly in `folder` (`*.ts`, `*.mts`, `*.cts`, `*.js`, `*.mjs`, `*.cjs`; other
  * files such as README.md are ignored), in name order, with the same loader as
  * `gatehouse validate`. Any problem in any file fails the whole load with every problem listed.
  * An empty folder is an error too: deploying nothing would delete every deployed gateway.

@@ -1,14 +1,12 @@
 /**
- * The Gatehouse guardrails as a Pulumi policy pack:
- *   pulumi preview --policy-pack policy
- * The rules are plain functions in rules/ (unit-tested in test/policy/); this file only registers them.
+ * The Gatehouse guardrails for Pulumi CrossGuard (`gatehouse-gateway/policy`): the rules as plain
+ * functions (unit-tested in test/policy/) and the pack that registers them.
+ *
+ * @example
+ * import { guardrailsPolicyPack } from "gatehouse-gateway/policy";
+ * guardrailsPolicyPack(); // then: pulumi preview --policy-pack <this folder>
  */
-import { PolicyPack } from "@pulumi/policy";
-import { GUARDRAILS } from "./guardrails.ts";
-import { toPolicy } from "./to-policy.ts";
-
-new PolicyPack("gatehouse-guardrails", {
-  description: "Guardrails for Gatehouse gateways: rate limits, no unsafe allowances in production, bounded timeouts, audit retention.",
-  enforcementLevel: "mandatory",
-  policies: GUARDRAILS.map(toPolicy),
-});
+export { guardrailsPolicyPack, GUARDRAILS_PACK_NAME } from "./guardrails-pack.ts";
+export { GUARDRAILS, type Guardrail } from "./guardrails.ts";
+export { toPolicy } from "./to-policy.ts";
+export { DEFAULT_GUARDRAIL_CONFIG, type GuardrailConfig, type Rule, type RuleInput } from "./rules/rule-input.ts";

@@ -5,7 +5,7 @@ import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-ech
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
-import { loadDefinitionFile } from "../load-definitions.ts";
+import { loadDefinitionFile } from "../../loader/load-definition-file.ts";
 import { checkServerFlags, listenGateway, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
 import { applyUpstreamOverrides, OVERRIDE_REVISION_SUFFIX, parseUpstreamOverrides } from "../upstream-overrides.ts";
 import type { Command } from "../command.ts";

@@ -4,7 +4,7 @@ import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
-import { loadDefinitionFile } from "../load-definitions.ts";
+import { loadDefinitionFile } from "../../loader/load-definition-file.ts";
 import { checkServerFlags, listenGateway, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
 import type { Command } from "../command.ts";
 

@@ -3,7 +3,7 @@ import { checkUrl } from "../../functions/adapters/upstream/ssrf/check-url.ts";
 import type { Lookup } from "../../functions/adapters/upstream/ssrf/lookup.ts";
 import type { Gateway } from "../../schema/gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
-import { loadDefinitionFile, type LoadedFile } from "../load-definitions.ts";
+import { loadDefinitionFile, type LoadedFile } from "../../loader/load-definition-file.ts";
 import type { Command } from "../command.ts";
 import { staticLookup } from "../static-lookup.ts";
 

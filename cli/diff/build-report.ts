@@ -1,6 +1,6 @@
 import type { Gateway } from "../../schema/gateway.ts";
 import { UsageError } from "../io.ts";
-import type { LoadedFile } from "../load-definitions.ts";
+import type { LoadedFile } from "../../loader/load-definition-file.ts";
 import type { DiffProblem, DiffReport } from "./change.ts";
 import { diffGateways } from "./diff-gateways.ts";
 import { loadRevision, pathExists } from "./load-revision.ts";

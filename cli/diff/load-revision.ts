@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { loadDefinitionFile, type LoadedFile } from "../load-definitions.ts";
+import { loadDefinitionFile, type LoadedFile } from "../../loader/load-definition-file.ts";
 import { isSelectedBy, materialisedRoot, SOURCE_FILE } from "./definition-paths.ts";
 import { runGit } from "./run-git.ts";
 

@@ -97,9 +97,9 @@ export default defineGateway({
     const io = recordingIo(repo);
     expect(await main(["validate", syntax, empty, join(dir, "missing.ts")], io)).toBe(1);
     const out = io.stdout();
-    expect(out).toContain(`${syntax}: (file): the file failed to load:`);
+    expect(out).toContain(`${syntax}: line 1: Unexpected end of file`);
     expect(out).toContain(`${empty}: (file): the file has no default export; write \`export default defineGateway({...})\``);
-    expect(out).toContain(`missing.ts: (file): cannot read the file (ENOENT)`);
+    expect(out).toContain(`missing.ts: (file): no such file: ${join(dir, "missing.ts")}`);
     expect(out).not.toMatch(/\n\s+at /);
   });
 

@@ -53,6 +53,6 @@ describe("gatehouse plan", () => {
   it("reports every problem of an invalid file (exit 1)", async () => {
     const bad = recordingIo();
     expect(await main(["plan", "no/such/file.ts"], bad)).toBe(1);
-    expect(bad.stderr()).toContain("no/such/file.ts: (file): cannot read the file (ENOENT)");
+    expect(bad.stderr()).toContain("no/such/file.ts: (file): no such file: ");
   });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../functions/oauth/create-connect-session.ts";
+import { chromiumPath } from "../helpers/chromium.ts";
 import { startOidcGateway, type OidcGateway } from "./support/oidc-gateway.ts";
 
 describe("the connect flow in headless Chromium against oidc-provider's own login and consent pages", () => {
@@ -15,7 +16,7 @@ describe("the connect flow in headless Chromium against oidc-provider's own logi
     profile = await mkdtemp(join(tmpdir(), "gatehouse-chromium-"));
     // A fresh --user-data-dir: Playwright passes it for a persistent context.
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: "/usr/bin/chromium",
+      executablePath: chromiumPath(),
       headless: true,
       args: [
         "--headless",

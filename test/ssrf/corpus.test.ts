@@ -21,7 +21,7 @@ import { fakeDns } from "./support/fake-dns.ts";
 import { connectOnce, loopbackRecordingDialer, recordingDialer, undiciConnectOptions } from "./support/recording-dialer.ts";
 
 /*
- * Every case of shared/ssrf/corpus.json, through every layer that can decide it:
+ * Every case of test/fixtures/ssrf/corpus.json, through every layer that can decide it:
  * - checkUpstreamUrlStatic (definition time, no DNS),
  * - checkUrl (one-shot check with the case's DNS answer injected),
  * - the guarded undici connector with a recording dialer (request time),

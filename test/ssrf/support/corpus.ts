@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** One case of shared/ssrf/corpus.json (see research/ssrf/ANCHORS.md, "Corpus format"). */
+/** One case of test/fixtures/ssrf/corpus.json (the format: test/fixtures/ssrf/README.md). */
 export interface CorpusCase {
   id: string;
   input: string;
@@ -18,8 +18,8 @@ export interface CorpusCase {
   redirect?: { status: number; location: string; locationResolvesTo?: string[] };
 }
 
-// shared/ sits beside the repository (here and in CI), so this path is relative to the repo.
-const corpusUrl = new URL("../../../../shared/ssrf/corpus.json", import.meta.url);
+// Our SSRF corpus, vendored into the repository (first written beside it as shared/ssrf/corpus.json).
+const corpusUrl = new URL("../../fixtures/ssrf/corpus.json", import.meta.url);
 
 /** Every case of the corpus, in file order. */
 export const corpus: CorpusCase[] = JSON.parse(readFileSync(fileURLToPath(corpusUrl), "utf8")) as CorpusCase[];
