@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,7 @@ let dir: string;
 let upstream: UpstreamStub;
 
 beforeAll(async () => {
+  await mkdir(join(repo, ".gatehouse"), { recursive: true }); // git-ignored; absent in a fresh clone
   dir = await mkdtemp(join(repo, ".gatehouse", "dev-"));
   upstream = await startUpstream(async (req, res) => {
     if (req.url?.includes("slow")) await new Promise((r) => setTimeout(r, 800));

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ let dir: string;
 let upstream: UpstreamStub;
 
 beforeAll(async () => {
+  await mkdir(join(repo, ".gatehouse"), { recursive: true }); // git-ignored; absent in a fresh clone
   dir = await mkdtemp(join(repo, ".gatehouse", "secrets-"));
   upstream = await startUpstream((req, res) => {
     res.writeHead(200, { "content-type": "application/json" });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ let dir: string;
 // Definition files live inside the repo (git-ignored .gatehouse/) so `import "gatehouse-gateway"`
 // resolves exactly as it does in a user's project.
 beforeAll(async () => {
+  await mkdir(join(repo, ".gatehouse"), { recursive: true }); // git-ignored; absent in a fresh clone
   dir = await mkdtemp(join(repo, ".gatehouse", "validate-"));
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));

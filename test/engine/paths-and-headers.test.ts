@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { secret } from "gatehouse-gateway";
+import { secret, type Method } from "gatehouse-gateway";
 import { startHarness, type Harness } from "../helpers/harness.ts";
 import { send } from "../helpers/send.ts";
 import { startUpstream, type UpstreamStub } from "../helpers/upstream-stub.ts";
@@ -27,7 +27,7 @@ beforeAll(async () => {
     res.writeHead(200, headers);
     res.end('{"ok":true}');
   });
-  const common = { methods: ["GET", "POST"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] };
+  const common = { methods: ["GET", "POST"] satisfies Method[], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] };
   h = await startHarness(
     {
       name: "acme",

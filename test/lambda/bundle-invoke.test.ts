@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defineGateway, secret } from "../../schema/index.ts";
+import { defineGateway, secret, type Method } from "../../schema/index.ts";
 import type { Gateway } from "../../schema/gateway.ts";
 import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.ts";
 import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
@@ -35,7 +35,7 @@ const fixtures: Record<string, Record<string, unknown>> = {};
 beforeAll(async () => {
   [dynalite, kms, upstream] = await Promise.all([startTestDynalite({ prefix: "lambda" }), startFakeKmsServer(), startLoopbackUpstream()]);
   const endpoint = {
-    methods: ["GET", "POST"],
+    methods: ["GET", "POST"] satisfies Method[],
     headers: { forward: ["content-type", "accept", "x-multi"], inject: { "x-api-key": secret("ECHO_KEY") }, allowSetCookie: true },
     unsafeAllowPrivateNetworks: ["127.0.0.1/32"],
     auditQueryValues: ["tag"],

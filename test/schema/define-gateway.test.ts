@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DefinitionError, defineGateway, gatewayIdFromName, oauth, secret } from "gatehouse-gateway";
+import { DefinitionError, defineGateway, gatewayIdFromName, oauth, secret, type GatewayInput } from "gatehouse-gateway";
 
 describe("defineGateway", () => {
-  const definition = () => ({
+  const definition = (): GatewayInput => ({
     name: "acme",
     defaults: { timeoutSeconds: 12, rateLimit: { perMinute: 5 } },
     connections: { gh: oauth.github({ clientId: "Iv1.x", clientSecret: secret("GH_SECRET"), scopes: ["repo"] }) },
@@ -51,10 +51,10 @@ describe("defineGateway", () => {
   it("gives the same revision whatever the key order, and a new one for any change", () => {
     const a = defineGateway(definition());
     const reordered = definition();
-    const b = defineGateway({ endpoints: { stripe: reordered.endpoints.stripe, github: reordered.endpoints.github }, connections: reordered.connections, defaults: reordered.defaults, name: "acme" });
+    const b = defineGateway({ endpoints: { stripe: reordered.endpoints.stripe!, github: reordered.endpoints.github! }, connections: reordered.connections, defaults: reordered.defaults, name: "acme" });
     expect(b.revision).toBe(a.revision);
     const changed = definition();
-    changed.endpoints.github.methods.push("DELETE");
+    changed.endpoints.github!.methods.push("DELETE");
     expect(defineGateway(changed).revision).not.toBe(a.revision);
     expect(a.revision).toMatch(/^[0-9a-f]{12}$/);
   });

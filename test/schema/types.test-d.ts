@@ -1,8 +1,8 @@
 // Type-level tests: `npm run typecheck` (part of `npm test`) fails if any line marked as an
 // expected error below compiles, i.e. if a wrong definition stopped being a type error.
-import { defineGateway, oauth, secret } from "gatehouse-gateway";
+import { defineGateway, oauth, secret, type Method } from "gatehouse-gateway";
 
-const ok = { upstream: "https://api.example.com", methods: ["GET"] };
+const ok = { upstream: "https://api.example.com", methods: ["GET"] satisfies Method[] };
 
 defineGateway({ name: "ok", endpoints: { a: ok } });
 
@@ -35,3 +35,18 @@ defineGateway({ name: "x", endpoints: { a: { upstream: "https://a.example", meth
 
 // @ts-expect-error forwardPath is a boolean
 defineGateway({ name: "x", endpoints: { a: { ...ok, forwardPath: "yes" } } });
+
+// @ts-expect-error methods are a literal union: a misspelled method is a compile error
+defineGateway({ name: "x", endpoints: { a: { upstream: "https://a.example", methods: ["PSOT"] } } });
+
+// lower case is accepted (normalised to upper case)
+defineGateway({ name: "x", endpoints: { a: { upstream: "https://a.example", methods: ["get", "POST"] } } });
+
+// @ts-expect-error a misspelled field deep inside headers is a compile error
+defineGateway({ name: "x", endpoints: { a: { ...ok, headers: { forwrd: ["accept"] } } } });
+
+// @ts-expect-error a misspelled field inside a rate limit is a compile error
+defineGateway({ name: "x", endpoints: { a: { ...ok, rateLimit: { perMinut: 5 } } } });
+
+// @ts-expect-error a misspelled field in defaults is a compile error
+defineGateway({ name: "x", defaults: { timeoutSecond: 5 }, endpoints: { a: ok } });
