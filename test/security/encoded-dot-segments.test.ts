@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { secret } from "gatehouse-gateway";
+import { secret, type Method } from "gatehouse-gateway";
 import { startHarness, type Harness } from "../helpers/harness.ts";
 import { startNginx, type TestNginx } from "../helpers/nginx.ts";
 import { send } from "../helpers/send.ts";
@@ -19,7 +19,7 @@ let auth: Record<string, string>;
 beforeAll(async () => {
   backend = await startUpstream();
   nginx = await startNginx(`location / { proxy_pass http://127.0.0.1:${backend.port}/; }`);
-  const common = { methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], headers: { inject: { "x-api-key": secret("API_KEY") } } };
+  const common = { methods: ["GET"] satisfies Method[], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], headers: { inject: { "x-api-key": secret("API_KEY") } } };
   h = await startHarness(
     {
       name: "acme",

@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { oauth, secret } from "gatehouse-gateway";
+import { oauth, secret, type Method } from "gatehouse-gateway";
 import { SecretScrubber } from "../../functions/engine/scrub-secrets.ts";
 import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-echo-upstream.ts";
 import type { ConnectionTokens } from "../../functions/ports/connection-tokens.ts";
@@ -49,7 +49,7 @@ beforeAll(async () => {
       res.end("nothing to see");
     }
   });
-  const common = { methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] };
+  const common = { methods: ["GET"] satisfies Method[], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] };
   h = await startHarness(
     {
       name: "acme",
