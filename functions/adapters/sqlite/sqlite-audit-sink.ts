@@ -8,23 +8,14 @@ export interface SqliteAuditSinkOptions {
   retentionDays?: number;
 }
 
-interface Pending {
-  record: AuditRecord;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * AuditSink and AuditReader on the `audit` table: the record as JSON, plus the columns queries
- * select on. Records written in the same turn of the event loop are committed together in one
- * `fast` transaction (a commit costs more than a row, and at 32 concurrent requests most turns
- * carry several records); each `write` resolves only after that commit, so a record is in the
+ * select on. Records are `fast` writes committed with the other writes of the same event-loop
+ * turn (`SqliteDatabase.batched`); `write` resolves only after that commit, so a record is in the
  * WAL, and survives the process being killed, before the request that wrote it completes.
  * Records past the retention are deleted at most once an hour.
  */
 export class SqliteAuditSink implements AuditSink, AuditReader {
-  private pending: Pending[] = [];
-  private scheduled = false;
   private lastPrune = 0;
   private readonly retentionMs: number;
 
@@ -36,12 +27,16 @@ export class SqliteAuditSink implements AuditSink, AuditReader {
   }
 
   write(record: AuditRecord): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
+    const json = JSON.stringify(record);
+    return this.database.batched(() => {
+      const now = Date.now();
+      if (now - this.lastPrune >= 3_600_000) {
+        this.lastPrune = now;
+        this.database.statement("DELETE FROM audit WHERE time < ?").run(now - this.retentionMs);
       }
+      this.database
+        .statement("INSERT INTO audit (time, request_id, gateway_id, token_id, record) VALUES (?, ?, ?, ?, ?)")
+        .run(record.time, record.requestId, record.gatewayId, record.tokenId, json);
     });
   }
 
@@ -57,26 +52,5 @@ export class SqliteAuditSink implements AuditSink, AuditReader {
     // The remaining conditions (endpoint, status) are checked on the record itself.
     const found = rows.map((row) => JSON.parse(row.record) as AuditRecord).filter((r) => matchesAuditFilter(r, filter));
     return filter.limit !== undefined ? found.slice(Math.max(0, found.length - filter.limit)) : found;
-  }
-
-  private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
-    this.scheduled = false;
-    try {
-      const insert = this.database.statement("INSERT INTO audit (time, request_id, gateway_id, token_id, record) VALUES (?, ?, ?, ?, ?)");
-      this.database.write("fast", () => {
-        const now = Date.now();
-        if (now - this.lastPrune >= 3_600_000) {
-          this.lastPrune = now;
-          this.database.statement("DELETE FROM audit WHERE time < ?").run(now - this.retentionMs);
-        }
-        for (const { record } of batch) insert.run(record.time, record.requestId, record.gatewayId, record.tokenId, JSON.stringify(record));
-      });
-    } catch (error) {
-      for (const entry of batch) entry.reject(error);
-      return;
-    }
-    for (const entry of batch) entry.resolve();
   }
 }

@@ -8,10 +8,10 @@ const WINDOWS: readonly Window[] = ["minute", "hour"];
 /**
  * RateLimiter on the `rate_counters` table, one row per bucket, window and window start (the
  * memory limiter's counter names). Every window of every bucket of a request is read and, only
- * if all have room, counted, inside ONE write transaction: SQLite's write lock serialises it
- * against every other process on the file, so no concurrency admits more than a cap and a
- * refused request writes nothing. Counters are `fast` writes (see `WriteClass`). Rows of past
- * windows are deleted at most once a minute.
+ * if all have room, counted, inside ONE write transaction (the `fast` transaction of the turn,
+ * `SqliteDatabase.batched`, where the checks of one turn run one after the other): SQLite's write
+ * lock serialises it against every other process on the file, so no concurrency admits more than
+ * a cap and a refused request writes nothing. Rows of past windows are deleted at most once a minute.
  */
 export class SqliteRateLimiter implements RateLimiter {
   private lastSweep = 0;
@@ -39,7 +39,7 @@ export class SqliteRateLimiter implements RateLimiter {
     const add = this.database.statement(
       "INSERT INTO rate_counters (counter, count, expires_at) VALUES (?, 1, ?) ON CONFLICT (counter) DO UPDATE SET count = count + 1",
     );
-    const full = this.database.write("fast", () => {
+    const full = await this.database.batched(() => {
       if (now - this.lastSweep >= WINDOW_MS.minute) {
         this.lastSweep = now;
         this.database.statement("DELETE FROM rate_counters WHERE expires_at <= ?").run(now);
