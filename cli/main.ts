@@ -1,6 +1,7 @@
 import type { Command } from "./command.ts";
 import { EXIT, processIo, UsageError, type CliIo } from "./io.ts";
 import { errorMessage } from "../schema/error-message.ts";
+import { loadCommand, missingPeerMessage } from "./load-command.ts";
 
 
 type Loader = () => Promise<{ command: Command }>;
@@ -37,7 +38,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.err(`gatehouse: unknown command '${name}'. Commands: ${commandNames().join(", ")}`);
     return EXIT.usage;
   }
-  const { command } = await load();
+  const loaded = await loadCommand(load);
+  if (!loaded.ok) {
+    io.err(`gatehouse ${name}: ${loaded.message}`);
+    return EXIT.failed;
+  }
+  const { command } = loaded;
   if (rest.includes("--help") || rest.includes("-h")) {
     io.out(`usage: ${command.usage}\n\n${command.summary}`);
     return EXIT.ok;
@@ -51,7 +57,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     // A user never sees a stack trace; GATEHOUSE_DEBUG=1 shows it for us.
     const message = errorMessage(error);
-    io.err(`gatehouse ${name}: ${message}`);
+    io.err(`gatehouse ${name}: ${missingPeerMessage(error) ?? message}`);
     if (io.env.GATEHOUSE_DEBUG) io.err(error instanceof Error ? (error.stack ?? message) : message);
     return EXIT.failed;
   }
@@ -60,8 +66,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 async function helpText(): Promise<string> {
   const lines = ["usage: gatehouse <command> [options]", "", "Commands:"];
   for (const name of commandNames()) {
-    const { command } = await commands[name]!();
-    lines.push(`  ${name.padEnd(12)} ${command.summary}`);
+    const loaded = await loadCommand(commands[name]!);
+    lines.push(`  ${name.padEnd(12)} ${loaded.ok ? loaded.command.summary : `(${loaded.message})`}`);
   }
   return lines.join("\n");
 }
