@@ -15,7 +15,7 @@ import { describeMachine } from "./machine.ts";
 import { loadAverage, readCpuMs } from "./process/read-cpu.ts";
 import { readMemory } from "./process/read-memory.ts";
 import { profileTarget } from "./profile-target.ts";
-import { compareRows, GOALS, ratioLines, renderRatioLine } from "./ratios.ts";
+import { compareRows, ratioLines, renderRatioLine } from "./ratios.ts";
 import { startTargets, startUpstream, type LoadTarget } from "./start-targets.ts";
 import type { LoadResult, MemoryReading } from "./types.ts";
 import { errorMessage } from "../schema/error-message.ts";

@@ -1,4 +1,3 @@
-import type { AllowInput } from "./allow-list.ts";
 import { analyzeUpstreamUrl } from "./analyze-upstream-url.ts";
 import type { StaticRefusal } from "./ssrf-codes.ts";
 

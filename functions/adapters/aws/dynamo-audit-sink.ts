@@ -3,7 +3,6 @@ import { PutCommand, QueryCommand, ScanCommand, type QueryCommandInput, type Sca
 import type { AuditFilter, AuditReader, AuditRecord, AuditSink } from "../../ports/audit-sink.ts";
 import { matchesAuditFilter } from "../shared/matches-audit-filter.ts";
 import type { DocumentSender } from "./dynamo-client.ts";
-import { AUDIT_TABLE } from "../../contracts/tables.ts";
 
 /**
  * Write shards per gateway. One partition key value takes at most 1000 WCU/s and an audit record

@@ -63,7 +63,7 @@ export class UndiciUpstreamClient implements UpstreamClient {
         path: request.path,
         method: request.method as Dispatcher.HttpMethod,
         headers: request.headers,
-        body: (tracked ? tracked.body : request.body) as Dispatcher.DispatchOptions["body"],
+        body: (tracked ? tracked.body : request.body) as Exclude<Dispatcher.DispatchOptions["body"], undefined>,
         signal: abort,
         headersTimeout: request.timeoutMs,
         bodyTimeout: request.timeoutMs,
