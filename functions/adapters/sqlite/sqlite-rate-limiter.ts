@@ -35,16 +35,20 @@ export class SqliteRateLimiter implements RateLimiter {
       }
     }
     if (windows.length === 0) return { allowed: true, windows };
-    const read = this.database.statement("SELECT count FROM rate_counters WHERE counter = ?");
+    // One read of every counter and one write of all of them: statements cost more than rows.
+    const marks = counters.map(() => "?").join(", ");
+    const read = this.database.statement(`SELECT counter, count FROM rate_counters WHERE counter IN (${marks})`);
     const add = this.database.statement(
-      "INSERT INTO rate_counters (counter, count, expires_at) VALUES (?, 1, ?) ON CONFLICT (counter) DO UPDATE SET count = count + 1",
+      `INSERT INTO rate_counters (counter, count, expires_at) VALUES ${counters.map(() => "(?, 1, ?)").join(", ")} ON CONFLICT (counter) DO UPDATE SET count = count + 1`,
     );
     const full = await this.database.batched(() => {
       if (now - this.lastSweep >= WINDOW_MS.minute) {
         this.lastSweep = now;
         this.database.statement("DELETE FROM rate_counters WHERE expires_at <= ?").run(now);
       }
-      const used = counters.map((counter) => Number((read.get(counter) as { count: number } | undefined)?.count ?? 0));
+      const found = new Map<string, number>();
+      for (const row of read.all(...counters) as Array<{ counter: string; count: number }>) found.set(row.counter, Number(row.count));
+      const used = counters.map((counter) => found.get(counter) ?? 0);
       const refused = windows.some((w, i) => used[i]! >= w.limit);
       for (let i = 0; i < windows.length; i++) {
         const w = windows[i]!;
@@ -52,10 +56,10 @@ export class SqliteRateLimiter implements RateLimiter {
           w.remaining = Math.max(0, w.limit - used[i]!);
           if (used[i]! >= w.limit && w.resetSeconds > retryAfterSeconds) retryAfterSeconds = w.resetSeconds;
         } else {
-          add.run(counters[i]!, expiries[i]!);
           w.remaining = w.limit - used[i]! - 1;
         }
       }
+      if (!refused) add.run(...counters.flatMap((counter, i) => [counter, expiries[i]!]));
       return refused;
     });
     return full ? { allowed: false, windows, retryAfterSeconds } : { allowed: true, windows };
