@@ -1,4 +1,5 @@
-import { IPV4_MAPPED, IPV4_RULES, IPV6_GLOBAL_UNICAST, IPV6_RULES, NAT64_WELL_KNOWN } from "./address-rules.ts";
+import { IPV4_RULES, IPV6_GLOBAL_UNICAST, IPV6_RULES } from "./address-rules.ts";
+import { embeddingOf, ipv4At } from "./embedded-ipv4.ts";
 import { compileAllowList, type AllowInput } from "./allow-list.ts";
 import { findCloudMetadata } from "./cloud-metadata.ts";
 import { formatIp } from "./format-ip.ts";
@@ -57,15 +58,12 @@ function rangeVerdict(ip: IpAddress): RangeHit | null {
     const hit = IPV4_RULES.find((entry) => cidrContains(entry.block, ip));
     return hit ? { rule: hit.rule, reason: `${formatIp(ip)} is in ${hit.block.text}: ${hit.why}` } : null;
   }
-  for (const [wrapper, via] of [
-    [IPV4_MAPPED, "ipv4-mapped"],
-    [NAT64_WELL_KNOWN, "nat64"],
-  ] as const) {
-    if (!cidrContains(wrapper, ip)) continue;
-    const inner: IpAddress = { family: 4, bytes: ip.bytes.slice(12) };
+  const embedding = embeddingOf(ip);
+  if (embedding?.isTheIpv4) {
+    const inner = ipv4At(ip, embedding.places[0]!);
     const hit = rangeVerdict(inner);
     if (!hit) return null;
-    return { rule: `${via}->${hit.rule}`, reason: `${formatIp(ip)} carries ${hit.reason}`, unwrapped: inner };
+    return { rule: `${embedding.via}->${hit.rule}`, reason: `${formatIp(ip)} carries ${hit.reason}`, unwrapped: inner };
   }
   const hit = IPV6_RULES.find((entry) => cidrContains(entry.block, ip));
   if (hit) return { rule: hit.rule, reason: `${formatIp(ip)} is in ${hit.block.text}: ${hit.why}` };

@@ -1,15 +1,19 @@
 import { CLOUD_METADATA, type MetadataEndpoint } from "./cloud-metadata.ts";
+import { EMBEDDINGS } from "./embedded-ipv4.ts";
 import { formatIp } from "./format-ip.ts";
 import { cidrsOverlap, parseCidr, type Cidr } from "./parse-cidr.ts";
 
-/** IPv6 prefixes that carry an IPv4 address at a fixed bit offset: (prefix, bit offset). */
-const WRAPPINGS: ReadonlyArray<readonly [string, number]> = [
-  ["::ffff:0:0", 96], // IPv4-mapped
-  ["64:ff9b::", 96], // NAT64 well-known prefix
-  ["::", 96], // IPv4-compatible
-  ["::ffff:0:0:0", 96], // SIIT
-  ["2002::", 16], // 6to4
-];
+/**
+ * The embeddings of the shared table whose traffic goes to the carried IPv4 and which hold it
+ * right after their prefix, as (IPv6 block, bit offset): an allowance overlapping a metadata
+ * block wrapped in one of them is refused too (wrapped at any other place, metadata is still
+ * refused when classified, whatever the allowance).
+ */
+const WRAPPINGS: ReadonlyArray<readonly [Cidr, number]> = EMBEDDINGS.filter((rule) => rule.routesToIpv4).flatMap((rule) =>
+  rule.places
+    .filter((p) => !p.inverted && p.bytes[0]! * 8 === rule.block.prefix && p.bytes.every((b, i) => b === p.bytes[0]! + i))
+    .map(() => [rule.block, rule.block.prefix] as const),
+);
 
 /**
  * Checks one `unsafeAllowPrivateNetworks` entry. Returns a sentence for the definition error
@@ -39,10 +43,8 @@ function metadataOverlap(block: Cidr): MetadataEndpoint | null {
 }
 
 /** The IPv6 block that holds an IPv4 block at `offset` bits inside `prefix`. */
-function wrap(block: Cidr, prefix: string, offset: number): Cidr {
-  const base = parseCidr(`${prefix}/${offset}`);
-  if (!base.ok) throw new TypeError(base.error);
-  const bytes = Uint8Array.from(base.cidr.network.bytes);
+function wrap(block: Cidr, prefix: Cidr, offset: number): Cidr {
+  const bytes = Uint8Array.from(prefix.network.bytes);
   const start = offset / 8;
   bytes.set(block.network.bytes, start);
   const network = { family: 6 as const, bytes };

@@ -1,4 +1,4 @@
-import { parseIp, sameIp, type IpAddress } from "../../../../schema/ssrf/index.ts";
+import { parseIp, reachableIpv4, sameIp, type IpAddress } from "../../../../schema/ssrf/index.ts";
 import type { Dialer } from "./dialer.ts";
 
 /**
@@ -12,8 +12,8 @@ export function verifyPeerDialer(dial: Dialer): Dialer {
         callback(error, null);
         return;
       }
-      const expected = unmapped(parseIp(options.hostname));
-      const actual = unmapped(parseIp(socket!.remoteAddress ?? ""));
+      const expected = reachable(parseIp(options.hostname));
+      const actual = reachable(parseIp(socket!.remoteAddress ?? ""));
       if (!expected || !actual || !sameIp(expected, actual)) {
         socket!.destroy();
         callback(new Error(`connected to ${socket!.remoteAddress ?? "an unknown peer"}, not the checked ${options.hostname}`), null);
@@ -23,9 +23,7 @@ export function verifyPeerDialer(dial: Dialer): Dialer {
     });
 }
 
-/** An IPv4-mapped IPv6 address as the IPv4 address it is; anything else unchanged. */
-function unmapped(ip: IpAddress | null): IpAddress | null {
-  if (!ip || ip.family !== 6) return ip;
-  const mapped = ip.bytes.subarray(0, 10).every((byte) => byte === 0) && ip.bytes[10] === 0xff && ip.bytes[11] === 0xff;
-  return mapped ? { family: 4, bytes: ip.bytes.slice(12) } : ip;
+/** The address a socket reaches (a mapped address as its IPv4; see {@link reachableIpv4}); null stays null. */
+function reachable(ip: IpAddress | null): IpAddress | null {
+  return ip ? reachableIpv4(ip) : null;
 }
