@@ -19,6 +19,20 @@ export interface StreamPrelude {
  */
 export type AttachPrelude = (stream: Writable, prelude: StreamPrelude) => Writable;
 
+/**
+ * Attaches the prelude and sends it at once. The runtime's `HttpResponseStream.from` writes the
+ * prelude only from inside the stream's first `write()`; an `end(chunk)` or `end()` without a
+ * prior `write()` bypasses it and the Function URL answers a bare 502 (or a bare 200 for an empty
+ * body). See aws/aws-lambda-nodejs-runtime-interface-client src/HttpResponseStream.js and
+ * src/ResponseStream.js, and its issue #97; AWS's powertools-lambda-typescript writes an empty
+ * chunk first for the same reason. So every answer starts with this empty `write()`.
+ */
+export function openWithPrelude(attach: AttachPrelude, stream: Writable, prelude: StreamPrelude): Writable {
+  const out = attach(stream, prelude);
+  out.write("");
+  return out;
+}
+
 /** A response-streaming handler (before `awslambda.streamifyResponse`). */
 export type StreamingHandler = (event: ApiGatewayV2Event, responseStream: Writable, context?: LambdaContext) => Promise<void>;
 
@@ -36,8 +50,9 @@ export function createStreamHandler(wire: () => Promise<AwsGateway>, attach: Att
       wired = await gatewayOnce();
     } catch (error) {
       const problem = unavailable(error);
-      const out = attach(responseStream, { statusCode: problem.statusCode, headers: problem.headers, cookies: [] });
-      out.end(problem.body);
+      const out = openWithPrelude(attach, responseStream, { statusCode: problem.statusCode, headers: problem.headers, cookies: [] });
+      out.write(problem.body);
+      out.end();
       return;
     }
     const controller = new AbortController();
@@ -47,10 +62,11 @@ export function createStreamHandler(wire: () => Promise<AwsGateway>, attach: Att
     const request = toGatewayRequest(event, controller.signal);
     const response = await wired.engine.handle(request);
     const head = responseHead(response.headers);
-    const out = attach(responseStream, { statusCode: response.status, headers: head.headers, cookies: head.cookies });
+    const out = openWithPrelude(attach, responseStream, { statusCode: response.status, headers: head.headers, cookies: head.cookies });
     const { body } = response;
     if (body === null || body instanceof Uint8Array) {
-      out.end(request.method === "HEAD" || body === null ? undefined : body);
+      if (body !== null && body.byteLength > 0 && request.method !== "HEAD") out.write(body);
+      out.end();
       return;
     }
     const iterator = body[Symbol.asyncIterator]();

@@ -8,13 +8,15 @@
 //   request.json: { "handler": "handler" | "streamHandler", "events": [ <payload v2 event>, ... ] }
 //   result.json:  { "node": "v22…", "importMs": 12.3, "results": [{ "durationMs": 4.5, "result": … }] }
 //
-// For `streamHandler` a stand-in of the runtime's `awslambda` global is installed first, and
-// each result is `{ prelude, body }` with the streamed body in base64.
+// For `streamHandler` a stand-in of the runtime's `awslambda` global and response stream is
+// installed first (`runtime-response-stream.mjs`: the prelude exists only if `write()` precedes
+// `end()`, as in the real runtime), and each result is what the Function URL client would get:
+// `{ prelude, body, raw, contentType }`, bodies in base64, `preludeMissing` when it was lost.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
+import { attachPrelude, createResponseStream } from "./runtime-response-stream.mjs";
 
 const [bundleDir, requestFile, resultFile] = process.argv.slice(2);
 if (!bundleDir || !requestFile || !resultFile) {
@@ -23,17 +25,7 @@ if (!bundleDir || !requestFile || !resultFile) {
 }
 const request = JSON.parse(await readFile(requestFile, "utf8"));
 const streaming = request.handler === "streamHandler";
-if (streaming) {
-  globalThis.awslambda = {
-    streamifyResponse: (fn) => fn,
-    HttpResponseStream: {
-      from(stream, prelude) {
-        stream.prelude = prelude;
-        return stream;
-      },
-    },
-  };
-}
+if (streaming) globalThis.awslambda = { streamifyResponse: (fn) => fn, HttpResponseStream: { from: attachPrelude } };
 const started = performance.now();
 const bundle = await import(pathToFileURL(join(bundleDir, "index.mjs")).href);
 const importMs = performance.now() - started;
@@ -45,15 +37,9 @@ for (const event of request.events) {
   const t = performance.now();
   let result;
   if (streaming) {
-    const chunks = [];
-    const sink = new Writable({
-      write(chunk, _encoding, callback) {
-        chunks.push(Buffer.from(chunk));
-        callback();
-      },
-    });
-    await handler(event, sink, {});
-    result = { prelude: sink.prelude ?? null, body: Buffer.concat(chunks).toString("base64") };
+    const stream = createResponseStream();
+    await handler(event, stream.handle, {});
+    result = await stream.settle();
   } else {
     result = await handler(event, {});
   }
