@@ -17,6 +17,7 @@ export const SERVER_OPTIONS = {
   "unsafe-allow-private": { type: "string", multiple: true, default: [] },
   "secrets-file": { type: "string" },
   "token-cache-seconds": { type: "string", default: "10" },
+  "max-connections": { type: "string", default: "1024" },
 } as const satisfies ParseArgsConfig["options"];
 
 /** {@link SERVER_OPTIONS}, checked. */
@@ -24,20 +25,24 @@ export interface ServerFlags {
   port: number;
   host: string;
   tokenCacheSeconds: number;
+  /** Most open client connections; new ones past it are closed at once. */
+  maxConnections: number;
   unsafeAllowPrivate: string[];
 }
 
 /** Checks the shared flags; a bad one is a {@link UsageError}. */
-export function checkServerFlags(values: { port: string; host: string; "token-cache-seconds": string; "unsafe-allow-private": string[] }): ServerFlags {
+export function checkServerFlags(values: { port: string; host: string; "token-cache-seconds": string; "max-connections": string; "unsafe-allow-private": string[] }): ServerFlags {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got '${values.port}'`);
   const tokenCacheSeconds = Number(values["token-cache-seconds"]);
   if (!Number.isFinite(tokenCacheSeconds) || tokenCacheSeconds < 0) throw new UsageError("--token-cache-seconds must be 0 or more");
+  const maxConnections = Number(values["max-connections"]);
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new UsageError(`--max-connections must be a whole number, 1 or more, got '${values["max-connections"]}'`);
   for (const cidr of values["unsafe-allow-private"]) {
     const problem = validateAllowance(cidr);
     if (problem) throw new UsageError(`--unsafe-allow-private ${cidr}: ${problem}`);
   }
-  return { port, host: values.host, tokenCacheSeconds, unsafeAllowPrivate: values["unsafe-allow-private"] };
+  return { port, host: values.host, tokenCacheSeconds, maxConnections, unsafeAllowPrivate: values["unsafe-allow-private"] };
 }
 
 /** Secret values by precedence: the environment, then `--secrets-file`, then values stored with `gatehouse secrets set`. */
@@ -56,7 +61,7 @@ export interface ListeningGateway {
  * (the caller says so in its own words); any other listen error is thrown.
  */
 export async function listenGateway(local: LocalGateway, flags: ServerFlags, onAccess: (line: AccessLine) => void): Promise<ListeningGateway | null> {
-  const door = createNodeServer(local.engine, { onAccess });
+  const door = createNodeServer(local.engine, { onAccess, maxConnections: flags.maxConnections });
   door.server.listen(flags.port, flags.host);
   try {
     await once(door.server, "listening");

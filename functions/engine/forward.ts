@@ -5,7 +5,8 @@ import { refuse, type Refusal } from "./outcome.ts";
 import { errorMessage } from "../../schema/error-message.ts";
 
 /**
- * Sends the request upstream and turns transport failures into refusals: timeout 504,
+ * Sends the request upstream and turns transport failures into refusals: timeout 504 (408
+ * when it was the client's body that did not arrive),
  * unreachable 502 (the same for a closed port and a guard refusal; the audit keeps which),
  * body over its limit 413, client gone 499.
  */
@@ -23,6 +24,8 @@ function upstreamRefusal(error: unknown): Refusal {
   switch (error.kind) {
     case "timeout":
       return refuse("UPSTREAM_TIMEOUT", error.message);
+    case "client_timeout":
+      return refuse("CLIENT_TIMEOUT", error.message);
     case "aborted":
       return refuse("CLIENT_ABORTED", error.message);
     case "body":

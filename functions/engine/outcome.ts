@@ -17,6 +17,7 @@ export const OUTCOMES = {
   SECRET_UNAVAILABLE: { status: 503, title: "Service unavailable", detail: "A credential for this endpoint is unavailable; nothing was forwarded." },
   UPSTREAM_UNREACHABLE: { status: 502, title: "Bad gateway", detail: "The upstream could not be reached." },
   UPSTREAM_TIMEOUT: { status: 504, title: "Gateway timeout", detail: "The upstream did not answer in time." },
+  CLIENT_TIMEOUT: { status: 408, title: "Request timeout", detail: "The request body did not arrive in time." },
   CLIENT_ABORTED: { status: 499, title: "Client closed request", detail: "The client went away." },
   INTERNAL_ERROR: { status: 500, title: "Internal error", detail: "The gateway failed to handle this request." },
 } as const;

@@ -9,7 +9,8 @@ import type { Body, ClientSignal } from "./http-types.ts";
  *   response head arrives, `unreachable` when no connection could be made (refused, reset,
  *   DNS failure, or refused by the SSRF guard: `guard` holds the rule for the audit only),
  *   `aborted` when `signal` fired, `body` when reading the request body failed (its error is
- *   the `cause`, for example a body over the size limit).
+ *   the `cause`, for example a body over the size limit), `client_timeout` when `timeoutMs`
+ *   passed while the client's body was still awaited (the client stalled, not the upstream).
  * - The response body streams; the caller must consume it or call `return()` on it.
  * - Connections are pooled per origin; every new connection passes the SSRF guard.
  */
@@ -41,7 +42,7 @@ export interface UpstreamResponse {
 }
 
 /** Why an upstream call failed. */
-export type UpstreamFailure = "timeout" | "unreachable" | "aborted" | "body";
+export type UpstreamFailure = "timeout" | "client_timeout" | "unreachable" | "aborted" | "body";
 
 /** A failed upstream call. */
 export class UpstreamError extends Error {

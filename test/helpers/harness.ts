@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { defineGateway, type GatewayInput } from "gatehouse-gateway";
 import type { Gateway } from "../../schema/gateway.ts";
@@ -8,7 +9,7 @@ import { MemoryTokenStore } from "../../functions/adapters/memory/memory-token-s
 import { StaticSecretSource } from "../../functions/adapters/memory/static-secret-source.ts";
 import { TestClock } from "../../functions/adapters/memory/test-clock.ts";
 import { UndiciUpstreamClient } from "../../functions/adapters/upstream/undici-upstream-client.ts";
-import { createNodeServer, type NodeFrontDoor } from "../../functions/front-doors/node/node-server.ts";
+import { createNodeServer, type NodeFrontDoor, type NodeServerOptions } from "../../functions/front-doors/node/node-server.ts";
 import type { EnginePorts } from "../../functions/ports/index.ts";
 import type { Clock } from "../../functions/ports/clock.ts";
 import type { Log } from "../../functions/ports/log.ts";
@@ -20,6 +21,8 @@ export interface Harness {
   engine: Engine;
   ports: EnginePorts & { tokens: MemoryTokenStore; audit: MemoryAuditSink; rateLimiter: MemoryRateLimiter };
   base: string;
+  /** The node front door's server. */
+  server: Server;
   logs: Array<{ level: string; event: string; fields?: Record<string, unknown> }>;
   /** `<base>/api/<id>/proxy/<slug>` */
   url(slug: string, tail?: string): string;
@@ -35,6 +38,8 @@ export interface HarnessOptions {
   clock?: Clock & Partial<TestClock>;
   ports?: Partial<EnginePorts>;
   engine?: Partial<Omit<EngineOptions, "gateways" | "ports">>;
+  /** Options of the node front door (timeouts, connection cap). */
+  frontDoor?: NodeServerOptions;
 }
 
 /** Serves `definition` through the real engine, node front door and undici client. */
@@ -58,7 +63,7 @@ export async function startHarness(definition: GatewayInput, options: HarnessOpt
     ...options.ports,
   } as Harness["ports"];
   const engine = createEngine({ gateways: [gateway], ports, ...options.engine });
-  const door: NodeFrontDoor = createNodeServer(engine);
+  const door: NodeFrontDoor = createNodeServer(engine, options.frontDoor);
   await new Promise<void>((resolve) => door.server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(door.server.address() as AddressInfo).port}`;
   return {
@@ -66,6 +71,7 @@ export async function startHarness(definition: GatewayInput, options: HarnessOpt
     engine,
     ports,
     base,
+    server: door.server,
     logs,
     url: (slug, tail = "") => `${base}/api/${gateway.id}/proxy/${slug}${tail}`,
     async token(request = {}) {

@@ -70,7 +70,7 @@ export class UndiciUpstreamClient implements UpstreamClient {
       });
       return bodilessResponse(response) ?? { status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
-      throw classify(error, abort, tracked?.error());
+      throw classify(error, abort, tracked);
     } finally {
       clearTimeout(timer);
       clientSignal?.removeEventListener("abort", onClientAbort);
@@ -104,26 +104,50 @@ export class UndiciUpstreamClient implements UpstreamClient {
   }
 }
 
-/** Remembers an error thrown while reading the client's body, so it is not mistaken for an upstream failure. */
-function trackBody(body: AsyncIterable<Uint8Array>): { body: Body; error: () => unknown } {
+/** The client's body as sent upstream, with what went on reading it. */
+interface TrackedBody {
+  body: Body;
+  /** An error thrown while reading the client's body, so it is not mistaken for an upstream failure. */
+  error: () => unknown;
+  /** Whether undici is waiting for the client's next chunk right now (a stalled client, not a slow upstream). */
+  waitingOnClient: () => boolean;
+}
+
+function trackBody(body: AsyncIterable<Uint8Array>): TrackedBody {
   let failure: unknown;
+  let waiting = false;
   const source = body;
   return {
     body: (async function* tracked() {
+      const iterator = source[Symbol.asyncIterator]();
       try {
-        yield* source;
+        for (;;) {
+          waiting = true;
+          const step = await iterator.next();
+          waiting = false;
+          if (step.done) return;
+          yield step.value;
+        }
       } catch (error) {
         failure = error;
         throw error;
+      } finally {
+        waiting = false;
+        await iterator.return?.();
       }
     })(),
     error: () => failure,
+    waitingOnClient: () => waiting,
   };
 }
 
-function classify(error: unknown, signal: UpstreamAbort, bodyError: unknown): UpstreamError {
+function classify(error: unknown, signal: UpstreamAbort, tracked: TrackedBody | null): UpstreamError {
+  const bodyError = tracked?.error();
   if (bodyError !== undefined) return new UpstreamError("body", "reading the request body failed", { cause: bodyError });
   if (signal.aborted) {
+    if (signal.reason === TIMEOUT && tracked?.waitingOnClient()) {
+      return new UpstreamError("client_timeout", "the client did not send its declared body in time");
+    }
     return signal.reason === TIMEOUT
       ? new UpstreamError("timeout", "the upstream did not answer in time")
       : new UpstreamError("aborted", "client went away during the upstream call");

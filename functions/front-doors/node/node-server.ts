@@ -4,6 +4,8 @@ import type { Socket } from "node:net";
 import type { Engine } from "../../engine/create-engine.ts";
 import { problemJson } from "../../engine/problem-json.ts";
 import { newRequestId } from "../../engine/request-id.ts";
+import { answerClientError } from "./answer-client-error.ts";
+import { continueOnRead } from "./continue-on-read.ts";
 import type { ClientSignal, GatewayRequest, GatewayResponse, NodeReadableBody, PipeableSource } from "../../ports/http-types.ts";
 
 /** Options of {@link createNodeServer}. */
@@ -12,7 +14,26 @@ export interface NodeServerOptions {
   onAccess?: (line: AccessLine) => void;
   /** Largest request head accepted; larger gets 431. @default 16384 */
   maxHeaderBytes?: number;
+  /**
+   * Time allowed for a request head to arrive; past it, 408 and the connection closed. Short,
+   * since a legitimate head arrives in one packet: a slowloris client holds a connection for
+   * this long at most. @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Time allowed for a whole request (head and body) to arrive; past it, 408. Long enough for
+   * an endpoint's largest body on a slow link. @default 120000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Most open client connections; past it, new connections are closed at once (Node's
+   * `server.maxConnections`). Each costs a socket and some memory. @default 1024
+   */
+  maxConnections?: number;
 }
+
+/** Most request header fields; more is 431 (Node's `maxHeadersCount` would drop the rest silently). */
+export const MAX_HEADER_FIELDS = 2000;
 
 /** What the access log shows of one request: no query, no headers. */
 export interface AccessLine {
@@ -41,36 +62,42 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
   let inFlight = 0;
   let idle: (() => void) | null = null;
 
-  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16_384 }, (req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? 120_000, headersTimeout);
+  const responding = new WeakMap<Socket, ServerResponse>();
+  const handler = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     if (draining) {
       const problem = problemJson({ status: 503, code: "SHUTTING_DOWN", title: "Shutting down", detail: "The gateway is stopping; retry shortly.", requestId: newRequestId() });
       res.writeHead(503, { ...problem.headers, connection: "close", "retry-after": "1" });
       res.end(problem.text);
       return;
     }
+    if (req.rawHeaders.length > MAX_HEADER_FIELDS * 2) return tooManyHeaders(res);
+    responding.set(req.socket, res);
+    res.once("close", () => responding.delete(req.socket));
+    res.once("finish", () => responding.delete(req.socket));
     inFlight++;
-    void serve(engine, req, res, options).finally(() => {
+    void serve(engine, req, res, options, expectsContinue).finally(() => {
       inFlight--;
       if (inFlight === 0) idle?.();
     });
-  });
-
-  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-    const status = tooLarge ? 431 : 400;
-    const problem = problemJson({
-      status,
-      code: tooLarge ? "HEADERS_TOO_LARGE" : "MALFORMED_REQUEST",
-      title: tooLarge ? "Request header fields too large" : "Bad request",
-      detail: tooLarge ? "The request head is larger than the gateway accepts." : "The request could not be parsed (framing or syntax).",
-      requestId: newRequestId(),
-    });
-    const head = Object.entries({ ...problem.headers, "content-length": String(Buffer.byteLength(problem.text)), connection: "close" })
-      .map(([name, value]) => `${name}: ${value}\r\n`)
-      .join("");
-    socket.end(`HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n${head}\r\n${problem.text}`);
-  });
+  };
+  const server = createServer(
+    {
+      maxHeaderSize: options.maxHeaderBytes ?? 16_384,
+      headersTimeout,
+      requestTimeout,
+      // How often Node looks for timed-out requests (its default, 30 s, would let a slow head live 40 s).
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(headersTimeout / 4))),
+    },
+    (req, res) => handler(req, res, false),
+  );
+  // One more than the cap, so a request over it is seen (rawHeaders is cut at the count) and refused.
+  server.maxHeadersCount = MAX_HEADER_FIELDS + 1;
+  server.maxConnections = options.maxConnections ?? 1024;
+  // Without this listener Node answers `Expect: 100-continue` itself, before any check.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => handler(req, res, true));
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket, responding));
 
   return {
     server,
@@ -85,7 +112,7 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
   };
 }
 
-async function serve(engine: Engine, req: IncomingMessage, res: ServerResponse, options: NodeServerOptions): Promise<void> {
+async function serve(engine: Engine, req: IncomingMessage, res: ServerResponse, options: NodeServerOptions, expectsContinue: boolean): Promise<void> {
   const started = Date.now();
   const controller = new NodeClientSignal();
   res.on("close", () => {
@@ -98,7 +125,7 @@ async function serve(engine: Engine, req: IncomingMessage, res: ServerResponse, 
     path: queryAt < 0 ? url : url.slice(0, queryAt),
     query: queryAt < 0 ? "" : url.slice(queryAt + 1),
     headers: req.headers,
-    body: hasBody(req) ? req : null,
+    body: hasBody(req) ? (expectsContinue ? continueOnRead(req, res) : req) : null,
     clientAddress: req.socket.remoteAddress ?? "",
     signal: controller,
   };
@@ -112,6 +139,12 @@ async function serve(engine: Engine, req: IncomingMessage, res: ServerResponse, 
     requestId: String(response.headers["x-request-id"] ?? ""),
     clientAddress: request.clientAddress,
   });
+}
+
+function tooManyHeaders(res: ServerResponse): void {
+  const problem = problemJson({ status: 431, code: "HEADERS_TOO_LARGE", title: "Request header fields too large", detail: `More than ${MAX_HEADER_FIELDS} header fields.`, requestId: newRequestId() });
+  res.writeHead(431, { ...problem.headers, "content-length": String(Buffer.byteLength(problem.text)), connection: "close" });
+  res.end(problem.text);
 }
 
 function hasBody(req: IncomingMessage): boolean {
