@@ -27,16 +27,19 @@ const MALFORMED = { status: 400, reason: "Bad Request", title: "Bad request", co
  * The server's `clientError` handler: answers a request Node could not parse or did not
  * receive in time with problem+json and closes the connection. When a response to an earlier
  * request on the same connection is still being written (`inFlight`), nothing is written: a
- * status line there would read as the answer to that earlier request. The connection is then
- * closed once that response has gone out.
+ * status line there would read as the answer to that earlier request. After a parse error the
+ * connection is closed once that response has gone out; after a reset or a timeout, at once.
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket, inFlight: WeakMap<Socket, ServerResponse>): void {
   const pending = inFlight.get(socket);
-  if (pending) {
+  // A later request on the connection that does not parse: let the earlier response go out.
+  // (HPE_INVALID_EOF_STATE is not one: the client closed its side in mid-request, it is gone.)
+  if (pending && socket.writable && error.code?.startsWith("HPE_") && error.code !== "HPE_INVALID_EOF_STATE") {
     pending.once("close", () => socket.destroy());
     return;
   }
-  if (!socket.writable) return void socket.destroy();
+  // The client is gone (reset) or too slow while its response is pending: nothing to answer.
+  if (pending || !socket.writable) return void socket.destroy();
   const answer = ANSWERS[error.code ?? ""] ?? MALFORMED;
   const problem = problemJson({ status: answer.status, code: answer.code, title: answer.title, detail: answer.detail, requestId: newRequestId() });
   const head = Object.entries({ ...problem.headers, "content-length": String(Buffer.byteLength(problem.text)), connection: "close" })
