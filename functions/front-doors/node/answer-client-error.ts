@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { problemJson } from "../../engine/problem-json.ts";
 import { newRequestId } from "../../engine/request-id.ts";
@@ -23,22 +23,28 @@ const ANSWERS: Record<string, { status: number; reason: string; title: string; c
 };
 const MALFORMED = { status: 400, reason: "Bad Request", title: "Bad request", code: "MALFORMED_REQUEST", detail: "The request could not be parsed (framing or syntax)." };
 
+/** The request a connection is busy with, and its response. */
+export interface InFlight {
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
 /**
  * The server's `clientError` handler: answers a request Node could not parse or did not
  * receive in time with problem+json and closes the connection. When a response to an earlier
  * request on the same connection is still being written (`inFlight`), nothing is written: a
- * status line there would read as the answer to that earlier request. After a parse error the
- * connection is closed once that response has gone out; after a reset or a timeout, at once.
+ * status line there would read as the answer to that earlier request: the connection is closed
+ * once that response has gone out, or at once when the failing request is that one itself.
  */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Socket, inFlight: WeakMap<Socket, ServerResponse>): void {
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket, inFlight: WeakMap<Socket, InFlight>): void {
   const pending = inFlight.get(socket);
-  // A later request on the connection that does not parse: let the earlier response go out.
-  // (HPE_INVALID_EOF_STATE is not one: the client closed its side in mid-request, it is gone.)
-  if (pending && socket.writable && error.code?.startsWith("HPE_") && error.code !== "HPE_INVALID_EOF_STATE") {
-    pending.once("close", () => socket.destroy());
+  // The earlier request arrived whole, so the error is about a later one on the connection:
+  // let the earlier response go out first. (If it had not arrived whole, the error is about
+  // that request itself: the client broke or left mid-request, and there is nothing to answer.)
+  if (pending && pending.req.complete && socket.writable && error.code !== "ERR_HTTP_REQUEST_TIMEOUT") {
+    pending.res.once("close", () => socket.destroy());
     return;
   }
-  // The client is gone (reset) or too slow while its response is pending: nothing to answer.
   if (pending || !socket.writable) return void socket.destroy();
   const answer = ANSWERS[error.code ?? ""] ?? MALFORMED;
   const problem = problemJson({ status: answer.status, code: answer.code, title: answer.title, detail: answer.detail, requestId: newRequestId() });

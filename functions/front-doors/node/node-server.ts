@@ -4,7 +4,7 @@ import type { Socket } from "node:net";
 import type { Engine } from "../../engine/create-engine.ts";
 import { problemJson } from "../../engine/problem-json.ts";
 import { newRequestId } from "../../engine/request-id.ts";
-import { answerClientError } from "./answer-client-error.ts";
+import { answerClientError, type InFlight } from "./answer-client-error.ts";
 import { continueOnRead } from "./continue-on-read.ts";
 import type { ClientSignal, GatewayRequest, GatewayResponse, NodeReadableBody, PipeableSource } from "../../ports/http-types.ts";
 
@@ -64,7 +64,7 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
 
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 120_000, headersTimeout);
-  const responding = new WeakMap<Socket, ServerResponse>();
+  const responding = new WeakMap<Socket, InFlight>();
   const handler = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     if (draining) {
       const problem = problemJson({ status: 503, code: "SHUTTING_DOWN", title: "Shutting down", detail: "The gateway is stopping; retry shortly.", requestId: newRequestId() });
@@ -73,7 +73,7 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
       return;
     }
     if (req.rawHeaders.length > MAX_HEADER_FIELDS * 2) return tooManyHeaders(res);
-    responding.set(req.socket, res);
+    responding.set(req.socket, { req, res });
     res.once("close", () => responding.delete(req.socket));
     res.once("finish", () => responding.delete(req.socket));
     inFlight++;
