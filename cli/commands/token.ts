@@ -4,6 +4,7 @@ import type { TokenRecord } from "../../functions/ports/token-store.ts";
 import { issueToken, rotateToken } from "../../functions/tokens/issue-token.ts";
 import { formatTable } from "../format-table.ts";
 import { resolveGatewayId } from "../gateway-names.ts";
+import { printable, hasControlCharacters } from "../printable.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
 import { parseDuration } from "../parse-duration.ts";
@@ -45,6 +46,9 @@ export const command: Command = {
     const id = action === "revoke" || action === "rotate" ? rest[0] : undefined;
     if ((action === "revoke" || action === "rotate") && (!id || rest.length !== 1)) throw new UsageError(`token ${action} takes one token id`);
     if ((action === "create" || action === "list") && (!values.gateway || rest.length)) throw new UsageError(`token ${action} needs --gateway <name|uuid>`);
+    if (values.label !== undefined && hasControlCharacters(values.label)) {
+      throw new UsageError("--label must not contain control characters (newlines, tabs, escape sequences): it is printed in lists and audit tables");
+    }
     const expiresMs = values.expires !== undefined ? duration(values.expires, "--expires") : null;
     const overlapMs = values.overlap !== undefined ? duration(values.overlap, "--overlap") : 3_600_000;
     const gateway = values.gateway ? await resolveGatewayId(dataDirOf(values, io), values.gateway) : null;
@@ -141,7 +145,7 @@ function listRow(record: TokenRecord, now: number): string[] {
 function printNewToken(io: CliIo, token: string, record: TokenRecord, gatewayName: string | null): void {
   io.out(
     [
-      `created ${record.id}${record.label ? ` (${record.label})` : ""} for gateway ${gatewayName ? `${gatewayName} ` : ""}${record.gatewayId}`,
+      `created ${record.id}${record.label ? ` (${printable(record.label)})` : ""} for gateway ${gatewayName ? `${gatewayName} ` : ""}${record.gatewayId}`,
       `endpoints: ${record.endpoints?.join(", ") ?? "all"}; expires: ${iso(record.expiresAt) ?? "never"}`,
       "",
       `  ${token}`,

@@ -5,6 +5,7 @@ import type { Gateway } from "../../schema/gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { loadDefinitionFile, type LoadedFile } from "../../loader/load-definition-file.ts";
 import type { Command } from "../command.ts";
+import { printable } from "../printable.ts";
 import { staticLookup } from "../static-lookup.ts";
 
 /** `gatehouse validate <file...> [--json]`: exit 0 all valid, 1 any invalid, 2 usage. */
@@ -82,8 +83,9 @@ export function summary(gateway: Gateway) {
 
 function printResult(result: LoadedFile, resolutions: Map<Gateway, Resolution[]>, io: CliIo): void {
   if (!result.ok) {
-    io.out(`✗ ${result.file}: ${result.issues.length} problem${result.issues.length === 1 ? "" : "s"}`);
-    for (const issue of result.issues) io.out(`  ${result.file}: ${issue.path || "(file)"}: ${issue.message}`);
+    // Paths and messages quote the definition's own keys (an invalid slug may hold any bytes).
+    io.out(`✗ ${printable(result.file)}: ${result.issues.length} problem${result.issues.length === 1 ? "" : "s"}`);
+    for (const issue of result.issues) io.out(`  ${printable(result.file)}: ${printable(issue.path || "(file)")}: ${printable(issue.message)}`);
     return;
   }
   for (const gateway of result.gateways) {
