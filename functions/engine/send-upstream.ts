@@ -4,6 +4,7 @@ import type { Body, GatewayRequest } from "../ports/http-types.ts";
 import type { UpstreamRequest, UpstreamResponse } from "../ports/upstream-client.ts";
 import { forward } from "./forward.ts";
 import { forwardedRequestHeaders } from "./header-policy.ts";
+import { peekRejectedToken } from "./peek-rejected-token.ts";
 import type { StepResult } from "./outcome.ts";
 import type { RequestContext } from "./request-context.ts";
 import { resolveCredentials } from "./resolve-credentials.ts";
@@ -23,7 +24,8 @@ export interface UpstreamPlan {
 /**
  * Builds the upstream request (header policy, credentials, request id) and forwards it. When
  * the upstream rejects an OAuth bearer with 401 and the body can be sent again, the token is
- * refreshed once and the request replayed. Answers the response and the secret values it must
+ * refreshed once and the request replayed; the same for a provider's refusal inside a 200
+ * (`ConnectionTokens.rejectedTokenSignal`, Slack). Answers the response and the secret values it must
  * be scrubbed of.
  */
 export async function sendUpstream(
@@ -55,6 +57,20 @@ export async function sendUpstream(
     if (!refreshed.ok) return refreshed;
     credentials = refreshed;
     sent = await forward(ports.upstream, { ...upstreamRequest, headers: { ...baseHeaders, ...credentials.headers } });
+  } else if (sent.ok && credentials.bearer && replayable(request.body)) {
+    // The same single replay for a refusal inside a 200 (Slack's ok:false token_expired).
+    const signal = ports.connections?.rejectedTokenSignal?.(plan.gateway, plan.endpoint.connection!);
+    const peeked = signal ? await peekRejectedToken(sent.response, signal) : null;
+    if (peeked) sent = { ok: true, response: peeked.response };
+    if (peeked?.rejected) {
+      const refreshed = await resolveCredentials(plan.gateway, plan.endpoint, ports, credentials.bearer);
+      if (!refreshed.ok) return refreshed;
+      // Without a new token a replay cannot help: the provider's own answer goes back.
+      if (refreshed.bearer !== credentials.bearer) {
+        credentials = refreshed;
+        sent = await forward(ports.upstream, { ...upstreamRequest, headers: { ...baseHeaders, ...credentials.headers } });
+      }
+    }
   }
   audit.upstreamDurationMs = ports.clock.now() - upstreamStarted;
   if (!sent.ok) return sent;

@@ -1,4 +1,5 @@
 import type { Provider } from "../../schema/connection.ts";
+import type { RejectedTokenSignal } from "../ports/connection-tokens.ts";
 
 /** How the connected identity is found after a code exchange. */
 export type IdentitySource =
@@ -50,6 +51,8 @@ export interface ProviderPreset {
   pkce: boolean;
   /** What a missing `expires_in` means: the token never expires, or nobody knows (refresh on 401). */
   missingExpiry: "never" | "unknown";
+  /** A refusal of the token inside an HTTP 200 API answer (Slack), next to the usual 401; null for most. */
+  rejectedTokenInBody: RejectedTokenSignal | null;
   /** How error bodies look: RFC 6749 `error`, Slack `ok:false`, Notion `object:"error"` + `code`. */
   errorShape: "rfc" | "slack" | "notion";
   /** Lower-case `token_type` values accepted as a bearer token. */
@@ -102,6 +105,7 @@ export const PRESET_DEFAULTS = {
   pkce: true,
   missingExpiry: "unknown",
   errorShape: "rfc",
+  rejectedTokenInBody: null,
   tokenTypes: ["bearer"],
   identityHeaders: {},
 } as const satisfies Partial<ProviderPreset>;

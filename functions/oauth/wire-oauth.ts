@@ -85,7 +85,9 @@ export function createOAuth(options: OAuthOptions): OAuth {
       }
     }
   }
-  const connections = createConnectionTokens(ctx);
+  const connections = Object.assign(createConnectionTokens(ctx), {
+    rejectedTokenSignal: (gateway: Gateway, name: string) => (Object.hasOwn(gateway.connections, name) ? ctx.preset(gateway, name).rejectedTokenInBody : null),
+  });
   const oauthRoutes = createOAuthRoutes(ctx, { allowPrivate, onConnected: (gatewayId, name) => connections.forget(gatewayId, name) });
   return {
     connections,

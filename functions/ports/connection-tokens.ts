@@ -15,6 +15,22 @@ import type { Gateway } from "../../schema/gateway.ts";
  */
 export interface ConnectionTokens {
   accessToken(gateway: Gateway, connection: string, options?: { rejected?: string }): Promise<ConnectionTokenResult>;
+  /**
+   * For providers that refuse a token inside a successful answer (Slack: HTTP 200
+   * `{"ok":false,"error":"token_expired"}`), how to recognise it; null or absent for the others,
+   * whose refusal is a 401.
+   */
+  rejectedTokenSignal?(gateway: Gateway, connection: string): RejectedTokenSignal | null;
+}
+
+/**
+ * A refusal of the bearer hidden in an HTTP 200 JSON answer. The engine reads at most
+ * `maxBytes` of a 200 whose content type is JSON (and not compressed) and asks `matches`; any
+ * other answer, or a longer body, streams on untouched.
+ */
+export interface RejectedTokenSignal {
+  maxBytes: number;
+  matches(body: Uint8Array): boolean;
 }
 
 /** The outcome of asking for a connection's token. */
