@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { ConnectionRecord, ConnectionStore } from "../../functions/ports/connection-store.ts";
 import { formatTable } from "../format-table.ts";
+import { disconnect } from "./connections-disconnect.ts";
 import { resolveGatewayId } from "../gateway-names.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
@@ -27,7 +28,7 @@ export async function openConnectionStore(values: Values, io: CliIo): Promise<{ 
 const USAGE = [
   `gatehouse connections list <gateway> [--json] ${STORE_USAGE} [--connections-table <t>]`,
   `       gatehouse connections show <gateway> <connection> [--json] ${STORE_USAGE}`,
-  `       gatehouse connections disconnect <gateway> <connection> ${STORE_USAGE}`,
+  `       gatehouse connections disconnect <gateway> <connection> [--definition <gateway file> [--unsafe-allow-private <cidr>]...] ${STORE_USAGE}`,
 ].join("\n");
 
 /** `gatehouse connections list | show | disconnect`: status, identity, scopes, expiry; never a token. */
@@ -37,7 +38,7 @@ export const command: Command = {
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
-      options: { ...CONNECTION_STORE_OPTIONS, json: { type: "boolean", default: false } },
+      options: { ...CONNECTION_STORE_OPTIONS, json: { type: "boolean", default: false }, definition: { type: "string" }, "unsafe-allow-private": { type: "string", multiple: true, default: [] } },
       allowPositionals: true,
       strict: true,
     });
@@ -67,11 +68,9 @@ export const command: Command = {
         else io.out(details(record, label, now));
         return EXIT.ok;
       }
-      await opened.store.delete(gateway.id, connection!);
-      io.out(
-        `disconnected '${connection}' of gateway ${label}: its tokens are deleted. The grant may still exist at ${record.provider}; ` +
-          `revoke it there (the app's settings page) if nobody should use it again.`,
-      );
+      const target = await storeTargetOf(values, io);
+      const lines = await disconnect({ io, store: opened.store, record, gatewayLabel: label, definition: values.definition, allowPrivate: values["unsafe-allow-private"], dataDir: dataDirOf(values, io), local: target.kind === "local" });
+      for (const line of lines) io.out(line);
       return EXIT.ok;
     } finally {
       await opened.close();

@@ -1,7 +1,7 @@
+import type { Provider } from "../../schema/connection.ts";
 import type { Gateway } from "../../schema/gateway.ts";
 import type { OAuthContext } from "./oauth-context.ts";
 import type { TokenSet } from "./parse-token-response.ts";
-import type { ProviderPreset } from "./provider-preset.ts";
 import { revocationCall, revocationOutcome } from "./revocation-request.ts";
 import { openTokens } from "./token-vault.ts";
 
@@ -34,7 +34,7 @@ export async function disconnectConnection(
   options: { revoke: boolean; freshToken?: () => Promise<string | null> },
 ): Promise<DisconnectResult> {
   const preset = ctx.preset(gateway, connection);
-  const manual = manualRevocation(preset, gateway, connection);
+  const manual = manualRevocation(preset.provider, preset.provider === "github" ? new URL(preset.authorizationUrl!).origin : null);
   const record = await ctx.store.get(gateway.id, connection);
   if (!record) return { removed: false, revoked: "skipped", reason: null, manual };
   const started = ctx.clock.now();
@@ -84,11 +84,14 @@ export async function disconnectConnection(
   return { removed, revoked, reason, manual };
 }
 
-/** Where a person removes the app's access by hand, per provider. */
-export function manualRevocation(preset: ProviderPreset, gateway: Gateway, connection: string): string {
-  switch (preset.provider) {
+/**
+ * Where a person removes the app's access by hand, per provider (`webOrigin`: GitHub's, for
+ * Enterprise Server hosts).
+ */
+export function manualRevocation(provider: Provider, webOrigin: string | null = null): string {
+  switch (provider) {
     case "github":
-      return `remove the app under Settings > Applications (${new URL(preset.authorizationUrl ?? "https://github.com").origin}/settings/applications)`;
+      return `remove the app under Settings > Applications (${webOrigin ?? "https://github.com"}/settings/applications)`;
     case "google":
       return "remove the app's access at https://myaccount.google.com/connections";
     case "slack":
@@ -100,6 +103,6 @@ export function manualRevocation(preset: ProviderPreset, gateway: Gateway, conne
     case "discord":
       return "deauthorize the app in Discord (User Settings > Authorized Apps)";
     case "generic":
-      return `remove the grant on the authorization server's consent or account page (connection '${connection}' of gateway ${gateway.name})`;
+      return "remove the grant on the authorization server's consent or account page";
   }
 }

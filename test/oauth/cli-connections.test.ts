@@ -61,6 +61,12 @@ describe("gatehouse connect and gatehouse connections (DynamoDB flags, dynalite)
 
     const disconnect = await run("connections", "disconnect", h.gateway.id, "idp", ...flags);
     expect(disconnect.code).toBe(0);
+    // Without the definition nothing can revoke at the provider: the output says it still holds the grant.
+    expect(disconnect.out.split("\n")).toEqual([
+      `disconnected 'idp' of gateway ${h.gateway.id}: its tokens are deleted here.`,
+      "generic still holds the grant: remove the grant on the authorization server's consent or account page.",
+      "(With --definition <gateway file> the gateway revokes it at the provider itself.)",
+    ]);
     expect(await h.store.get(h.gateway.id, "idp")).toBeNull();
     const after = await h.proxy();
     expect(after.status).toBe(503);
