@@ -32,12 +32,14 @@ describe("GitHub Enterprise Server: enterpriseHost on the github preset", () => 
     expect(preset.authorizationUrl).toBe("https://github.example.com/login/oauth/authorize");
     expect(preset.tokenUrl).toBe("https://github.example.com/login/oauth/access_token");
     expect(preset.userinfoUrl).toBe("https://github.example.com/api/v3/user");
+    expect(preset.revocationUrl).toBe("https://github.example.com/api/v3/applications/{client_id}/grant");
     expect(resolvePreset(gatewayWith("ghe.corp.example:8443").connections.conn!).userinfoUrl).toBe("https://ghe.corp.example:8443/api/v3/user");
     const dotCom = resolvePreset(defineGateway({ name: "gh", connections: { conn: oauth.github(client) }, endpoints: { api: { upstream: "https://api.github.com", methods: ["GET"], connection: "conn" } } }).connections.conn!);
-    expect([dotCom.authorizationUrl, dotCom.tokenUrl, dotCom.userinfoUrl]).toEqual([
+    expect([dotCom.authorizationUrl, dotCom.tokenUrl, dotCom.userinfoUrl, dotCom.revocationUrl]).toEqual([
       "https://github.com/login/oauth/authorize",
       "https://github.com/login/oauth/access_token",
       "https://api.github.com/user",
+      "https://api.github.com/applications/{client_id}/grant",
     ]);
   });
 
