@@ -122,9 +122,9 @@ describe.each([["Node 24", node24Binary(), /^v24\./]])("the bundled handler unde
     for (const v of versions) expect(v).toMatch(expectedVersion);
   });
 
-  it("keeps rawPath and rawQueryString byte for byte (encoded slash, UTF-8, repeated and empty parameters, + and %20)", () => {
+  it("re-encodes the path API Gateway decoded (the client's caf%C3%A9%20x) and keeps rawQueryString byte for byte (UTF-8, repeated and empty parameters, + and %20)", () => {
     expect(result("get-query-cookies-repeated-headers").statusCode).toBe(200);
-    expect(seen[0]!.url).toBe("/base/items/a%2Fb?q=caf%C3%A9&tag=x&tag=y&empty=&sp=a+b%20c");
+    expect(seen[0]!.url).toBe("/base/items/caf%C3%A9%20x?q=caf%C3%A9&tag=x&tag=y&empty=&sp=a+b%20c");
   });
 
   it("forwards comma-joined repeated headers as they came, injects the KMS-decrypted secret, drops client credentials", () => {
@@ -196,6 +196,6 @@ describe.each([["Node 24", node24Binary(), /^v24\./]])("the bundled handler unde
     expect(byDecision.filter((d) => d === "TOKEN_INVALID").length).toBeGreaterThanOrEqual(1);
     const upload = ours.find((r) => r.path.endsWith("/proxy/echo/upload"));
     expect(upload).toMatchObject({ status: 200, clientAddress: "203.0.113.7", bytesIn: 256, tokenLabel: "billing-svc", revision: gateway.revision });
-    expect(ours.find((r) => r.path.includes("/proxy/echo/items/a%2Fb"))?.path).toContain("tag=x&tag=y");
+    expect(ours.find((r) => r.path.includes("/proxy/echo/items/caf%C3%A9%20x"))?.path).toContain("tag=x&tag=y");
   });
 });

@@ -16,10 +16,10 @@ async function* chunks(...parts: string[]) {
 }
 
 describe("payload v2 event -> GatewayRequest", () => {
-  it("rebuilds Cookie from event.cookies, keeps rawPath / rawQueryString and comma-joined headers, takes the client IP from sourceIp", async () => {
+  it("rebuilds Cookie from event.cookies, takes rawPath as given (the API door restores its encoding first) and rawQueryString and comma-joined headers, takes the client IP from sourceIp", async () => {
     const request = toGatewayRequest(await fixture("get-query-cookies-repeated-headers"));
     expect(request.method).toBe("GET");
-    expect(request.path).toBe("/api/a1c427a7-2d7d-54dd-958b-3522fc5e4463/proxy/echo/items/a%2Fb");
+    expect(request.path).toBe("/api/a1c427a7-2d7d-54dd-958b-3522fc5e4463/proxy/echo/items/café x");
     expect(request.query).toBe("q=caf%C3%A9&tag=x&tag=y&empty=&sp=a+b%20c");
     expect(request.headers.cookie).toBe("session=abc123; theme=dark");
     expect(request.headers["x-multi"]).toBe("one,two");

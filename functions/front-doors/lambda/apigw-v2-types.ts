@@ -6,7 +6,7 @@
 export interface ApiGatewayV2Event {
   version: "2.0";
   routeKey: string;
-  /** The path exactly as the client sent it (percent-encoding untouched); no stage with `$default`. */
+  /** Function URLs: the path exactly as the client sent it. API Gateway HTTP APIs: percent-DECODED (see restore-path-encoding.ts). No stage with `$default`. */
   rawPath: string;
   /** The query exactly as sent, without `?`; empty string when there is none. */
   rawQueryString: string;

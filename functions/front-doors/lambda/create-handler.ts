@@ -2,6 +2,7 @@ import { ENV } from "../../contracts/lambda-contract.ts";
 import type { ApiGatewayV2Event, ApiGatewayV2Result, LambdaContext } from "./apigw-v2-types.ts";
 import { frontDoorProblem } from "./front-door-problem.ts";
 import { misdirectedEndpoint } from "./long-timeouts.ts";
+import { restoreApiGatewayPath } from "./restore-path-encoding.ts";
 import { toGatewayRequest } from "./to-gateway-request.ts";
 import { toLambdaResult } from "./to-lambda-result.ts";
 import type { AwsGateway } from "./wire-aws.ts";
@@ -45,17 +46,25 @@ export function createHandler(wire: () => Promise<AwsGateway>, env: Record<strin
     } catch (error) {
       return unavailable(error);
     }
-    const long = wired.settings.frontDoor === "api" ? misdirectedEndpoint(wired.gateway, event.rawPath) : null;
+    const base = env[ENV.streamUrl]?.replace(/\/$/, "") || null;
+    // The API door's rawPath arrives percent-decoded; the Function URL's as the client sent it.
+    const restored = wired.settings.frontDoor === "api" ? restoreApiGatewayPath(event.rawPath) : { ok: true as const, path: event.rawPath };
+    if (!restored.ok) {
+      const where = base
+        ? `the gateway's Function URL keeps the client's encoding: call ${base} with the same path`
+        : "this gateway has no Function URL door (only endpoints above 29 s get one), so such a path cannot be served";
+      return frontDoorProblem(400, "PATH_ENCODING_LOST", "Bad request", `API Gateway decodes the request path before Gatehouse sees it, and ${restored.reason}; nothing was forwarded. ${where}.`);
+    }
+    const long = wired.settings.frontDoor === "api" ? misdirectedEndpoint(wired.gateway, restored.path) : null;
     if (long) {
-      const base = env[ENV.streamUrl]?.replace(/\/$/, "");
       return frontDoorProblem(
         421,
         "USE_STREAMING_URL",
         "Misdirected request",
-        `Endpoint '${long.slug}' has a ${long.timeoutSeconds} s timeout, longer than API Gateway allows; call it at ${base ?? "the gateway's stream URL"}${event.rawPath}`,
+        `Endpoint '${long.slug}' has a ${long.timeoutSeconds} s timeout, longer than API Gateway allows; call it at ${base ?? "the gateway's stream URL"}${restored.path}`,
       );
     }
-    const request = toGatewayRequest(event);
+    const request = toGatewayRequest({ ...event, rawPath: restored.path });
     const response = await wired.engine.handle(request);
     return toLambdaResult(response, request.method);
   };

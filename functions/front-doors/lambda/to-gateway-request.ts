@@ -4,7 +4,8 @@ import type { ApiGatewayV2Event } from "./apigw-v2-types.ts";
 /**
  * A payload v2 event as the engine's request. The path and query are `rawPath` and
  * `rawQueryString` byte for byte (never the decoded `queryStringParameters`, which lose order,
- * encoding and repeats). API Gateway moves the `Cookie` header into `cookies`; it is rebuilt here
+ * encoding and repeats); the API door passes a `rawPath` whose encoding it restored first
+ * (`restoreApiGatewayPath`: HTTP APIs decode it, Function URLs do not). API Gateway moves the `Cookie` header into `cookies`; it is rebuilt here
  * with `; ` (RFC 6265). The body is decoded from base64 when flagged, and `content-length` is
  * set to the bytes actually received so the engine's size check sees the truth.
  */
