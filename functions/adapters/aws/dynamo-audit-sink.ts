@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { PutCommand, QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { AuditFilter, AuditReader, AuditRecord, AuditSink } from "../../ports/audit-sink.ts";
 import { matchesAuditFilter } from "../shared/matches-audit-filter.ts";
+import { storedAuditRecord } from "../shared/stored-records.ts";
 import type { DocumentSender } from "./dynamo-client.ts";
 
 /**
@@ -160,5 +161,5 @@ function statusFilter(filter: AuditFilter): { expression?: string; names: Record
 function toRecord(item: Record<string, unknown>): AuditRecord {
   const record = { ...item };
   for (const key of KEY_ATTRIBUTES) delete record[key];
-  return record as unknown as AuditRecord;
+  return storedAuditRecord(record);
 }

@@ -1,4 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { conditionalWrite, isConditionFailed } from "./conditional-write.ts";
+import { storedConnectionRecord, storedConnectSession } from "../shared/stored-records.ts";
 import type { ConnectSession, ConnectionRecord, ConnectionStore, SessionStart } from "../../ports/connection-store.ts";
 import type { DocumentSender } from "./dynamo-client.ts";
 import { CONNECTIONS_TABLE, CONNECTION_VERSION_ATTRIBUTE } from "../../contracts/tables.ts";
@@ -62,7 +64,7 @@ export class DynamoConnectionStore implements ConnectionStore {
     const wanted = (expectedVersion ?? 0) + 1;
     if (record.version !== wanted) throw new Error(`record version must be ${wanted}, got ${record.version}`);
     const item = { [PK]: connectionKey(record.gatewayId, record.connection), kind: "connection", ...record };
-    return conditional(
+    return conditionalWrite(
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -88,7 +90,7 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   async acquireLease(gatewayId: string, connection: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
-    return conditional(
+    return conditionalWrite(
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -102,7 +104,7 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   async renewLease(gatewayId: string, connection: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
-    return conditional(
+    return conditionalWrite(
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -117,7 +119,7 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   async releaseLease(gatewayId: string, connection: string, owner: string): Promise<void> {
-    await conditional(
+    await conditionalWrite(
       this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
@@ -208,36 +210,10 @@ function ttlSeconds(untilMs: number): number {
   return Math.ceil(untilMs / 1000) + TTL_GRACE_SECONDS;
 }
 
-function isConditionFailed(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === "ConditionalCheckFailedException";
-}
-
-/** Resolves true when the write happened, false when its condition did not hold. */
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-}
-
 function toRecord(item: Record<string, unknown>): ConnectionRecord {
-  const { [PK]: _pk, kind: _kind, ...rest } = item;
-  const record = rest as unknown as ConnectionRecord;
-  return {
-    ...record,
-    sealedTokens: record.sealedTokens ?? null,
-    identity: record.identity ?? null,
-    scopes: record.scopes ?? [],
-    expiresAt: record.expiresAt ?? null,
-    lastRefreshAt: record.lastRefreshAt ?? null,
-    lastError: record.lastError ?? null,
-  };
+  return storedConnectionRecord(item);
 }
 
 function toSession(item: Record<string, unknown>): ConnectSession {
-  const { [PK]: _pk, kind: _kind, ttl: _ttl, ...rest } = item;
-  return rest as unknown as ConnectSession;
+  return storedConnectSession(item);
 }

@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionFailed } from "./conditional-write.ts";
 import type { RateLimitBucket, RateLimitRequest, RateLimitResult, RateLimiter, WindowState } from "../../ports/rate-limiter.ts";
 import { secondsToReset, windowStart, WINDOW_MS } from "../shared/windows.ts";
 import type { DocumentSender } from "./dynamo-client.ts";
@@ -88,7 +89,7 @@ export class DynamoRateLimiter implements RateLimiter {
         for (const c of counters) c.state.remaining = Math.max(0, c.limit - numberOf(Attributes?.[c.attribute]));
         return { allowed: true, windows: counters.map((c) => c.state) };
       } catch (error) {
-        if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+        if (!isConditionFailed(error)) throw error;
       }
       // Refused: read the counts to say which window is full and for how long.
       const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }));

@@ -1,4 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionFailed } from "./conditional-write.ts";
+import { storedTokenRecord } from "../shared/stored-records.ts";
 import type { TokenRecord, TokenStore } from "../../ports/token-store.ts";
 import type { DocumentSender } from "./dynamo-client.ts";
 import { TOKENS_TABLE } from "../../contracts/tables.ts";
@@ -42,7 +44,7 @@ export class DynamoTokenStore implements TokenStore {
         }),
       );
     } catch (error) {
-      if ((error as { name?: string }).name === "ConditionalCheckFailedException") throw new Error(`token ${record.id} already exists`);
+      if (isConditionFailed(error)) throw new Error(`token ${record.id} already exists`);
       throw error;
     }
   }
@@ -104,7 +106,7 @@ export class DynamoTokenStore implements TokenStore {
       );
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+      if (!isConditionFailed(error)) throw error;
       return failedConditionMeansDone ? (await this.findByHash(hash)) !== null : false;
     }
   }
@@ -149,16 +151,5 @@ function removalTime(diedAt: number): number {
 }
 
 function toRecord(item: Record<string, unknown>): TokenRecord {
-  const record: TokenRecord = {
-    id: String(item.id),
-    hash: String(item.hash),
-    gatewayId: String(item.gatewayId),
-    label: String(item.label ?? ""),
-    endpoints: Array.isArray(item.endpoints) ? item.endpoints.map(String) : null,
-    createdAt: Number(item.createdAt),
-    expiresAt: typeof item.expiresAt === "number" ? item.expiresAt : null,
-    revokedAt: typeof item.revokedAt === "number" ? item.revokedAt : null,
-  };
-  if (typeof item.rotatedFrom === "string") record.rotatedFrom = item.rotatedFrom;
-  return record;
+  return storedTokenRecord(item);
 }
