@@ -9,7 +9,7 @@ export interface Violation {
 }
 
 /** The parts of the tree the rule speaks of. Everything else is named by its top-level folder. */
-type Area = "schema" | "contracts" | "ports" | "tokens" | "engine" | "oauth" | "adapters" | "front-door" | "infra" | "cli" | "policy" | "other";
+type Area = "schema" | "contracts" | "ports" | "tokens" | "engine" | "oauth" | "adapters" | "front-door" | "infra" | "cli" | "policy" | "loader" | "other";
 
 /** The area of a repository path. */
 export function areaOf(path: string): Area {
@@ -34,7 +34,7 @@ export function areaOf(path: string): Area {
         return "other";
     }
   }
-  if (top === "schema" || top === "infra" || top === "cli" || top === "policy") return top;
+  if (top === "schema" || top === "infra" || top === "cli" || top === "policy" || top === "loader") return top;
   return "other";
 }
 
@@ -55,6 +55,7 @@ const MAY_IMPORT: Partial<Record<Area, ReadonlySet<Area>>> = {
   engine: new Set(["schema", "ports", "tokens"]),
   adapters: new Set(["schema", "contracts", "ports", "tokens"]),
   policy: new Set(["schema", "contracts"]),
+  loader: new Set(["schema"]),
 };
 
 /** Areas `infra/` must never reach, whatever else it imports. */
