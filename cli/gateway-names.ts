@@ -2,47 +2,94 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gatewayIdFromName } from "../schema/gateway-id.ts";
 
-/** The file in a data folder mapping gateway names to ids, written by `gatehouse dev`. */
+/** The file in a data folder describing the gateways served there, written by `gatehouse dev`. */
 export const GATEWAYS_FILE = "gateways.json";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** True for a gateway UUID as it appears in client URLs. */
+export function isGatewayUuid(text: string): boolean {
+  return UUID.test(text);
+}
+
+/** What the CLI knows of one gateway by name: its id, and (when known) its endpoints and connections. */
+export interface KnownGateway {
+  name: string;
+  id: string;
+  endpoints: string[] | null;
+  connections: string[] | null;
+}
+
+/** A gateway as the record is made from (a validated definition has these fields). */
+interface Recordable {
+  name: string;
+  id: string;
+  endpoints?: Record<string, unknown>;
+  connections?: Record<string, unknown>;
+}
+
 /**
- * Records `{ name: id }` of the gateways being served in `<dataDir>/gateways.json`, merged with
- * what is there, so `--gateway <name>` finds gateways whose definition sets its own `id`.
- * Written to a temporary file and renamed, so a reader never sees half a file.
+ * Records the gateways being served in `<dataDir>/gateways.json` as
+ * `{ "<name>": { "id": …, "endpoints": […], "connections": […] } }`, merged with what is there, so
+ * `--gateway <name>` finds gateways whose definition sets its own `id` and the CLI can name the
+ * endpoints and connections that exist. Written to a temporary file and renamed, so a reader never
+ * sees half a file.
  */
-export async function recordGateways(dataDir: string, gateways: ReadonlyArray<{ name: string; id: string }>): Promise<void> {
+export async function recordGateways(dataDir: string, gateways: ReadonlyArray<Recordable>): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const names = { ...(await readGatewayNames(dataDir)) };
-  for (const g of gateways) names[g.name] = g.id;
+  const known = Object.fromEntries((await readRecordedGateways(dataDir)).map((g) => [g.name, { id: g.id, endpoints: g.endpoints, connections: g.connections }]));
+  for (const g of gateways) {
+    known[g.name] = {
+      id: g.id,
+      endpoints: g.endpoints ? Object.keys(g.endpoints).sort() : null,
+      connections: g.connections ? Object.keys(g.connections).sort() : null,
+    };
+  }
   const file = join(dataDir, GATEWAYS_FILE);
   // 0600 like everything in the data folder: gateway ids are not secret, but the folder is private.
-  await writeFile(`${file}.tmp`, `${JSON.stringify(names, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(`${file}.tmp`, `${JSON.stringify(known, null, 2)}\n`, { mode: 0o600 });
   await rename(`${file}.tmp`, file);
 }
 
-/** The names recorded in `<dataDir>/gateways.json` (empty when there is none). */
-export async function readGatewayNames(dataDir: string): Promise<Record<string, string>> {
+/** The gateways recorded in `<dataDir>/gateways.json` (empty when there is none). Reads the older `{ name: id }` form too. */
+export async function readRecordedGateways(dataDir: string): Promise<KnownGateway[]> {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(await readFile(join(dataDir, GATEWAYS_FILE), "utf8")) as unknown;
-    if (!parsed || typeof parsed !== "object") return {};
-    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === "string"));
+    parsed = JSON.parse(await readFile(join(dataDir, GATEWAYS_FILE), "utf8"));
   } catch {
-    return {};
+    return [];
   }
+  if (!parsed || typeof parsed !== "object") return [];
+  const out: KnownGateway[] = [];
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value === "string") out.push({ name, id: value, endpoints: null, connections: null });
+    else if (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string") {
+      const v = value as { id: string; endpoints?: unknown; connections?: unknown };
+      out.push({ name, id: v.id, endpoints: stringList(v.endpoints), connections: stringList(v.connections) });
+    }
+  }
+  return out;
+}
+
+/** `{ name: id }` of the gateways recorded in `<dataDir>/gateways.json`. */
+export async function readGatewayNames(dataDir: string): Promise<Record<string, string>> {
+  return Object.fromEntries((await readRecordedGateways(dataDir)).map((g) => [g.name, g.id]));
 }
 
 /**
- * A gateway id from what a user typed: a UUID as it is, a name recorded in gateways.json, else
- * the id a definition without its own `id` gets (`gatewayIdFromName`).
+ * A gateway id from what a user typed, without checking that it exists: a UUID as it is, a name
+ * recorded in gateways.json, else the id a definition without its own `id` gets. Commands that
+ * act on a gateway use `findGateway`, which refuses unknown names.
  */
 export async function resolveGatewayId(dataDir: string, nameOrId: string): Promise<{ id: string; name: string | null }> {
-  if (UUID.test(nameOrId)) {
-    const names = await readGatewayNames(dataDir);
+  const names = await readGatewayNames(dataDir);
+  if (isGatewayUuid(nameOrId)) {
     const name = Object.entries(names).find(([, id]) => id.toLowerCase() === nameOrId.toLowerCase())?.[0] ?? null;
     return { id: nameOrId.toLowerCase(), name };
   }
-  const names = await readGatewayNames(dataDir);
   return { id: names[nameOrId] ?? gatewayIdFromName(nameOrId), name: nameOrId };
+}
+
+function stringList(value: unknown): string[] | null {
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : null;
 }

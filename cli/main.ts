@@ -2,6 +2,8 @@ import type { Command } from "./command.ts";
 import { EXIT, processIo, UsageError, type CliIo } from "./io.ts";
 import { errorMessage } from "../schema/error-message.ts";
 import { loadCommand, missingPeerMessage } from "./load-command.ts";
+import { packageVersion } from "./package-version.ts";
+import { parseArgsMessage } from "./parse-args-message.ts";
 
 
 type Loader = () => Promise<{ command: Command }>;
@@ -33,6 +35,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.out(await helpText());
     return name ? EXIT.ok : EXIT.usage;
   }
+  if (name === "--version" || name === "-v" || name === "version") {
+    io.out(`gatehouse ${packageVersion()}`);
+    return EXIT.ok;
+  }
   const load = commands[name];
   if (!load) {
     io.err(`gatehouse: unknown command '${name}'. Commands: ${commandNames().join(", ")}`);
@@ -51,8 +57,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || String((error as { code?: unknown })?.code).startsWith("ERR_PARSE_ARGS")) {
-      io.err(`gatehouse ${name}: ${(error as Error).message}\nusage: ${command.usage}`);
+    const usage = error instanceof UsageError ? error.message : parseArgsMessage(error);
+    if (usage !== null) {
+      io.err(`gatehouse ${name}: ${usage}\nusage: ${command.usage}`);
       return EXIT.usage;
     }
     // A user never sees a stack trace; GATEHOUSE_DEBUG=1 shows it for us.
@@ -64,7 +71,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 }
 
 async function helpText(): Promise<string> {
-  const lines = ["usage: gatehouse <command> [options]", "", "Commands:"];
+  const lines = [`usage: gatehouse <command> [options]   (gatehouse ${packageVersion()}; gatehouse --version)`, "", "Commands:"];
   for (const name of commandNames()) {
     const loaded = await loadCommand(commands[name]!);
     lines.push(`  ${name.padEnd(12)} ${loaded.ok ? loaded.command.summary : `(${loaded.message})`}`);

@@ -2,11 +2,11 @@ import { parseArgs } from "node:util";
 import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { AuditFilter, AuditReader, AuditRecord } from "../../functions/ports/audit-sink.ts";
 import { formatTable } from "../format-table.ts";
-import { resolveGatewayId } from "../gateway-names.ts";
+import { findGateway } from "../find-gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
 import { parseDuration } from "../parse-duration.ts";
-import { dataDirOf, STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
+import { STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
 
 /** How often `--follow` asks for new records. */
 const FOLLOW_INTERVAL_MS = 1000;
@@ -49,7 +49,7 @@ export async function runAudit(args: string[], io: CliIo, signal: AbortSignal): 
   });
   if (positionals.length) throw new UsageError("audit takes no positional arguments");
   const filter: AuditFilter = {};
-  if (values.gateway) filter.gatewayId = (await resolveGatewayId(dataDirOf(values, io), values.gateway)).id;
+  if (values.gateway) filter.gatewayId = (await findGateway(values.gateway, values, io)).id;
   if (values.endpoint) filter.endpoint = values.endpoint;
   if (values.token) filter.tokenId = values.token;
   if (values.since) {
@@ -62,7 +62,7 @@ export async function runAudit(args: string[], io: CliIo, signal: AbortSignal): 
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of records, not '${values.limit}'`);
   filter.limit = limit;
 
-  const stores = await openStores(await storeTargetOf(values, io));
+  const stores = await openStores(await storeTargetOf(values, io, values.gateway));
   try {
     const first = await stores.audit.query(filter);
     if (values.json && !values.follow) io.out(JSON.stringify(first, null, 2));

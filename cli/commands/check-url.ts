@@ -3,7 +3,6 @@ import { checkUrl, validateAllowance, type CheckUrlResult } from "../../function
 import { EXIT, UsageError } from "../io.ts";
 import type { Command } from "../command.ts";
 import { staticLookup } from "../static-lookup.ts";
-import { errorMessage } from "../../schema/error-message.ts";
 
 /** `gatehouse check-url`: would the SSRF guard let an upstream reach these URLs, and which rule decides. */
 export const command: Command = {
@@ -30,21 +29,18 @@ export const command: Command = {
   },
 };
 
+// node:util's own errors (unknown option, missing value) reach `main`, which words them: exit 2.
 function parseOptions(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        resolve: { type: "string", multiple: true },
-        "unsafe-allow-private-network": { type: "string", multiple: true },
-        json: { type: "boolean", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(errorMessage(error));
-  }
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      resolve: { type: "string", multiple: true },
+      "unsafe-allow-private-network": { type: "string", multiple: true },
+      json: { type: "boolean", default: false },
+    },
+  });
 }
 
 function describe(result: { url: string } & CheckUrlResult): string {

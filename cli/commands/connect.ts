@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
 import { CONNECT_SESSION_TTL_MS, createConnectSession } from "../../functions/oauth/create-connect-session.ts";
-import { resolveGatewayId } from "../gateway-names.ts";
+import { findGateway, requireKnown } from "../find-gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
 import { parseDuration } from "../parse-duration.ts";
-import { dataDirOf, STORE_USAGE } from "../store-flags.ts";
+import { STORE_USAGE } from "../store-flags.ts";
 import { CONNECTION_STORE_OPTIONS, openConnectionStore } from "./connections.ts";
 
 /** `gatehouse connect <gateway> <connection>`: a one-time connect link for a person to open. */
@@ -26,8 +26,9 @@ export const command: Command = {
       if (parsed === null || parsed > 24 * 3_600_000) throw new UsageError("--expires is a duration up to 24h, like 10m");
       ttlMs = parsed;
     }
-    const gateway = await resolveGatewayId(dataDirOf(values, io), gatewayName);
-    const opened = await openConnectionStore(values, io);
+    const gateway = await findGateway(gatewayName, values, io);
+    requireKnown(gateway, "connection", [connection]);
+    const opened = await openConnectionStore(values, io, gatewayName);
     try {
       const session = await createConnectSession(opened.store, { gatewayId: gateway.id, connection, baseUrl: values["base-url"], now: Date.now(), ttlMs });
       io.out(`Open this link in a browser to connect '${connection}' of gateway ${gateway.name ?? gateway.id} (works once, until ${new Date(session.expiresAt).toISOString()}):`);

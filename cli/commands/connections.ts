@@ -3,10 +3,10 @@ import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { ConnectionRecord, ConnectionStore } from "../../functions/ports/connection-store.ts";
 import { formatTable } from "../format-table.ts";
 import { disconnect } from "./connections-disconnect.ts";
-import { resolveGatewayId } from "../gateway-names.ts";
+import { findGateway, requireKnown } from "../find-gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
-import { dataDirOf, STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
+import { STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
 
 /** The store flags plus the connections table override. */
 export const CONNECTION_STORE_OPTIONS = { ...STORE_OPTIONS, "connections-table": { type: "string" } } as const;
@@ -17,8 +17,8 @@ type Values = { [K in keyof typeof CONNECTION_STORE_OPTIONS]?: string | undefine
  * Opens the ConnectionStore the flags name: the local data folder's SQLite store (the same file
  * a running `gatehouse dev` or `serve` uses), or DynamoDB.
  */
-export async function openConnectionStore(values: Values, io: CliIo): Promise<{ store: ConnectionStore; close(): Promise<void> }> {
-  const target = await storeTargetOf(values, io);
+export async function openConnectionStore(values: Values, io: CliIo, gateway?: string): Promise<{ store: ConnectionStore; close(): Promise<void> }> {
+  const target = await storeTargetOf(values, io, gateway);
   if (target.kind === "memory") throw new UsageError("a memory store cannot be reached from another process; run `gatehouse dev` without --memory");
   const table = values["connections-table"];
   const stores = await openStores(target.kind === "aws" && table ? { ...target, tables: { ...target.tables, connections: table } } : target);
@@ -46,9 +46,10 @@ export const command: Command = {
     if (!action || !["list", "show", "disconnect"].includes(action)) throw new UsageError("say list, show or disconnect");
     if (!gatewayName) throw new UsageError(`connections ${action} needs a gateway name or id`);
     if (action === "list" ? connection !== undefined : !connection || extra.length) throw new UsageError(`connections ${action} takes ${action === "list" ? "a gateway" : "a gateway and a connection"}`);
-    const gateway = await resolveGatewayId(dataDirOf(values, io), gatewayName);
+    const gateway = await findGateway(gatewayName, values, io);
+    if (connection !== undefined) requireKnown(gateway, "connection", [connection]);
     const label = gateway.name ?? gateway.id;
-    const opened = await openConnectionStore(values, io);
+    const opened = await openConnectionStore(values, io, gatewayName);
     const now = Date.now();
     try {
       if (action === "list") {

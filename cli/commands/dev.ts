@@ -7,6 +7,7 @@ import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
 import { loadDefinitionFile } from "../../loader/load-definition-file.ts";
 import { checkServerFlags, listenGateway, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
+import { requireFiles } from "../require-files.ts";
 import { applyUpstreamOverrides, OVERRIDE_REVISION_SUFFIX, parseUpstreamOverrides } from "../upstream-overrides.ts";
 import type { Command } from "../command.ts";
 
@@ -37,6 +38,7 @@ export const command: Command = {
     const file = positionals[0] ?? "gateway.ts";
     if (positionals.length > 1) throw new UsageError("serve one definition file at a time");
 
+    await requireFiles([file], io.cwd);
     const loaded = await loadDefinitionFile(file, io.cwd);
     if (!loaded.ok) {
       io.err(`✗ ${file}: ${loaded.issues.length} problem(s); nothing was started`);

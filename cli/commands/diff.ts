@@ -9,7 +9,6 @@ import { repoRoot } from "../diff/resolve-revisions.ts";
 import { GitError } from "../diff/run-git.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
-import { errorMessage } from "../../schema/error-message.ts";
 
 const RENDER: Record<string, (report: DiffReport) => string> = { text: renderText, markdown: renderMarkdown, json: renderJson };
 
@@ -61,24 +60,20 @@ export const command: Command = {
   },
 };
 
+// node:util's own errors (unknown option, missing value) reach `main`, which words them: exit 2.
 function parseCommandLine(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      options: {
-        base: { type: "string" },
-        head: { type: "string" },
-        format: { type: "string", default: "text" },
-        "fail-on": { type: "string" },
-        infra: { type: "boolean", default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    // node:util's own errors (unknown option, missing value) are usage errors: exit 2, not 1.
-    throw new UsageError(errorMessage(error));
-  }
+  return parseArgs({
+    args,
+    options: {
+      base: { type: "string" },
+      head: { type: "string" },
+      format: { type: "string", default: "text" },
+      "fail-on": { type: "string" },
+      infra: { type: "boolean", default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
 }
 
 function repoPath(root: string, cwd: string, path: string): string {

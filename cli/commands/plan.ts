@@ -1,7 +1,11 @@
 import { parseArgs } from "node:util";
+import type { Gateway } from "../../schema/gateway.ts";
+import { duplicateGateways, type FileGateways } from "../duplicate-gateways.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
 import { describeResource } from "../describe-resource.ts";
+import { loadDefinitionFile } from "../load-definitions.ts";
+import { requireFiles } from "../require-files.ts";
 
 /**
  * `gatehouse plan <file...> [--json] [--region r] [--stack s]`: what `pulumi up` would create,
@@ -19,8 +23,23 @@ export const command: Command = {
       strict: true,
     });
     if (positionals.length === 0) throw new UsageError("name at least one definition file");
-    const { loadGatewayFiles } = await import("../../infra/load-gateway-folder.ts");
-    const gateways = await loadGatewayFiles(positionals, io.cwd);
+    await requireFiles(positionals, io.cwd);
+    const gateways: Gateway[] = [];
+    const problems: string[] = [];
+    const loaded: FileGateways[] = [];
+    for (const file of positionals) {
+      const result = await loadDefinitionFile(file, io.cwd);
+      if (result.ok) {
+        loaded.push({ file, gateways: result.gateways });
+        gateways.push(...result.gateways);
+      } else problems.push(...result.issues.map((i) => `${file}: ${i.path || "(file)"}: ${i.message}`));
+    }
+    problems.push(...duplicateGateways(loaded));
+    if (problems.length) {
+      io.err(`gatehouse plan: nothing planned; fix these first (gatehouse validate shows the same):`);
+      for (const problem of problems) io.err(`  ${problem}`);
+      return EXIT.failed;
+    }
     // Loaded only now: the Pulumi runtime and esbuild are heavy, and a bad file needs neither.
     const pulumi = await import("@pulumi/pulumi");
     const { deployGateways } = await import("../../infra/deploy-gateways.ts");

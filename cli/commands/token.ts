@@ -3,12 +3,12 @@ import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { TokenRecord } from "../../functions/ports/token-store.ts";
 import { issueToken, rotateToken } from "../../functions/tokens/issue-token.ts";
 import { formatTable } from "../format-table.ts";
-import { resolveGatewayId } from "../gateway-names.ts";
+import { findGateway, requireKnown } from "../find-gateway.ts";
 import { printable, hasControlCharacters } from "../printable.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
 import { parseDuration } from "../parse-duration.ts";
-import { dataDirOf, STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
+import { STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
 
 /** How long a running gateway may keep trusting a revoked token: its token cache (engine default). */
 const CACHE_SECONDS = 10;
@@ -51,12 +51,15 @@ export const command: Command = {
     }
     const expiresMs = values.expires !== undefined ? duration(values.expires, "--expires") : null;
     const overlapMs = values.overlap !== undefined ? duration(values.overlap, "--overlap") : 3_600_000;
-    const gateway = values.gateway ? await resolveGatewayId(dataDirOf(values, io), values.gateway) : null;
+    const gateway = values.gateway ? await findGateway(values.gateway, values, io) : null;
+    const endpoints = values.endpoints ? values.endpoints.split(",").map((s) => s.trim()).filter(Boolean) : null;
+    if (values.endpoints !== undefined && action !== "create") throw new UsageError("--endpoints goes with token create");
+    if (endpoints && endpoints.length === 0) throw new UsageError("--endpoints needs at least one endpoint slug, like --endpoints stripe,github");
+    if (endpoints) requireKnown(gateway!, "endpoint", endpoints);
 
-    const stores = await openStores(await storeTargetOf(values, io));
+    const stores = await openStores(await storeTargetOf(values, io, values.gateway));
     try {
       if (action === "create") {
-        const endpoints = values.endpoints ? values.endpoints.split(",").map((s) => s.trim()).filter(Boolean) : null;
         const { token, record } = await issueToken(stores.tokens, {
           gatewayId: gateway!.id,
           label: values.label ?? "",

@@ -6,9 +6,11 @@ import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { loadDefinitionFile, type LoadedFile } from "../../loader/load-definition-file.ts";
 import type { Command } from "../command.ts";
 import { printable } from "../printable.ts";
+import { duplicateGateways } from "../duplicate-gateways.ts";
+import { requireFiles } from "../require-files.ts";
 import { staticLookup } from "../static-lookup.ts";
 
-/** `gatehouse validate <file...> [--json]`: exit 0 all valid, 1 any invalid, 2 usage. */
+/** `gatehouse validate <file...> [--json]`: exit 0 all valid, 1 any invalid or one gateway defined twice, 2 usage or a missing file. */
 export const command: Command = {
   summary: "Check gateway definition files and report every problem with its path.",
   usage:
@@ -29,16 +31,21 @@ export const command: Command = {
     if (positionals.length === 0) throw new UsageError("name at least one definition file");
     if (values["resolve-host"].length && !values.resolve) throw new UsageError("--resolve-host goes with --resolve");
     const lookup = values.resolve ? staticLookup(values["resolve-host"], "--resolve-host") : null;
+    await requireFiles(positionals, io.cwd);
     const results: LoadedFile[] = [];
     for (const file of positionals) results.push(await loadDefinitionFile(file, io.cwd));
+    const conflicts = duplicateGateways(results.flatMap((r) => (r.ok ? [{ file: r.file, gateways: r.gateways }] : [])));
     const resolutions = new Map<Gateway, Resolution[]>();
     if (lookup) {
       for (const result of results) if (result.ok) for (const g of result.gateways) resolutions.set(g, await resolveUpstreams(g, lookup));
     }
-    if (values.json) io.out(JSON.stringify({ files: results.map((r) => toJson(r, resolutions)) }, null, 2));
-    else for (const result of results) printResult(result, resolutions, io);
+    if (values.json) io.out(JSON.stringify({ files: results.map((r) => toJson(r, resolutions)), conflicts }, null, 2));
+    else {
+      for (const result of results) printResult(result, resolutions, io);
+      for (const conflict of conflicts) io.out(`✗ ${conflict}`);
+    }
     const refused = [...resolutions.values()].some((list) => list.some((r) => !r.allowed));
-    return results.every((r) => r.ok) && !refused ? EXIT.ok : EXIT.failed;
+    return results.every((r) => r.ok) && !refused && conflicts.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };
 

@@ -159,11 +159,15 @@ describe("gatehouse token and audit without a running dev", () => {
   it("opens the folder's store file itself", async () => {
     const dir = join(workdir, "alone");
     const io = recorder(workdir);
-    const created = JSON.parse((await cli(io, "token", "create", "--gateway", "solo", "--data", dir, "--json")).out);
-    // No gateways.json: the name maps to the id a definition without its own id gets.
-    expect(created.gatewayId).toBe(gatewayIdFromName("solo"));
+    // No gateways.json and no definitions: a name is unknown, a UUID is taken as it is.
+    const unknown = await cli(io, "token", "create", "--gateway", "solo", "--data", dir, "--json");
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain(`gatehouse token: no gateway 'solo': none is recorded in ${join(dir, "gateways.json")} (written by gatehouse dev) and there are no definitions in gateways/; run gatehouse dev <file> first, or give the gateway's UUID`);
+    const solo = gatewayIdFromName("solo");
+    const created = JSON.parse((await cli(io, "token", "create", "--gateway", solo, "--data", dir, "--json")).out);
+    expect(created.gatewayId).toBe(solo);
     expect(existsSync(join(dir, STORE_FILE_NAME))).toBe(true);
-    const listed = JSON.parse((await cli(io, "token", "list", "--gateway", "solo", "--data", dir, "--json")).out);
+    const listed = JSON.parse((await cli(io, "token", "list", "--gateway", solo, "--data", dir, "--json")).out);
     expect(listed.map((r: { id: string }) => r.id)).toEqual([created.id]);
   });
 });
@@ -178,8 +182,21 @@ describe("gatehouse token and audit against DynamoDB (dynalite standing in for A
   });
 
   it("uses the tables named in --stack-outputs at --endpoint-url, and table flags", async () => {
+    // What `pulumi stack output --json > outputs.json` writes for the program (infra/program.ts):
+    // its one export `gateways`, each gateway with its own tables (here both on the same three).
     const outputs = join(workdir, "outputs.json");
-    await writeFile(outputs, JSON.stringify({ region: "us-east-1", tables: { tokens: db.tables.tokens, rateLimits: db.tables.rateLimits, audit: db.tables.audit } }));
+    const tables = { tokens: db.tables.tokens, rateLimits: db.tables.rateLimits, audit: db.tables.audit, connections: "acme-prod-connections" };
+    const entry = (name: string) => ({
+      name,
+      id: gatewayIdFromName(name),
+      region: "us-east-1",
+      baseUrl: "https://abc123.execute-api.us-east-1.amazonaws.com",
+      streamUrl: null,
+      endpoints: { prod: `https://abc123.execute-api.us-east-1.amazonaws.com/api/${gatewayIdFromName(name)}/proxy/prod` },
+      tables,
+      keyArn: "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000",
+    });
+    await writeFile(outputs, JSON.stringify({ gateways: { billing: entry("billing"), "store-test": entry("store-test") } }, null, 4));
     const aws = ["--endpoint-url", db.endpoint, "--stack-outputs", outputs];
     const io = recorder(workdir);
     const created = await cli(io, "token", "create", "--gateway", "billing", "--label", "prod-app", "--json", ...aws);
@@ -202,12 +219,14 @@ describe("gatehouse token and audit against DynamoDB (dynalite standing in for A
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ tokenId: created2.id, status: 200, revision: gw.gateway.revision });
 
+    // Table flags alone say nothing about names: the gateway is given by its UUID.
+    const billing = gatewayIdFromName("billing");
     const flags = ["--endpoint-url", db.endpoint, "--region", "us-east-1", "--tokens-table", db.tables.tokens, "--audit-table", db.tables.audit];
-    const listed = JSON.parse((await cli(io, "token", "list", "--gateway", "billing", "--json", ...flags)).out);
+    const listed = JSON.parse((await cli(io, "token", "list", "--gateway", billing, "--json", ...flags)).out);
     expect(listed.map((r: { id: string }) => r.id)).toEqual([id]);
     expect((await cli(io, "token", "revoke", id, ...flags)).code).toBe(0);
     expect((await tokens.findById(id))?.revokedAt).not.toBeNull();
-    const missing = await cli(io, "token", "list", "--gateway", "billing", "--endpoint-url", db.endpoint, "--tokens-table", "nope-tokens");
+    const missing = await cli(io, "token", "list", "--gateway", billing, "--endpoint-url", db.endpoint, "--tokens-table", "nope-tokens");
     expect(missing.code).toBe(1);
     await gw.close();
   });

@@ -50,9 +50,9 @@ describe("gatehouse plan", () => {
     expect(usage.stderr()).toContain("gatehouse plan: name at least one definition file");
   });
 
-  it("reports every problem of an invalid file (exit 1)", async () => {
+  it("names a missing file as a usage error (exit 2)", async () => {
     const bad = recordingIo();
-    expect(await main(["plan", "no/such/file.ts"], bad)).toBe(1);
-    expect(bad.stderr()).toContain("no/such/file.ts: (file): no such file: ");
+    expect(await main(["plan", "no/such/file.ts"], bad)).toBe(2);
+    expect(bad.stderr()).toContain("gatehouse plan: no such file: no/such/file.ts\nusage: gatehouse plan");
   });
 });

@@ -53,7 +53,7 @@ describe("gatehouse check-url", () => {
 
   it.each([
     [["check-url"], "give at least one URL"],
-    [["check-url", "--bogus", "http://a.example/"], "Unknown option"],
+    [["check-url", "--bogus", "http://a.example/"], "gatehouse check-url: unknown option '--bogus'"],
     [["check-url", "http://a.example/", "--resolve", "no-colon"], "must look like host:addr"],
     [["check-url", "http://a.example/", "--resolve", ":1.2.3.4"], "must look like host:addr"],
     [["check-url", "http://a.example/", "--unsafe-allow-private-network", "0.0.0.0/0"], "can never be allowed"],
