@@ -53,10 +53,6 @@ describe("gatehouse dev --upstream", () => {
     const validated = await run("validate", file, "--json");
     const committed = (JSON.parse(validated.out) as { files: Array<{ gateways: Array<{ revision: string }> }> }).files[0]!.gateways[0]!.revision;
     expect(committed).toMatch(/^[0-9a-f]{12}$/);
-    const token = await run("token", "create", "--gateway", "pay", "--data", data, "--json");
-    expect(token.code).toBe(0);
-    const secretToken = (JSON.parse(token.out) as { token: string }).token;
-
     const child = spawn(process.execPath, [join(repo, "cli/bin.mjs"), "dev", file, "--port", "0", "--data", data, "--upstream", `stripe=${fake.url}/v1`], {
       cwd: repo,
       env: { ...process.env, UPSTREAM_TEST_KEY: "k-fake" },
@@ -76,6 +72,10 @@ describe("gatehouse dev --upstream", () => {
       expect(stdout).toContain(`revision ${committed}+override)`);
       expect(stdout).toMatch(new RegExp(`stripe\\s+http://127\\.0\\.0\\.1:\\d+/api/[0-9a-f-]+/proxy/stripe/  -> ${fake.url.replace(/[.]/g, "\\.")}/v1`));
       const endpoint = /stripe\s+(http:\/\/127\.0\.0\.1:\d+\/api\/[0-9a-f-]+\/proxy\/stripe\/)/.exec(stdout)![1]!;
+      // dev recorded the gateway in the data folder: the token command finds it by name.
+      const token = await run("token", "create", "--gateway", "pay", "--data", data, "--json");
+      expect(token.code).toBe(0);
+      const secretToken = (JSON.parse(token.out) as { token: string }).token;
 
       const seenBefore = fake.seen.length;
       const answer = await send(`${endpoint}customers?limit=3`, { headers: { authorization: `Bearer ${secretToken}` } });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defineGateway, oauth, secret } from "../../schema/index.ts";
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
+import { recordGateways } from "../../cli/gateway-names.ts";
 import { main } from "../../cli/main.ts";
 import { recordingIo } from "../helpers/recording-io.ts";
 import { pressConnect } from "./support/press-connect.ts";
@@ -37,6 +38,8 @@ describe("wireLocal wires OAuth", () => {
   it("embedded store: a link made by `gatehouse connect --data` is accepted by the running gateway", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "gatehouse-data-"));
     const local = await wireLocal({ gateways: [gateway], dataDir, secretValues: { GH_SECRET: "x" }, log: { info() {}, warn() {}, error() {} } });
+    // As `gatehouse dev` does after wiring: the CLI finds the gateway and its connections by name.
+    await recordGateways(dataDir, [gateway]);
     try {
       const io = recordingIo(dataDir);
       expect(await main(["connect", "local-oauth", "gh", "--data", dataDir, "--base-url", "http://127.0.0.1:8787"], io)).toBe(0);
