@@ -96,12 +96,16 @@ export default defineGateway({
     const syntax = await file("syntax.ts", "export default defineGateway({ name: ");
     const empty = await file("empty.ts", "export const x = 1;\n");
     const io = recordingIo(repo);
-    expect(await main(["validate", syntax, empty, join(dir, "missing.ts")], io)).toBe(1);
+    expect(await main(["validate", syntax, empty], io)).toBe(1);
     const out = io.stdout();
     expect(out).toContain(`${syntax}: line 1: Unexpected end of file`);
     expect(out).toContain(`${empty}: (file): the file has no default export; write \`export default defineGateway({...})\``);
-    expect(out).toContain(`missing.ts: (file): no such file: ${join(dir, "missing.ts")}`);
     expect(out).not.toMatch(/\n\s+at /);
+    // A file that is not there is a usage error (exit 2), found before anything loads.
+    const missing = recordingIo(repo);
+    expect(await main(["validate", syntax, join(dir, "missing.ts")], missing)).toBe(2);
+    expect(missing.stderr()).toContain(`gatehouse validate: no such file: ${join(dir, "missing.ts")}\nusage: gatehouse validate`);
+    expect(missing.stdout()).toBe("");
   });
 
   it("--resolve checks what each upstream's name resolves to (answers pinned: no DNS query leaves the machine)", async () => {
