@@ -52,7 +52,7 @@ export async function buildDiffReport(request: DiffRequest): Promise<DiffReport>
   if (before.gateways.length + after.gateways.length + before.failedFiles.size + after.failedFiles.size === 0) {
     notes.push(`no definition files found in ${paths.map((p) => p || ".").join(", ")}`);
   }
-  const gateways = diffGateways(comparable, after.gateways);
+  const gateways = diffGateways(comparable, after.gateways, { before: before.fileOf, after: after.fileOf });
   const report: DiffReport = { base, head, gateways, problems: [...after.problems, ...before.problems], notes };
   if (request.infra) {
     // Loaded only when asked for: Pulumi's runtime and esbuild take seconds to load and run.

@@ -21,6 +21,11 @@ export interface Change {
    * (every client URL moves). Renderers add a warning marker.
    */
   alert?: boolean;
+  /**
+   * The change moves a client URL (a gateway's id or name, an endpoint crossing onto or off the
+   * streaming Function URL): clients must be told, whatever its effect. Always with `alert`.
+   */
+  breaking?: boolean;
 }
 
 /** Every change to one gateway, compared by name. */
@@ -50,6 +55,11 @@ export interface DiffReport {
   notes: string[];
   /** Present only with `--infra`. Its changes are informational and not counted in {@link countEffects}. */
   infra?: InfraReport;
+}
+
+/** How many changes move a client URL ({@link Change.breaking}). */
+export function countBreaking(report: DiffReport): number {
+  return report.gateways.reduce((n, g) => n + g.changes.filter((c) => c.breaking).length, 0);
 }
 
 /** How many changes of each effect the report holds. */

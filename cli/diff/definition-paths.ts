@@ -15,13 +15,16 @@ export function toRepoPath(root: string, cwd: string, path: string): string | nu
 
 /**
  * True when `file` (repository-relative) is a definition selected by `path`: the file itself, or a
- * `.ts` file (not a `.d.ts`) anywhere below the folder `path`. An empty `path` is the whole repository.
+ * definition file (not a `.d.ts`) anywhere below the folder `path`. An empty `path` is the whole repository.
  */
 export function isSelectedBy(file: string, path: string): boolean {
   if (file === path) return true;
   const below = path === "" || file.startsWith(`${path}/`);
-  return below && file.endsWith(".ts") && !file.endsWith(".d.ts");
+  return below && DEFINITION_FILE.test(file);
 }
+
+/** The definition files the loader takes (`.ts`, `.mts`, `.cts`, `.js`, `.mjs`), not declaration files. */
+const DEFINITION_FILE = /^(?!.*\.d\.[cm]?ts$).*\.(?:[cm]?ts|m?js)$/;
 
 /** Files a definition may import (helpers, JSON data), copied along with the definitions. */
 export const SOURCE_FILE = /\.(?:[cm]?ts|[cm]?js|json)$/;

@@ -1,3 +1,4 @@
+import { API_DOOR_MAX_TIMEOUT_SECONDS, needsStreamingDoor } from "../../functions/front-doors/lambda/long-timeouts.ts";
 import type { Endpoint } from "../../schema/gateway.ts";
 import { STANDARD_METHODS } from "../../schema/methods.ts";
 import { canonicalJson } from "../../schema/revision.ts";
@@ -62,10 +63,14 @@ export function diffEndpoint(before: Endpoint, after: Endpoint): Change[] {
   for (const cidr of networks.added) add("widening", "private-network", allowanceAdded(slug, cidr), true);
   for (const cidr of networks.removed) add("narrowing", "private-network", allowanceRemoved(slug, cidr), true);
 
-  // Neutral: a longer wait grants nobody anything new; the policy pack caps it separately.
+  // Neutral: a longer wait grants nobody anything new; the policy pack caps it separately. But
+  // above 29 s an endpoint is served by the streaming Function URL, so crossing it moves the URL.
   if (before.timeoutSeconds !== after.timeoutSeconds) {
     const verb = after.timeoutSeconds > before.timeoutSeconds ? "raised" : "lowered";
-    add("neutral", "timeout", `timeout on ${s} ${verb} from ${before.timeoutSeconds} s to ${after.timeoutSeconds} s`);
+    const text = `timeout on ${s} ${verb} from ${before.timeoutSeconds} s to ${after.timeoutSeconds} s`;
+    const door = doorMove(before, after);
+    if (door) changes.push({ effect: "neutral", kind: "timeout-door", subject, text: `${text}: ${door}`, alert: true, breaking: true });
+    else add("neutral", "timeout", text);
   }
   if (before.maxRequestBytes !== after.maxRequestBytes) {
     const raised = after.maxRequestBytes > before.maxRequestBytes;
@@ -105,6 +110,16 @@ export function describeRemovedEndpoint(endpoint: Endpoint): Change[] {
     { effect: "narrowing", kind: "endpoint", subject, text: `endpoint ${code(endpoint.slug)} was removed` },
     ...endpoint.unsafeAllowPrivateNetworks.map((cidr): Change => ({ effect: "narrowing", kind: "private-network", subject, text: allowanceRemoved(endpoint.slug, cidr), alert: true })),
   ];
+}
+
+/** Why a timeout change moves the endpoint's client URL (it crosses the API Gateway door's limit), or null. */
+function doorMove(before: Endpoint, after: Endpoint): string | null {
+  const was = needsStreamingDoor(before);
+  const now = needsStreamingDoor(after);
+  if (was === now) return null;
+  return now
+    ? `above ${API_DOOR_MAX_TIMEOUT_SECONDS} s it moves from the API Gateway URL to the streaming Function URL, so its client URL changes (the old URL answers 421 with the new one)`
+    : `at ${API_DOOR_MAX_TIMEOUT_SECONDS} s or less it moves from the streaming Function URL to the API Gateway URL, so its client URL changes`;
 }
 
 function allowanceAdded(slug: string, cidr: string): string {

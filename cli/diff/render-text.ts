@@ -1,4 +1,4 @@
-import { countEffects, type Change, type DiffReport } from "./change.ts";
+import { countBreaking, countEffects, type Change, type DiffReport } from "./change.ts";
 import { describeRevision } from "./describe-revisions.ts";
 import { renderInfraText } from "./render-infra-text.ts";
 
@@ -11,14 +11,15 @@ const MARK: Record<Change["effect"], string> = { widening: "+ widening ", narrow
  */
 export function renderText(report: DiffReport): string {
   const counts = countEffects(report);
+  const breaking = countBreaking(report);
   const lines = [
     `gatehouse diff: ${describeRevision(report.base)} -> ${describeRevision(report.head)}: ` +
-      `${counts.widening} widening, ${counts.narrowing} narrowing, ${counts.neutral} neutral`,
+      `${counts.widening} widening, ${counts.narrowing} narrowing, ${counts.neutral} neutral${breaking ? `; ${breaking} BREAKING (client URLs move)` : ""}`,
   ];
   if (report.gateways.length === 0 && report.problems.length === 0) lines.push("no policy changes");
   for (const gateway of report.gateways) {
     lines.push("", `gateway ${gateway.name}`);
-    for (const change of gateway.changes) lines.push(`${change.alert ? "! " : "  "}${MARK[change.effect]}  ${change.text}`);
+    for (const change of gateway.changes) lines.push(`${change.alert ? "! " : "  "}${MARK[change.effect]}  ${change.breaking ? "BREAKING: " : ""}${change.text}`);
   }
   if (report.infra) lines.push(...renderInfraText(report.infra));
   if (report.problems.length) {

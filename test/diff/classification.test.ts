@@ -185,7 +185,7 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
   ],
   ["a rate limit removed", (d) => delete ep(d, "github").rateLimit, [["widening", "rate limit removed from `github` (was perMinute 60, perHour 1000)"]]],
   ["a rate limit added", (d) => (ep(d, "stripe").rateLimit = { perMinute: 30 }), [["narrowing", "rate limit added to `stripe` (perMinute 30)"]]],
-  ["a timeout raised", (d) => (ep(d, "github").timeoutSeconds = 60), [["neutral", "timeout on `github` raised from 10 s to 60 s"]]],
+  ["a timeout raised (on the same door)", (d) => (ep(d, "github").timeoutSeconds = 25), [["neutral", "timeout on `github` raised from 10 s to 25 s"]]],
   ["a timeout lowered (to the default)", (d) => delete ep(d, "github").timeoutSeconds, [["neutral", "timeout on `github` raised from 10 s to 29 s"]]],
   [
     "the body size limit raised",

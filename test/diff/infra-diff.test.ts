@@ -204,7 +204,7 @@ describe("gatehouse diff --infra", () => {
 
   it("json carries the infra section with its own summary", async () => {
     const json = JSON.parse(renderJson(await infraDiff("timeout", "secret"))) as { summary: Record<string, number>; infra: InfraReport };
-    expect(json.summary).toEqual({ widening: 1, narrowing: 0, neutral: 0 });
+    expect(json.summary).toEqual({ widening: 1, narrowing: 0, neutral: 0, breaking: 0 });
     expect(json.infra.summary).toEqual({ create: 1, update: 2, delete: 0, unchanged: 25, permissionsWidened: 0, protectionLost: 0 });
     expect(json.infra.gateways.map((g) => g.name)).toEqual(["payments"]);
   }, 60_000);
