@@ -1,4 +1,4 @@
-import { API_DOOR_MAX_TIMEOUT_SECONDS, needsStreamingDoor } from "../../functions/front-doors/lambda/long-timeouts.ts";
+import { API_DOOR_MAX_TIMEOUT_SECONDS, needsStreamingDoor } from "../../functions/contracts/lambda-contract.ts";
 import type { Endpoint } from "../../schema/gateway.ts";
 import { STANDARD_METHODS } from "../../schema/methods.ts";
 import { canonicalJson } from "../../schema/revision.ts";
