@@ -2,7 +2,7 @@ import type { Command } from "./command.ts";
 import { EXIT, processIo, UsageError, type CliIo } from "./io.ts";
 import { errorMessage } from "../schema/error-message.ts";
 import { loadCommand, missingPeerMessage } from "./load-command.ts";
-import { packageVersion } from "./package-version.ts";
+import { packageVersion } from "./package-root.ts";
 import { parseArgsMessage } from "./parse-args-message.ts";
 
 
