@@ -1,6 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { gatewayIdFromName } from "../schema/gateway-id.ts";
 
 /** The file in a data folder describing the gateways served there, written by `gatehouse dev`. */
 export const GATEWAYS_FILE = "gateways.json";
@@ -69,25 +68,6 @@ export async function readRecordedGateways(dataDir: string): Promise<KnownGatewa
     }
   }
   return out;
-}
-
-/** `{ name: id }` of the gateways recorded in `<dataDir>/gateways.json`. */
-export async function readGatewayNames(dataDir: string): Promise<Record<string, string>> {
-  return Object.fromEntries((await readRecordedGateways(dataDir)).map((g) => [g.name, g.id]));
-}
-
-/**
- * A gateway id from what a user typed, without checking that it exists: a UUID as it is, a name
- * recorded in gateways.json, else the id a definition without its own `id` gets. Commands that
- * act on a gateway use `findGateway`, which refuses unknown names.
- */
-export async function resolveGatewayId(dataDir: string, nameOrId: string): Promise<{ id: string; name: string | null }> {
-  const names = await readGatewayNames(dataDir);
-  if (isGatewayUuid(nameOrId)) {
-    const name = Object.entries(names).find(([, id]) => id.toLowerCase() === nameOrId.toLowerCase())?.[0] ?? null;
-    return { id: nameOrId.toLowerCase(), name };
-  }
-  return { id: names[nameOrId] ?? gatewayIdFromName(nameOrId), name: nameOrId };
 }
 
 function stringList(value: unknown): string[] | null {

@@ -1,3 +1,5 @@
+import { errorMessage } from "../schema/error-message.ts";
+
 /**
  * Node's `parseArgs` errors in our words: which option, what is wrong with it. Node's own text
  * ("To specify a positional argument starting with a '-', place it at the end...") is for
@@ -7,7 +9,7 @@
 export function parseArgsMessage(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS")) return null;
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   const quoted = /'([^']*)'/.exec(text)?.[1] ?? "";
   switch (code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":

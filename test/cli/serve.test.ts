@@ -51,7 +51,7 @@ describe("gatehouse serve", () => {
     for (const flag of ["--demo", "--memory", "--upstream=api=http://127.0.0.1:1"]) {
       const serve = await startServe([definition, "--data", join(dir, "flags"), flag]);
       expect(await serve.exited).toBe(2);
-      expect(serve.stderr()).toContain(`Unknown option '${flag.split("=")[0]}'`);
+      expect(serve.stderr()).toContain(`gatehouse serve: unknown option '${flag.split("=")[0]}'`);
     }
   });
 

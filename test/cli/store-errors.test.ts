@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORE_FILE_NAME } from "../../functions/adapters/sqlite/open-sqlite-store.ts";
 import { main } from "../../cli/main.ts";
+import { gatewayIdFromName } from "../../schema/gateway-id.ts";
 import { recordingIo } from "../helpers/recording-io.ts";
 
 const repo = join(import.meta.dirname, "..", "..");
@@ -15,11 +16,13 @@ afterAll(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
 
+// The gateway by UUID: a name no source knows is refused before any store is opened.
+const ACME = gatewayIdFromName("acme");
 const COMMANDS: Array<[string, string[]]> = [
-  ["token", ["token", "list", "--gateway", "acme"]],
+  ["token", ["token", "list", "--gateway", ACME]],
   ["audit", ["audit"]],
-  ["connections", ["connections", "list", "acme"]],
-  ["connect", ["connect", "acme", "github"]],
+  ["connections", ["connections", "list", ACME]],
+  ["connect", ["connect", ACME, "github"]],
   ["dev", ["dev", join(repo, "examples", "quickstart", "gateway.ts"), "--port", "0"]],
 ];
 
