@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { isGatewayUuid, readRecordedGateways, type KnownGateway } from "./gateway-names.ts";
 import { UsageError, type CliIo } from "./io.ts";
-import { loadDefinitionFile } from "./load-definitions.ts";
+import { loadDefinitionFile } from "../loader/load-definition-file.ts";
 import { dataDirOf, readStackOutputsArg, type StoreValues } from "./store-flags.ts";
 
 /** The folder of definition files `gatehouse init` makes, looked in when a name is not recorded. */

@@ -27,7 +27,7 @@ export const command: Command = {
     "  --head     default: the working tree\n" +
     "  --infra    also compare the AWS resources (the Pulumi program under mocks at both sides; no Pulumi CLI; a few seconds)\n" +
     "  --fail-on  widening: exit 1 on any widening change (with --infra, also on widened IAM permissions)\n" +
-    `  paths      files or folders; default: the definition files (.ts, .mts, .cts, .js, .mjs) below ${DEFAULT_DEFINITION_FOLDERS.join("/ and ")}/`,
+    `  paths      files or folders; default: the definition files (.ts, .mts, .cts, .js, .mjs, .cjs) below ${DEFAULT_DEFINITION_FOLDERS.join("/ and ")}/`,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandLine(args);
     const render = RENDER[values.format];

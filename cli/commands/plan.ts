@@ -4,7 +4,7 @@ import { duplicateGateways, type FileGateways } from "../duplicate-gateways.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
 import { describeResource } from "../describe-resource.ts";
-import { loadDefinitionFile } from "../load-definitions.ts";
+import { loadDefinitionFile } from "../../loader/load-definition-file.ts";
 import { requireFiles } from "../require-files.ts";
 
 /**

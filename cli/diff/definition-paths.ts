@@ -23,8 +23,8 @@ export function isSelectedBy(file: string, path: string): boolean {
   return below && DEFINITION_FILE.test(file);
 }
 
-/** The definition files the loader takes (`.ts`, `.mts`, `.cts`, `.js`, `.mjs`), not declaration files. */
-const DEFINITION_FILE = /^(?!.*\.d\.[cm]?ts$).*\.(?:[cm]?ts|m?js)$/;
+/** The definition files the loader takes (`.ts`, `.mts`, `.cts`, `.js`, `.mjs`, `.cjs`), not declaration files. */
+const DEFINITION_FILE = /^(?!.*\.d\.[cm]?ts$).*\.(?:[cm]?ts|[cm]?js)$/;
 
 /** Files a definition may import (helpers, JSON data), copied along with the definitions. */
 export const SOURCE_FILE = /\.(?:[cm]?ts|[cm]?js|json)$/;

@@ -8,6 +8,7 @@ describe("isSelectedBy", () => {
     ["gateways/a.cts", true],
     ["gateways/a.js", true],
     ["gateways/a.mjs", true],
+    ["gateways/a.cjs", true],
     ["gateways/sub/a.ts", true],
     ["gateways/a.d.ts", false],
     ["gateways/a.d.mts", false],
