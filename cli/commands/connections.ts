@@ -3,10 +3,10 @@ import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { ConnectionRecord, ConnectionStore } from "../../functions/ports/connection-store.ts";
 import { formatTable } from "../format-table.ts";
 import { disconnect } from "./connections-disconnect.ts";
-import { findGateway, requireKnown } from "../find-gateway.ts";
+import { findGateway } from "../find-gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
-import { STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
+import { dataDirOf, STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
 
 /** The store flags plus the connections table override. */
 export const CONNECTION_STORE_OPTIONS = { ...STORE_OPTIONS, "connections-table": { type: "string" } } as const;
@@ -46,8 +46,8 @@ export const command: Command = {
     if (!action || !["list", "show", "disconnect"].includes(action)) throw new UsageError("say list, show or disconnect");
     if (!gatewayName) throw new UsageError(`connections ${action} needs a gateway name or id`);
     if (action === "list" ? connection !== undefined : !connection || extra.length) throw new UsageError(`connections ${action} takes ${action === "list" ? "a gateway" : "a gateway and a connection"}`);
+    // A stored connection may outlive its definition (removed, not yet disconnected): no check of its name here.
     const gateway = await findGateway(gatewayName, values, io);
-    if (connection !== undefined) requireKnown(gateway, "connection", [connection]);
     const label = gateway.name ?? gateway.id;
     const opened = await openConnectionStore(values, io, gatewayName);
     const now = Date.now();
@@ -69,7 +69,7 @@ export const command: Command = {
         else io.out(details(record, label, now));
         return EXIT.ok;
       }
-      const target = await storeTargetOf(values, io);
+      const target = await storeTargetOf(values, io, gatewayName);
       const lines = await disconnect({ io, store: opened.store, record, gatewayLabel: label, definition: values.definition, allowPrivate: values["unsafe-allow-private"], dataDir: dataDirOf(values, io), local: target.kind === "local" });
       for (const line of lines) io.out(line);
       return EXIT.ok;
