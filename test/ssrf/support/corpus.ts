@@ -18,7 +18,7 @@ export interface CorpusCase {
   redirect?: { status: number; location: string; locationResolvesTo?: string[] };
 }
 
-// Our SSRF corpus, vendored into the repository (first written beside it as shared/ssrf/corpus.json).
+// Our SSRF corpus, vendored into the repository (it was first kept beside it, outside any clone).
 const corpusUrl = new URL("../../fixtures/ssrf/corpus.json", import.meta.url);
 
 /** Every case of the corpus, in file order. */
