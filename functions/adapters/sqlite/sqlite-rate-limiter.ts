@@ -1,9 +1,9 @@
-import type { RateLimitRequest, RateLimitResult, RateLimiter, WindowState } from "../../ports/rate-limiter.ts";
-import { secondsToReset, windowStart, WINDOW_MS } from "../shared/windows.ts";
+import type { RateLimitRequest, RateLimitResult, RateLimiter } from "../../ports/rate-limiter.ts";
+import { countedWindows, settleWindows } from "../shared/counted-windows.ts";
+import { windowStart, WINDOW_MS } from "../shared/windows.ts";
 import type { SqliteDatabase } from "./sqlite-database.ts";
 
 type Window = keyof typeof WINDOW_MS;
-const WINDOWS: readonly Window[] = ["minute", "hour"];
 
 /**
  * RateLimiter on the `rate_counters` table, one row per bucket, window and window start (the
@@ -20,20 +20,7 @@ export class SqliteRateLimiter implements RateLimiter {
 
   async consume(request: RateLimitRequest): Promise<RateLimitResult> {
     const { now } = request;
-    const counters: string[] = [];
-    const windows: WindowState[] = [];
-    const expiries: number[] = [];
-    let retryAfterSeconds = 0;
-    for (const bucket of request.buckets) {
-      for (const window of WINDOWS) {
-        const limit = window === "minute" ? bucket.perMinute : bucket.perHour;
-        if (limit === undefined) continue;
-        const start = windowStart(now, window);
-        counters.push(`${bucket.key}|${window}|${start}`);
-        expiries.push(start + WINDOW_MS[window]);
-        windows.push({ scope: bucket.scope, window, limit, remaining: 0, resetSeconds: secondsToReset(now, window) });
-      }
-    }
+    const { counters, expiries, windows } = countedWindows(request);
     if (windows.length === 0) return { allowed: true, windows };
     // One read of every counter and one write of all of them: statements cost more than rows.
     const marks = counters.map(() => "?").join(", ");
@@ -41,28 +28,18 @@ export class SqliteRateLimiter implements RateLimiter {
     const add = this.database.statement(
       `INSERT INTO rate_counters (counter, count, expires_at) VALUES ${counters.map(() => "(?, 1, ?)").join(", ")} ON CONFLICT (counter) DO UPDATE SET count = count + 1`,
     );
-    const full = await this.database.batched(() => {
+    const verdict = await this.database.batched(() => {
       if (now - this.lastSweep >= WINDOW_MS.minute) {
         this.lastSweep = now;
         this.database.statement("DELETE FROM rate_counters WHERE expires_at <= ?").run(now);
       }
       const found = new Map<string, number>();
       for (const row of read.all(...counters) as Array<{ counter: string; count: number }>) found.set(row.counter, Number(row.count));
-      const used = counters.map((counter) => found.get(counter) ?? 0);
-      const refused = windows.some((w, i) => used[i]! >= w.limit);
-      for (let i = 0; i < windows.length; i++) {
-        const w = windows[i]!;
-        if (refused) {
-          w.remaining = Math.max(0, w.limit - used[i]!);
-          if (used[i]! >= w.limit && w.resetSeconds > retryAfterSeconds) retryAfterSeconds = w.resetSeconds;
-        } else {
-          w.remaining = w.limit - used[i]! - 1;
-        }
-      }
-      if (!refused) add.run(...counters.flatMap((counter, i) => [counter, expiries[i]!]));
-      return refused;
+      const settled = settleWindows(windows, counters.map((counter) => found.get(counter) ?? 0));
+      if (!settled.refused) add.run(...counters.flatMap((counter, i) => [counter, expiries[i]!]));
+      return settled;
     });
-    return full ? { allowed: false, windows, retryAfterSeconds } : { allowed: true, windows };
+    return verdict.refused ? { allowed: false, windows, retryAfterSeconds: verdict.retryAfterSeconds } : { allowed: true, windows };
   }
 
   /** The count in the current window (tests read counters through this). */
