@@ -10,6 +10,7 @@ type Loader = () => Promise<{ command: Command }>;
 
 // Loaded lazily so `gatehouse validate` does not pay for the AWS SDK or the Pulumi runtime.
 const commands: Record<string, Loader> = {
+  init: () => import("./commands/init.ts"),
   validate: () => import("./commands/validate.ts"),
   dev: () => import("./commands/dev.ts"),
   serve: () => import("./commands/serve.ts"),
