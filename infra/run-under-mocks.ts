@@ -93,8 +93,8 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
     result = await program();
     return {};
   });
-  const urns = await Promise.all(resources.map((r) => valueOf(r.urn)));
-  const outputs = (await valueOf(pulumi.output(result))) as pulumi.Unwrap<T>;
+  const urns = await Promise.all(resources.map((r) => resolvedValue(r.urn)));
+  const outputs = (await resolvedValue(pulumi.output(result))) as pulumi.Unwrap<T>;
   // Registrations and URNs come back in the same order per name and type; pair them up.
   const byKey = new Map<string, string[]>();
   for (const urn of urns) {
@@ -106,14 +106,14 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
     r.urn = byKey.get(key)?.shift() ?? "";
     const registration = registrations.get(key)?.shift();
     if (!registration) continue;
-    r.parent = registration.parent ? await valueOf(registration.parent.urn) : "";
+    r.parent = registration.parent ? await resolvedValue(registration.parent.urn) : "";
     r.archives = await archiveDigests(registration.props);
   }
   return { resources: captured, outputs };
 }
 
 /** Resolves an output (under mocks, outside preview, every output is known). */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+export function resolvedValue<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => (resolve(v), v)));
 }
 
