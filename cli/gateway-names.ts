@@ -50,15 +50,29 @@ export async function recordGateways(dataDir: string, gateways: ReadonlyArray<Re
   await rename(`${file}.tmp`, file);
 }
 
-/** The gateways recorded in `<dataDir>/gateways.json` (empty when there is none). Reads the older `{ name: id }` form too. */
+/**
+ * The gateways recorded in `<dataDir>/gateways.json` (empty when there is none). Reads the older
+ * `{ name: id }` form too. A file that is there but not a JSON object is an error naming it, not
+ * an empty list: read as empty, it would be rewritten with only the gateways served now.
+ */
 export async function readRecordedGateways(dataDir: string): Promise<KnownGateway[]> {
+  const file = join(dataDir, GATEWAYS_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new Error(`${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}); fix its permissions`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(join(dataDir, GATEWAYS_FILE), "utf8"));
+    parsed = JSON.parse(text);
   } catch {
-    return [];
+    parsed = undefined;
   }
-  if (!parsed || typeof parsed !== "object") return [];
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new Error(`${file} is not valid JSON (damaged?): fix or delete it (gatehouse dev writes it again with the gateways it serves); nothing was changed`);
+  }
   const out: KnownGateway[] = [];
   for (const [name, value] of Object.entries(parsed)) {
     if (typeof value === "string") out.push({ name, id: value, endpoints: null, connections: null });

@@ -30,6 +30,13 @@ export function checkDefinition(input: unknown): DefinitionIssue[] {
   }
 
   const endpoints = isObject(input.endpoints) ? input.endpoints : {};
+  // `{ __proto__: {...} }` in an object literal sets the prototype instead of making a key: the
+  // endpoint would vanish without a word.
+  for (const field of ["endpoints", "connections"] as const) {
+    const value = input[field];
+    const proto = isObject(value) ? Object.getPrototypeOf(value) : Object.prototype;
+    if (proto !== Object.prototype && proto !== null) add([field, "__proto__"], "'__proto__' cannot be a slug: in an object literal it sets the prototype, so the entry would silently disappear; pick another name");
+  }
   for (const [slug, endpoint] of Object.entries(endpoints)) {
     const at = ["endpoints", slug];
     if (!SLUG.test(slug)) {

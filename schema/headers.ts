@@ -30,6 +30,17 @@ export function neverForwardReason(name: string): string | null {
   if (lower.startsWith("proxy-")) return "Proxy-* headers are for the hop to the gateway";
   if (lower.startsWith("x-forwarded-") || lower === "forwarded") return "client forwarding headers are never trusted";
   if (HOP_BY_HOP.has(lower)) return `${name} is a hop-by-hop header`;
+  if (lower === "expect") return "Expect (100-continue) is answered by the gateway; the upstream gets the body without it";
+  return null;
+}
+
+/**
+ * Why `value` cannot be a header value, or null: CR, LF and NUL would end or split the field
+ * (RFC 9110 §5.5), other control characters are refused by HTTP stacks. Never says the value.
+ */
+export function headerValueProblem(value: string): string | null {
+  if (/[\r\n]/.test(value)) return "holds a line break (CR or LF), which a header value cannot carry";
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) return "holds a control character, which a header value cannot carry";
   return null;
 }
 

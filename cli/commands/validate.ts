@@ -5,6 +5,7 @@ import type { Gateway } from "../../schema/gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { loadDefinitionFile, type LoadedFile } from "../../loader/load-definition-file.ts";
 import type { Command } from "../command.ts";
+import { definitionWarnings } from "../../schema/definition-warnings.ts";
 import { printable } from "../printable.ts";
 import { duplicateGateways } from "../duplicate-gateways.ts";
 import { requireFiles } from "../require-files.ts";
@@ -70,6 +71,7 @@ function toJson(result: LoadedFile, resolutions: Map<Gateway, Resolution[]>) {
   return {
     file: result.file,
     ok: true,
+    warnings: result.gateways.flatMap(definitionWarnings),
     gateways: result.gateways.map((g) => ({ ...summary(g), ...(resolutions.has(g) ? { resolution: resolutions.get(g) } : {}) })),
   };
 }
@@ -102,6 +104,7 @@ function printResult(result: LoadedFile, resolutions: Map<Gateway, Resolution[]>
         `${s.endpoints.length} endpoint${s.endpoints.length === 1 ? "" : "s"} [${s.endpoints.join(", ")}]` +
         (s.connections.length ? `, connections [${s.connections.join(", ")}]` : ""),
     );
+    for (const w of definitionWarnings(gateway)) io.out(`  ! ${w.path}: ${w.message}`);
     for (const a of s.allowances) {
       io.out(`  ! endpoint '${a.endpoint}' may reach private network ${a.cidr} (unsafeAllowPrivateNetworks)`);
     }

@@ -1,5 +1,6 @@
 import { API_DOOR_MAX_TIMEOUT_SECONDS, needsStreamingDoor } from "../../functions/contracts/lambda-contract.ts";
 import type { Endpoint } from "../../schema/gateway.ts";
+import { isMethodOverrideHeader } from "../../schema/definition-warnings.ts";
 import { STANDARD_METHODS } from "../../schema/methods.ts";
 import { canonicalJson } from "../../schema/revision.ts";
 import type { Change, Effect } from "./change.ts";
@@ -32,6 +33,10 @@ export function diffEndpoint(before: Endpoint, after: Endpoint): Change[] {
   const forward = setDelta(before.headers.forward, after.headers.forward);
   if (forward.added.length) {
     add("widening", "forward-headers", `${nounList("header", "headers", forward.added)} ${isAre(forward.added)} now forwarded from clients to ${s}`);
+  }
+  const overrides = forward.added.filter(isMethodOverrideHeader);
+  if (overrides.length) {
+    add("widening", "method-override", `${nounList("header", "headers", overrides)} now let clients of ${s} choose the method the upstream acts on, past its allowed methods`, true);
   }
   if (forward.removed.length) {
     add("narrowing", "forward-headers", `${nounList("header", "headers", forward.removed)} ${isAre(forward.removed)} no longer forwarded from clients to ${s}`);

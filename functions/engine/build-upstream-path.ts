@@ -27,6 +27,8 @@ export function buildUpstreamPath(endpoint: Endpoint, tail: string, query: strin
   }
   const effectiveTail = endpoint.forwardPath ? tail : "";
   if (effectiveTail.includes("\\")) return refused(refuse("BAD_PATH", "backslash in path"));
+  // A raw `#` cannot be in a request target (RFC 9112 §3.2); an upstream would cut the path there.
+  if (effectiveTail.includes("#")) return refused(refuse("BAD_PATH", "raw # in path"));
   if (effectiveTail.includes("%") && (BAD_PERCENT.test(effectiveTail) || effectiveTail.includes("%00"))) {
     return refused(refuse("BAD_PATH", "malformed percent-encoding in path"));
   }
@@ -44,6 +46,8 @@ export function buildUpstreamPath(endpoint: Endpoint, tail: string, query: strin
   }
   if (endpoint.forwardQuery && query !== "") {
     if (BAD_PERCENT.test(query)) return refused(refuse("BAD_PATH", "malformed percent-encoding in query"));
+    if (query.includes("%00")) return refused(refuse("BAD_PATH", "encoded NUL in query"));
+    if (query.includes("#")) return refused(refuse("BAD_PATH", "raw # in query"));
     path += `?${query}`;
   }
   return { ok: true, origin, path };

@@ -1,4 +1,5 @@
 import type { Endpoint, Gateway } from "../../schema/gateway.ts";
+import { headerValueProblem } from "../../schema/headers.ts";
 import type { ConnectionTokens } from "../ports/connection-tokens.ts";
 import type { SecretSource } from "../ports/secret-box.ts";
 import { refuse, type OutcomeCode, type Refusal } from "./outcome.ts";
@@ -35,6 +36,8 @@ export async function resolveCredentials(
     } catch {
       return { ok: false, refusal: refuse("SECRET_UNAVAILABLE", `secret ${value.name} could not be revealed`) };
     }
+    const problem = headerValueProblem(headers[name]);
+    if (problem) return { ok: false, refusal: refuse("SECRET_UNAVAILABLE", `secret ${value.name} ${problem}`) };
   }
   if (endpoint.connection === undefined) return { ok: true, headers, secrets };
   if (!ports.connections) {

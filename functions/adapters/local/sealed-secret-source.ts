@@ -1,4 +1,5 @@
 import type { Gateway } from "../../../schema/gateway.ts";
+import { headerValueProblem } from "../../../schema/headers.ts";
 import { secretContext, secretNames } from "../../../schema/secret-names.ts";
 import { SecretUnavailableError, type SecretBox, type SecretSource } from "../../ports/secret-box.ts";
 
@@ -19,6 +20,7 @@ export class SealedSecretSource implements SecretSource {
   static async seal(box: SecretBox, gateways: Gateway[], values: Record<string, string | undefined>): Promise<SealedSecretSource> {
     const sealed = new Map<string, string>();
     const missing: string[] = [];
+    const unusable: string[] = [];
     for (const gateway of gateways) {
       for (const name of secretNames(gateway)) {
         const value = values[name];
@@ -26,9 +28,16 @@ export class SealedSecretSource implements SecretSource {
           missing.push(`${name} (gateway ${gateway.name})`);
           continue;
         }
+        // Caught here rather than as a 502 on every request; the value itself is never printed.
+        const problem = headerValueProblem(value);
+        if (problem) {
+          unusable.push(`${name} (gateway ${gateway.name}) ${problem}`);
+          continue;
+        }
         sealed.set(`${gateway.id}/${name}`, await box.seal(value, secretContext(gateway.id, name)));
       }
     }
+    if (unusable.length) throw new Error(`secret ${unusable.join("; ")}: set it again without it`);
     if (missing.length) {
       throw new Error(`missing secret${missing.length === 1 ? "" : "s"}: ${missing.join(", ")}. Set ${missing.length === 1 ? "it" : "them"} as environment variable${missing.length === 1 ? "" : "s"} or in the secrets file.`);
     }
