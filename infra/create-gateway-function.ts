@@ -5,14 +5,13 @@ import { ENV, type FrontDoorKind } from "../functions/contracts/lambda-contract.
 import type { GatewayArgs } from "./gateway-args.ts";
 import { transformed, type GatewayScope } from "./gateway-scope.ts";
 
-/** What both functions share: one archive, one role, the tables, the key and the secret ciphertexts. */
+/** What both functions share: one archive (with the secret ciphertexts), one role, the tables, the key. */
 export interface FunctionBase {
-  code: pulumi.asset.Archive;
+  code: pulumi.Input<pulumi.asset.Archive>;
   role: aws.iam.Role;
   rolePolicy: aws.iam.RolePolicy;
   tableNames: pulumi.Output<TableNames>;
   envelopeKey: aws.kms.Key;
-  ciphertexts: Record<string, pulumi.Output<string>>;
   reservedConcurrency: GatewayArgs["reservedConcurrency"];
 }
 
@@ -46,7 +45,6 @@ export function createGatewayFunction(
           variables: {
             [ENV.tables]: pulumi.jsonStringify(base.tableNames),
             [ENV.keyArn]: base.envelopeKey.arn,
-            [ENV.secrets]: pulumi.jsonStringify(base.ciphertexts),
             [ENV.auditRetentionDays]: String(settings.auditRetentionDays),
             [ENV.frontDoor]: door.kind,
             ...door.extraEnvironment,

@@ -14,7 +14,7 @@ import { createStreamDoor } from "./create-stream-door.ts";
 import type { GatewayArgs, GatewayTransforms } from "./gateway-args.ts";
 import type { GatewayOutputs } from "./gateway-outputs.ts";
 import type { GatewayScope } from "./gateway-scope.ts";
-import { lambdaArchive } from "./lambda-archive.ts";
+import { lambdaArchiveOutput } from "./lambda-archive.ts";
 import { prepareGateway } from "./prepare-gateway.ts";
 import { API_FUNCTION_MIN_SECONDS, functionTimeoutSeconds, splitByDoor } from "./timeouts.ts";
 
@@ -98,7 +98,7 @@ export class Gateway extends pulumi.ComponentResource {
       envelopeKey,
       logGroups: [logs.api, ...(logs.stream ? [logs.stream] : [])],
     });
-    const base: FunctionBase = { code: lambdaArchive(definition), role, rolePolicy, tableNames, envelopeKey, ciphertexts, reservedConcurrency: args.reservedConcurrency };
+    const base: FunctionBase = { code: lambdaArchiveOutput(definition, ciphertexts), role, rolePolicy, tableNames, envelopeKey, reservedConcurrency: args.reservedConcurrency };
 
     // The streaming door, only when an endpoint needs more than API Gateway's 30 s.
     const streamUrl: pulumi.Output<string | null> = logs.stream

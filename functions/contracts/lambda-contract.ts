@@ -10,7 +10,6 @@ import { canonicalJson } from "../../schema/revision.ts";
 export const ENV = {
   tables: "GATEHOUSE_TABLES",
   keyArn: "GATEHOUSE_KEY_ARN",
-  secrets: "GATEHOUSE_SECRETS",
   auditRetentionDays: "GATEHOUSE_AUDIT_RETENTION_DAYS",
   frontDoor: "GATEHOUSE_FRONT_DOOR",
   /** The streaming door's base URL, for the API door's 421 answer. */
@@ -34,6 +33,24 @@ export function needsStreamingDoor(endpoint: Endpoint): boolean {
 
 /** The file name of the definition inside the Lambda archive, next to `index.mjs`. */
 export const DEFINITION_FILE = "gateway.json";
+
+/**
+ * The file of the deploy-time KMS ciphertexts (base64, by secret name) inside the Lambda archive.
+ * A file, not an environment variable: Lambda caps a function's variables at 4 KB together, and a
+ * KMS ciphertext of 32 bytes of plaintext is already about 250 characters of base64.
+ */
+export const SECRETS_FILE = "secrets.json";
+
+/** Lambda's cap on a function's environment variables, all together (the Lambda quotas page). */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+
+/** KMS Encrypt's largest plaintext (the KMS API reference, `Encrypt`: 1 to 4096 bytes). */
+export const KMS_ENCRYPT_MAX_PLAINTEXT_BYTES = 4096;
+
+/** Serialises the ciphertexts for {@link SECRETS_FILE}, keys sorted so the archive is deterministic. */
+export function serializeCiphertexts(ciphertexts: Record<string, string>): string {
+  return `${JSON.stringify(Object.fromEntries(Object.entries(ciphertexts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), null, 1)}\n`;
+}
 
 /**
  * Serialises a validated gateway for the Lambda archive: the validated form, so the function runs

@@ -48,7 +48,7 @@ beforeAll(async () => {
     },
   });
   dir = await mkdtemp(join(tmpdir(), "gatehouse-lambda-"));
-  await writeLambdaArchive(join(dir, "bundle"), gateway);
+  await writeLambdaArchive(join(dir, "bundle"), gateway, { ECHO_KEY: kms.encrypt(ECHO_KEY, { gateway: gateway.id, purpose: "secret", name: "ECHO_KEY" }) });
   token = (await issueToken(new DynamoTokenStore({ client: dynalite.client, tableName: dynalite.tables.tokens }), { gatewayId: gateway.id, label: "billing-svc", endpoints: null, now: Date.now() })).token;
   for (const file of (await readdir(FIXTURES)).filter((f) => f.endsWith(".json"))) {
     fixtures[file.replace(/\.json$/, "")] = JSON.parse((await readFile(new URL(file, FIXTURES), "utf8")).replaceAll("{{TOKEN}}", token));
@@ -63,7 +63,6 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_KMS: kms.endpoint,
     GATEHOUSE_TABLES: JSON.stringify(dynalite.tables),
     GATEHOUSE_KEY_ARN: kms.keyArn,
-    GATEHOUSE_SECRETS: JSON.stringify({ ECHO_KEY: kms.encrypt(ECHO_KEY, { gateway: gateway.id, purpose: "secret", name: "ECHO_KEY" }) }),
     GATEHOUSE_AUDIT_RETENTION_DAYS: "7",
     GATEHOUSE_STREAM_URL: STREAM_URL,
   };

@@ -38,13 +38,11 @@ describe("the AWS wiring of a gateway with OAuth connections", () => {
       ...process.env,
       GATEHOUSE_TABLES: JSON.stringify(dynalite.tables),
       GATEHOUSE_KEY_ARN: kms.keyArn,
-      GATEHOUSE_SECRETS: JSON.stringify({
-        GITHUB_CLIENT_SECRET: kms.encrypt("gh-secret", { gateway: gateway.id, purpose: "secret", name: "GITHUB_CLIENT_SECRET" }),
-      }),
       GATEHOUSE_AUDIT_RETENTION_DAYS: "7",
       GATEHOUSE_FRONT_DOOR: "api",
     });
-    const { engine } = await wireAws(serializeDefinition(gateway), settings);
+    const secretCiphertexts = { GITHUB_CLIENT_SECRET: kms.encrypt("gh-secret", { gateway: gateway.id, purpose: "secret", name: "GITHUB_CLIENT_SECRET" }) };
+    const { engine } = await wireAws(serializeDefinition(gateway), { ...settings, secretCiphertexts });
 
     // Without an operator-issued session the start route refuses; it exists (not a 404).
     const start = await engine.handle({ method: "GET", path: `/api/${gateway.id}/oauth/github/start`, query: "", headers: {}, body: null, clientAddress: "203.0.113.9" });

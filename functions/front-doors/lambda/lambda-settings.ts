@@ -1,4 +1,4 @@
-import { ENV, type FrontDoorKind } from "../../contracts/lambda-contract.ts";
+import { ENV, SECRETS_FILE, type FrontDoorKind } from "../../contracts/lambda-contract.ts";
 import type { TableNames } from "../../contracts/tables.ts";
 
 
@@ -8,7 +8,7 @@ export interface AwsSettings {
   tables: TableNames;
   /** The envelope key (KMS SecretBox data keys, deploy-time secrets). */
   keyArn: string;
-  /** Deploy-time KMS ciphertexts (base64) by secret name. Never plaintext. */
+  /** Deploy-time KMS ciphertexts (base64) by secret name, from the archive's `secrets.json`. Never plaintext. */
   secretCiphertexts: Record<string, string>;
   auditRetentionDays: number;
   frontDoor: FrontDoorKind;
@@ -16,7 +16,8 @@ export interface AwsSettings {
 
 /**
  * Reads the settings the component put in the function's environment. Everything but the
- * definition (a file in the archive, see `parseBundledDefinition`) comes from here; a missing or
+ * definition and the secret ciphertexts (files in the archive, see `parseBundledDefinition` and
+ * `parseCiphertexts`) comes from here; a missing or
  * malformed value is an error naming the variable, raised at cold start.
  */
 export function readAwsSettings(env: Record<string, string | undefined> = process.env): AwsSettings {
@@ -40,8 +41,22 @@ export function readAwsSettings(env: Record<string, string | undefined> = proces
     region: env.AWS_REGION ?? need("AWS_DEFAULT_REGION"),
     tables: json<TableNames>(ENV.tables),
     keyArn: need(ENV.keyArn),
-    secretCiphertexts: env[ENV.secrets] ? json<Record<string, string>>(ENV.secrets) : {},
+    secretCiphertexts: {},
     auditRetentionDays: retention,
     frontDoor,
   };
+}
+
+/** The archive's `secrets.json`: base64 ciphertexts by secret name; anything else is an error naming the file. */
+export function parseCiphertexts(json: string): Record<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new Error(`the bundled ${SECRETS_FILE} is not valid JSON`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value) || Object.values(value).some((v) => typeof v !== "string")) {
+    throw new Error(`the bundled ${SECRETS_FILE} must map secret names to base64 ciphertexts`);
+  }
+  return value as Record<string, string>;
 }

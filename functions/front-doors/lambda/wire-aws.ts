@@ -13,10 +13,10 @@ import { createEngine, type Engine } from "../../engine/create-engine.ts";
 import { createOAuth } from "../../oauth/wire-oauth.ts";
 import { nodeTokenHasher } from "../../adapters/node/node-token-hasher.ts";
 import type { EnginePorts } from "../../ports/index.ts";
-import { DEFINITION_FILE } from "../../contracts/lambda-contract.ts";
+import { DEFINITION_FILE, SECRETS_FILE } from "../../contracts/lambda-contract.ts";
 import { systemClock } from "../../ports/clock.ts";
 import { jsonLog } from "../../ports/log.ts";
-import { readAwsSettings, type AwsSettings } from "./lambda-settings.ts";
+import { parseCiphertexts, readAwsSettings, type AwsSettings } from "./lambda-settings.ts";
 import { parseBundledDefinition } from "./parse-bundled-definition.ts";
 
 /** A wired AWS gateway: what a handler needs for every invocation of one cold start. */
@@ -69,9 +69,12 @@ export async function wireAws(definitionJson: string, settings: AwsSettings): Pr
   return { engine: createEngine({ gateways: [gateway], ports }), gateway, settings };
 }
 
-/** Reads the definition bundled next to the code and the environment, then wires. */
+/** Reads the definition and the secret ciphertexts bundled next to the code and the environment, then wires. */
 export async function wireAwsFromEnvironment(env: Record<string, string | undefined> = process.env): Promise<AwsGateway> {
   const settings = readAwsSettings(env);
-  const definition = await readFile(new URL(`./${DEFINITION_FILE}`, import.meta.url), "utf8");
-  return wireAws(definition, settings);
+  const [definition, ciphertexts] = await Promise.all([
+    readFile(new URL(`./${DEFINITION_FILE}`, import.meta.url), "utf8"),
+    readFile(new URL(`./${SECRETS_FILE}`, import.meta.url), "utf8"),
+  ]);
+  return wireAws(definition, { ...settings, secretCiphertexts: parseCiphertexts(ciphertexts) });
 }
