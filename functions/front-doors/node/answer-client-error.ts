@@ -41,7 +41,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket, 
   // The earlier request arrived whole, so the error is about a later one on the connection:
   // let the earlier response go out first. (If it had not arrived whole, the error is about
   // that request itself: the client broke or left mid-request, and there is nothing to answer.)
-  if (pending && pending.req.complete && socket.writable && error.code !== "ERR_HTTP_REQUEST_TIMEOUT") {
+  if (pending?.req.complete && socket.writable && error.code !== "ERR_HTTP_REQUEST_TIMEOUT") {
     pending.res.once("close", () => socket.destroy());
     return;
   }
