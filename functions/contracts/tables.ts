@@ -96,9 +96,10 @@ export const AUDIT_TABLE = {
 } as const satisfies TableDefinition;
 
 /**
- * Reserved for OAuth connections: one item per connection (`pk` = `<gatewayId>#<connection>`)
- * holding the sealed tokens and a numeric `version` attribute for optimistic (conditional)
- * writes; refresh leases live on the same item. `ttl` is available for lease items.
+ * OAuth connections: one item per connection (`pk` = `<gatewayId>#<connection>`) holding the
+ * sealed tokens and a numeric `version` attribute for optimistic (conditional) writes; its
+ * refresh lease is an item of its own (`<gatewayId>#<connection>#lease`), and so is each connect
+ * session (`session#<id hash>`). Leases and sessions expire by `ttl`.
  */
 export const CONNECTIONS_TABLE = {
   suffix: "connections",

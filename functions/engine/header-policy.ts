@@ -41,16 +41,12 @@ const NEVER_RETURNED = new Set([...HOP_BY_HOP, "proxy-authenticate", "alt-svc"])
 
 /**
  * The upstream's response headers as the client gets them: hop-by-hop and `Connection`-listed
- * fields stripped, `Set-Cookie` only when the endpoint allows it. Written into `into` when
- * given, so the engine builds the response's headers in one object.
+ * fields stripped, `Set-Cookie` only when the endpoint allows it. A new object, which the
+ * engine then completes (RateLimit fields, request id) as the response's headers.
  */
-export function returnedResponseHeaders(
-  endpoint: Endpoint,
-  headers: HeaderMap,
-  into: Record<string, string | string[]> = {},
-): Record<string, string | string[]> {
+export function returnedResponseHeaders(endpoint: Endpoint, headers: HeaderMap): Record<string, string | string[]> {
   const listed = connectionListed(headers);
-  const out = into;
+  const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || !Object.hasOwn(headers, name)) continue;

@@ -24,6 +24,18 @@ export interface RefreshAttempt {
 
 type Context = Pick<OAuthContext, "store" | "box" | "clock" | "log" | "record" | "preset">;
 
+/** The audit record of one token request: what it was, how long it took, what came of it. */
+function auditAttempt(ctx: Context, attempt: RefreshAttempt, now: number, outcome: Pick<Parameters<Context["record"]>[0], "event" | "decision" | "reason" | "status" | "providerStatus">): Promise<void> {
+  return ctx.record({
+    gateway: attempt.gateway,
+    connection: attempt.name,
+    action: attempt.kind === "refresh" ? "refresh" : "token",
+    time: attempt.started,
+    durationMs: now - attempt.started,
+    ...outcome,
+  });
+}
+
 /**
  * Writes new tokens with a version-checked put and audits the refresh. A lost put (a newer write
  * won, e.g. after a lease outlived) re-reads and judges the stored record instead.
@@ -49,13 +61,8 @@ export async function persistRefreshed(ctx: Context, cache: DecryptedTokenCache,
     updatedAt: now,
   };
   const written = await ctx.store.put(record, current?.version ?? null);
-  await ctx.record({
+  await auditAttempt(ctx, attempt, now, {
     event: "oauth.refresh",
-    gateway,
-    connection: name,
-    action: attempt.kind === "refresh" ? "refresh" : "token",
-    time: attempt.started,
-    durationMs: now - attempt.started,
     decision: written ? "OK" : "REFRESH_WRITE_LOST",
     reason: written ? (attempt.rejected ? "upstream rejected the token" : "token due") : "another writer changed the connection first",
     status: 200,
@@ -78,13 +85,8 @@ export async function persistRefreshed(ctx: Context, cache: DecryptedTokenCache,
 export async function persistRefreshFailure(ctx: Context, attempt: RefreshAttempt, failure: TokenFailure): Promise<Verdict> {
   const { gateway, name, current, previous, rejected } = attempt;
   const now = ctx.clock.now();
-  await ctx.record({
+  await auditAttempt(ctx, attempt, now, {
     event: "oauth.refresh_failed",
-    gateway,
-    connection: name,
-    action: attempt.kind === "refresh" ? "refresh" : "token",
-    time: attempt.started,
-    durationMs: now - attempt.started,
     decision: failure.class === "grant_dead" ? "GRANT_DEAD" : failure.class === "misconfigured" ? "CLIENT_MISCONFIGURED" : "PROVIDER_UNAVAILABLE",
     reason: `${failure.code}: ${failure.message}`,
     status: failure.status ?? 0,

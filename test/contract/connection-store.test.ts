@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteStore } from "../../functions/adapters/sqlite/open-sqlite-store.ts";
 import { startTestDynalite } from "../helpers/dynalite.ts";
-import { connectionStoreContract } from "../contract/connection-store.contract.ts";
+import { connectionStoreContract } from "./connection-store.contract.ts";
 
 connectionStoreContract("memory", async () => ({ store: new MemoryConnectionStore(), close: async () => {} }));
 
