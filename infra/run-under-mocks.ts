@@ -145,7 +145,7 @@ export function mask(value: unknown): unknown {
 async function archiveDigests(props: Record<string, unknown>): Promise<Record<string, Record<string, string>>> {
   const digests: Record<string, Record<string, string>> = {};
   for (const [input, value] of Object.entries(props)) {
-    const resolved = pulumi.Output.isInstance(value) ? await valueOf(value as pulumi.Output<unknown>) : value;
+    const resolved = pulumi.Output.isInstance(value) ? await resolvedValue(value as pulumi.Output<unknown>) : value;
     if (resolved instanceof pulumi.asset.AssetArchive) digests[input] = await archiveFiles(resolved, "");
   }
   return digests;
