@@ -9,10 +9,23 @@ export interface CliIo {
   stdin?: () => Promise<string>;
 }
 
+/**
+ * A reader that went away (`gatehouse token list | head -1`) closes the pipe: the rest of the
+ * output has nowhere to go, which is not an error of the command and never a stack trace.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (stream.listenerCount("error") === 0) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
+  return stream;
+}
+
 /** The process's own streams. */
 export const processIo: CliIo = {
-  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+  out: (text) => quietOnClosedPipe(process.stdout).write(text.endsWith("\n") ? text : `${text}\n`),
+  err: (text) => quietOnClosedPipe(process.stderr).write(text.endsWith("\n") ? text : `${text}\n`),
   cwd: process.cwd(),
   env: process.env,
   stdin: async () => {
