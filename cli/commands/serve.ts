@@ -5,6 +5,7 @@ import { jsonLog } from "../../functions/ports/log.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
 import { loadDefinitionFile } from "../../loader/load-definition-file.ts";
+import { requireFiles } from "../require-files.ts";
 import { checkServerFlags, listenGateway, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
 import type { Command } from "../command.ts";
 
@@ -24,6 +25,7 @@ export const command: Command = {
     const [file, ...extra] = positionals;
     if (!file || extra.length) throw new UsageError("say which definition file to serve (one)");
 
+    await requireFiles([file], io.cwd);
     const loaded = await loadDefinitionFile(file, io.cwd);
     if (!loaded.ok) {
       io.err(`✗ ${file}: ${loaded.issues.length} problem(s); nothing was started`);

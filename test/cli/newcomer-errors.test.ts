@@ -63,6 +63,7 @@ describe("a missing definition file", () => {
   it.each([
     [["validate", "gateways/nope.ts"], "gatehouse validate: no such file: gateways/nope.ts\nusage: gatehouse validate"],
     [["dev", "nope.ts", "--memory"], "gatehouse dev: no such file: nope.ts\nusage: gatehouse dev"],
+    [["serve", "nope.ts", "--data", ".gatehouse/never-created"], "gatehouse serve: no such file: nope.ts\nusage: gatehouse serve"],
     [["validate", "gateways"], "gatehouse validate: gateways is not a file; name the definition files (for a folder: gateways/*.ts)"],
   ])("%j exits 2", async (argv, message) => {
     const r = await run(repo, ...argv);
