@@ -2,6 +2,7 @@ import { DefinitionError } from "../schema/definition-error.ts";
 import { isValidatedGateway, validateGateway } from "../schema/define-gateway.ts";
 import type { Gateway as GatewayDefinition } from "../schema/gateway.ts";
 import { secretNames } from "../schema/secret-names.ts";
+import { LAMBDA_MAX_REQUEST_BODY_BYTES } from "../functions/contracts/lambda-contract.ts";
 import { GATEWAY_DEFAULTS, LOG_RETENTION_DAYS, type GatewayArgs } from "./gateway-args.ts";
 import type { GatewaySettings } from "./gateway-scope.ts";
 
@@ -11,6 +12,14 @@ import type { GatewaySettings } from "./gateway-scope.ts";
  */
 export function prepareGateway(args: GatewayArgs): { definition: GatewayDefinition; settings: GatewaySettings; secretNames: string[] } {
   const definition = validated(args.definition);
+  const tooLarge = Object.values(definition.endpoints).filter((e) => e.maxRequestBytes > LAMBDA_MAX_REQUEST_BODY_BYTES);
+  if (tooLarge.length) {
+    throw new Error(
+      `gateway '${definition.name}': ${tooLarge.map((e) => `endpoint '${e.slug}' has maxRequestBytes ${e.maxRequestBytes}`).join(", ")}, above the ${LAMBDA_MAX_REQUEST_BODY_BYTES} bytes ` +
+        "a Lambda invocation can carry (6 MB payload, binary bodies base64-encoded); AWS would refuse such requests before Gatehouse sees them (no 413, no audit record). " +
+        `Set maxRequestBytes to at most ${LAMBDA_MAX_REQUEST_BODY_BYTES} for AWS deploys`,
+    );
+  }
   const settings = resolveSettings(args);
   const names = secretNames(definition);
   const missing = names.filter((n) => args.secrets?.[n] === undefined);

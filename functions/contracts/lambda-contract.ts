@@ -41,6 +41,20 @@ export const DEFINITION_FILE = "gateway.json";
  */
 export const SECRETS_FILE = "secrets.json";
 
+/**
+ * Lambda's cap on a synchronous invocation's payload, request and response each: 6 MB (the Lambda
+ * quotas page; Function URLs and API Gateway integrations alike), measured on the event or result JSON.
+ */
+export const LAMBDA_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/**
+ * The largest request body an AWS deploy can receive: a binary body reaches the function base64
+ * in the event JSON (4 bytes per 3), next to headers of up to 10 KB, so about 4.4 MB of the 6 MB
+ * payload. A larger request is refused by API Gateway or the Function URL before Gatehouse sees
+ * it: no 413 of ours, no audit record.
+ */
+export const LAMBDA_MAX_REQUEST_BODY_BYTES = 4_400_000;
+
 /** Lambda's cap on a function's environment variables, all together (the Lambda quotas page). */
 export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
 
