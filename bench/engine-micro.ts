@@ -39,7 +39,10 @@ export async function runMicroBenchmarks(options: { roundMs: number; rounds: num
 
 const isMain = process.argv[1]?.endsWith("engine-micro.ts");
 if (isMain) {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { ms: { type: "string", default: "400" }, rounds: { type: "string", default: "5" }, json: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { ms: { type: "string", default: "400" }, rounds: { type: "string", default: "5" }, json: { type: "boolean", default: false } },
+  });
   const sections = await runMicroBenchmarks({ roundMs: Number(values.ms), rounds: Number(values.rounds) });
   if (values.json) process.stdout.write(`${JSON.stringify(sections)}\n`);
   else for (const s of sections) console.log(formatMicro(s).join("\n"));

@@ -29,7 +29,9 @@ export function ensureTools(allowInstall: boolean): Tools {
     const asRoot = process.getuid?.() === 0;
     const sudo = !asRoot && spawnSync("sudo", ["-n", "true"]).status === 0;
     if (!asRoot && !sudo) {
-      messages.push(`${missing.join(" and ")} missing and cannot be installed (not root, no passwordless sudo): run \`sudo apt-get install -y ${missing.join(" ")}\``);
+      messages.push(
+        `${missing.join(" and ")} missing and cannot be installed (not root, no passwordless sudo): run \`sudo apt-get install -y ${missing.join(" ")}\``,
+      );
     } else {
       const prefix = sudo ? ["sudo", "-n", "--preserve-env=DEBIAN_FRONTEND,RUNLEVEL"] : [];
       messages.push(`installing ${missing.join(" and ")} from Debian (apt-get)...`);
@@ -42,7 +44,10 @@ export function ensureTools(allowInstall: boolean): Tools {
       };
       const update = run(["apt-get", "update", "-qq"]);
       const install = update.status === 0 ? run(["apt-get", "install", "-y", "-qq", ...missing]) : update;
-      if (install.status !== 0) messages.push(`apt-get failed (${install.status ?? install.signal}): ${(install.stderr || install.stdout || "").trim().split("\n").slice(-3).join(" | ")}`);
+      if (install.status !== 0)
+        messages.push(
+          `apt-get failed (${install.status ?? install.signal}): ${(install.stderr || install.stdout || "").trim().split("\n").slice(-3).join(" | ")}`,
+        );
       nginx = findBinary("nginx");
       wrk = findBinary("wrk");
     }

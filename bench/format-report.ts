@@ -47,7 +47,20 @@ export interface BenchReport {
 const fixed = (value: number | null, digits: number, suffix = "") => (value === null ? "-" : `${value.toFixed(digits)}${suffix}`);
 const signed = (value: number | null) => (value === null ? "-" : `${value >= 0 ? "+" : ""}${value.toFixed(2)}`);
 
-const HEADER = ["target", "conns", "req/s", "p50 ms", "p99 ms", "+p50 vs direct", "+p99 vs direct", "x bare-node", "x nginx", "CPU µs/req", "peak RSS MB", "errors/non-2xx"];
+const HEADER = [
+  "target",
+  "conns",
+  "req/s",
+  "p50 ms",
+  "p99 ms",
+  "+p50 vs direct",
+  "+p99 vs direct",
+  "x bare-node",
+  "x nginx",
+  "CPU µs/req",
+  "peak RSS MB",
+  "errors/non-2xx",
+];
 
 function cells(row: ComparedRow, memory: readonly MemoryReading[]): string[] {
   const rss = memory.find((m) => m.target === row.target);
@@ -87,7 +100,10 @@ export function formatMicro(section: MicroSection): string[] {
   const width = Math.max(...section.lines.map((l) => l.name.length));
   return [
     section.title,
-    ...section.lines.map((l) => `  ${l.name.padEnd(width)}  ${l.usPerOp.toFixed(2).padStart(9)} µs/op  ${Math.round(l.opsPerSecond).toLocaleString("en-US").padStart(12)} op/s per core`),
+    ...section.lines.map(
+      (l) =>
+        `  ${l.name.padEnd(width)}  ${l.usPerOp.toFixed(2).padStart(9)} µs/op  ${Math.round(l.opsPerSecond).toLocaleString("en-US").padStart(12)} op/s per core`,
+    ),
     ...section.notes.map((n) => `  note: ${n}`),
   ];
 }

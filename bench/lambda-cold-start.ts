@@ -90,14 +90,21 @@ export async function measureLambdaColdStart(options: ColdStartOptions = {}): Pr
       },
     });
     await writeLambdaArchive(join(dir, "bundle"), gateway);
-    const { token } = await issueToken(new DynamoTokenStore({ client, tableName: tables.tokens }), { gatewayId: gateway.id, label: "bench", endpoints: null, now: Date.now() });
+    const { token } = await issueToken(new DynamoTokenStore({ client, tableName: tables.tokens }), {
+      gatewayId: gateway.id,
+      label: "bench",
+      endpoints: null,
+      now: Date.now(),
+    });
     const event = {
       version: "2.0",
       routeKey: "$default",
       rawPath: `/api/${gateway.id}/proxy/echo/items`,
       rawQueryString: "",
       headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-      requestContext: { http: { method: "GET", path: `/api/${gateway.id}/proxy/echo/items`, protocol: "HTTP/1.1", sourceIp: "203.0.113.7", userAgent: "bench" } },
+      requestContext: {
+        http: { method: "GET", path: `/api/${gateway.id}/proxy/echo/items`, protocol: "HTTP/1.1", sourceIp: "203.0.113.7", userAgent: "bench" },
+      },
       isBase64Encoded: false,
     };
     const requestFile = join(dir, "request.json");
@@ -119,7 +126,11 @@ export async function measureLambdaColdStart(options: ColdStartOptions = {}): Pr
     let version = "";
     for (let i = 0; i < runs; i++) {
       await run(node, [RUNNER, join(dir, "bundle"), requestFile, resultFile], { env, timeout: 30_000 });
-      const out = JSON.parse(await readFile(resultFile, "utf8")) as { node: string; importMs: number; results: Array<{ durationMs: number; result: { statusCode: number } }> };
+      const out = JSON.parse(await readFile(resultFile, "utf8")) as {
+        node: string;
+        importMs: number;
+        results: Array<{ durationMs: number; result: { statusCode: number } }>;
+      };
       const first = out.results[0]!;
       if (first.result.statusCode !== 200) throw new Error(`the first request answered ${first.result.statusCode}, expected 200`);
       version = out.node;

@@ -109,7 +109,10 @@ export function ratioLines(rows: readonly ComparedRow[], memory: readonly Memory
       const mine = get(target, c)?.cpuUsPerRequest ?? undefined;
       const bare = get("bare-node", c)?.cpuUsPerRequest ?? undefined;
       const cpu = ratio(mine, bare);
-      if (cpu !== null) lines.push({ text: `CPU per request ${target}/bare-node @${c}c: ${cpu.toFixed(2)}x (${mine!.toFixed(0)} µs vs ${bare!.toFixed(0)} µs; less sensitive to a noisy machine than req/s)` });
+      if (cpu !== null)
+        lines.push({
+          text: `CPU per request ${target}/bare-node @${c}c: ${cpu.toFixed(2)}x (${mine!.toFixed(0)} µs vs ${bare!.toFixed(0)} µs; less sensitive to a noisy machine than req/s)`,
+        });
       const p99 = added(get(target, c)?.p99Ms, get("bare-node", c)?.p99Ms);
       const p50 = added(get(target, c)?.p50Ms, get("bare-node", c)?.p50Ms);
       if (p99 === null || p50 === null) continue;

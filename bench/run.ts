@@ -89,10 +89,19 @@ async function main(): Promise<void> {
   const lines = ratioLines(rows, memory);
   const extras: BenchReport["extras"] = [];
   for (const r of rows) {
-    if (r.non2xx + r.errors > 0) extras.push({ title: "Warnings", lines: [`${r.target} @${r.connections}c: ${r.errors} socket errors, ${r.non2xx} non-2xx responses: its figures include failed requests`] });
+    if (r.non2xx + r.errors > 0)
+      extras.push({
+        title: "Warnings",
+        lines: [`${r.target} @${r.connections}c: ${r.errors} socket errors, ${r.non2xx} non-2xx responses: its figures include failed requests`],
+      });
   }
   if (busy.length) {
-    extras.push({ title: "Warnings", lines: [`the machine was busy with other work (1-min load average ${loadAtStart} at start, ${loadAtEnd} at end, on ${availableParallelism()} cores): absolute figures are low and noisy; the ratios and CPU per request, measured side by side, hold better`] });
+    extras.push({
+      title: "Warnings",
+      lines: [
+        `the machine was busy with other work (1-min load average ${loadAtStart} at start, ${loadAtEnd} at end, on ${availableParallelism()} cores): absolute figures are low and noisy; the ratios and CPU per request, measured side by side, hold better`,
+      ],
+    });
   }
   if (unavailable.length) extras.push({ title: "Not measured", lines: unavailable.map((u) => `${u.target}: ${u.reason}`) });
 
@@ -104,13 +113,20 @@ async function main(): Promise<void> {
     for (const name of ["gatehouse-memory", "gatehouse-sqlite", "bare-node"] as const) {
       log(`bench: profiling ${name} @${connections}c${missed ? " (a target was missed)" : ""}...`);
       const keepAs = resolve(ROOT, options.outDir, `${dateStamp()}-${options.mode}-${name}.cpuprofile`);
-      const profileLines = await profileTarget(name, { upstreamOrigin, workDir, generator, connections, warmupSeconds: options.warmupSeconds, seconds: options.durationSeconds, keepAs }).catch(
-        (error: unknown) => [`profile failed: ${errorMessage(error)}`],
-      );
+      const profileLines = await profileTarget(name, {
+        upstreamOrigin,
+        workDir,
+        generator,
+        connections,
+        warmupSeconds: options.warmupSeconds,
+        seconds: options.durationSeconds,
+        keepAs,
+      }).catch((error: unknown) => [`profile failed: ${errorMessage(error)}`]);
       extras.push({ title: `CPU profile of ${name} under load`, lines: profileLines });
     }
   }
-  if (missed && options.profile === "off") log("bench: a target was missed; `npm run bench -- --quick --profile` adds CPU profiles of gatehouse-memory and bare-node");
+  if (missed && options.profile === "off")
+    log("bench: a target was missed; `npm run bench -- --quick --profile` adds CPU profiles of gatehouse-memory and bare-node");
   await upstream.stop();
 
   const micro = options.micro ? await runMicro() : [];
@@ -162,7 +178,9 @@ async function measure(targets: LoadTarget[]): Promise<LoadResult[]> {
           // The load generator stops sending at the end of the window, so the server's CPU over it is the window's.
           const cpuUsPerRequest = cpuBefore !== null && cpuAfter !== null && n.requests > 0 ? ((cpuAfter - cpuBefore) * 1000) / n.requests : null;
           results.push({ target: t.name, connections, ...n, cpuUsPerRequest });
-          log(`bench: round ${round + 1}/${options.rounds} ${t.name.padEnd(18)} @${String(connections).padStart(2)}c  ${n.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${n.p50Ms.toFixed(2)} ms  p99 ${n.p99Ms.toFixed(2)} ms  cpu ${cpuUsPerRequest?.toFixed(0) ?? "-"} µs/req`);
+          log(
+            `bench: round ${round + 1}/${options.rounds} ${t.name.padEnd(18)} @${String(connections).padStart(2)}c  ${n.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${n.p50Ms.toFixed(2)} ms  p99 ${n.p99Ms.toFixed(2)} ms  cpu ${cpuUsPerRequest?.toFixed(0) ?? "-"} µs/req`,
+          );
         } catch (error) {
           log(`bench: ${t.name} @${connections}c failed: ${errorMessage(error)}`);
         }
@@ -176,7 +194,9 @@ async function measure(targets: LoadTarget[]): Promise<LoadResult[]> {
 async function runMicro(): Promise<MicroSection[]> {
   const [ms, rounds] = options.mode === "quick" ? ["150", "3"] : ["400", "5"];
   log("bench: engine and SSRF microbenchmarks...");
-  const child = spawn(process.execPath, [join(ROOT, "cli/run-ts.mjs"), join(ROOT, "bench/engine-micro.ts"), "--json", "--ms", ms, "--rounds", rounds], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [join(ROOT, "cli/run-ts.mjs"), join(ROOT, "bench/engine-micro.ts"), "--json", "--ms", ms, "--rounds", rounds], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((done) => child.once("close", done));

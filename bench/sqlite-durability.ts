@@ -25,24 +25,50 @@ function measure(name: string, count: number, run: (i: number) => void | Promise
 
 function record(i: number): AuditRecord {
   return {
-    requestId: `req_${i}_${Math.random().toString(36).slice(2)}`, time: Date.now(), event: "proxy.request", gatewayId: "0b7c1c1e-3f4a-5b6c-8d7e-9f0a1b2c3d4e",
-    gatewayName: "bench", endpoint: "items", tokenId: "tok_benchbenchbe", tokenLabel: "bench", method: "GET", path: "/api/x/proxy/items/42", status: 200,
-    upstreamStatus: 200, decision: "OK", reason: null, durationMs: 1, upstreamDurationMs: 1, bytesIn: 0, bytesOut: 1024, clientAddress: "127.0.0.1",
-    userAgent: "wrk", revision: "rev_bench",
+    requestId: `req_${i}_${Math.random().toString(36).slice(2)}`,
+    time: Date.now(),
+    event: "proxy.request",
+    gatewayId: "0b7c1c1e-3f4a-5b6c-8d7e-9f0a1b2c3d4e",
+    gatewayName: "bench",
+    endpoint: "items",
+    tokenId: "tok_benchbenchbe",
+    tokenLabel: "bench",
+    method: "GET",
+    path: "/api/x/proxy/items/42",
+    status: 200,
+    upstreamStatus: 200,
+    decision: "OK",
+    reason: null,
+    durationMs: 1,
+    upstreamDurationMs: 1,
+    bytesIn: 0,
+    bytesOut: 1024,
+    clientAddress: "127.0.0.1",
+    userAgent: "wrk",
+    revision: "rev_bench",
   };
 }
 
 try {
   const store = openSqliteStore(join(folder, "data"));
   const tokenRecord = (gatewayId: string) => ({
-    id: newTokenId(), hash: hashToken(mintToken()), gatewayId, label: "bench", endpoints: null, createdAt: Date.now(), expiresAt: null, revokedAt: null,
+    id: newTokenId(),
+    hash: hashToken(mintToken()),
+    gatewayId,
+    label: "bench",
+    endpoints: null,
+    createdAt: Date.now(),
+    expiresAt: null,
+    revokedAt: null,
   });
   const tokens = quick ? 200 : 1000;
   await measure("token create: FULL + checkpoint (the store)", tokens, () => store.tokens.create(tokenRecord("g1")));
   const insert = (level: "FULL" | "NORMAL") => () => {
     const r = tokenRecord("g2");
     store.database.db.exec(`PRAGMA synchronous=${level}`);
-    store.database.db.prepare("INSERT INTO tokens (hash, id, gateway_id, label, created_at) VALUES (?, ?, ?, ?, ?)").run(r.hash, r.id, r.gatewayId, r.label, r.createdAt);
+    store.database.db
+      .prepare("INSERT INTO tokens (hash, id, gateway_id, label, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(r.hash, r.id, r.gatewayId, r.label, r.createdAt);
   };
   await measure("token create: FULL, no checkpoint", tokens, insert("FULL"));
   await measure("token create: NORMAL (not durable on power loss)", tokens, insert("NORMAL"));
@@ -55,7 +81,9 @@ try {
     Promise.all(Array.from({ length: 32 }, (_, j) => store.audit.write(record(i * 32 + j)))).then(() => undefined),
   );
   const bucket = { key: "0b7c1c1e-3f4a-5b6c-8d7e-9f0a1b2c3d4e/items/tok_benchbenchbe", scope: "token" as const, perMinute: 1e9, perHour: 1e9 };
-  await measure("rate limit consume, 2 windows, one per turn (NORMAL)", audits, () => store.rateLimiter.consume({ now: Date.now(), buckets: [bucket] }).then(() => undefined));
+  await measure("rate limit consume, 2 windows, one per turn (NORMAL)", audits, () =>
+    store.rateLimiter.consume({ now: Date.now(), buckets: [bucket] }).then(() => undefined),
+  );
   await measure("rate limit consume, 2 windows, 32 per turn (one commit)", audits / 32, () =>
     Promise.all(Array.from({ length: 32 }, () => store.rateLimiter.consume({ now: Date.now(), buckets: [bucket] }))).then(() => undefined),
   );

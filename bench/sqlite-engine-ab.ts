@@ -25,7 +25,11 @@ const quick = process.argv.includes("--quick");
 const gateway = benchGateway("http://127.0.0.1:9");
 const folder = mkdtempSync(join(tmpdir(), "gatehouse-ab-"));
 
-async function build(ports: { tokens: TokenStore; rateLimiter: RateLimiter; audit: AuditSink }): Promise<(concurrency: number, total: number) => Promise<number>> {
+async function build(ports: {
+  tokens: TokenStore;
+  rateLimiter: RateLimiter;
+  audit: AuditSink;
+}): Promise<(concurrency: number, total: number) => Promise<number>> {
   const engine: Engine = createEngine({
     gateways: [gateway],
     ports: {
@@ -39,8 +43,12 @@ async function build(ports: { tokens: TokenStore; rateLimiter: RateLimiter; audi
   });
   const { token } = await issueToken(ports.tokens, { gatewayId: gateway.id, label: "bench", now: Date.now() });
   const request: GatewayRequest = {
-    method: "GET", path: `/api/${gateway.id}/proxy/${BENCH_SLUG}/items/42`, query: "",
-    headers: { host: "127.0.0.1:8080", authorization: `Bearer ${token}`, accept: "*/*", "user-agent": "wrk" }, body: null, clientAddress: "127.0.0.1",
+    method: "GET",
+    path: `/api/${gateway.id}/proxy/${BENCH_SLUG}/items/42`,
+    query: "",
+    headers: { host: "127.0.0.1:8080", authorization: `Bearer ${token}`, accept: "*/*", "user-agent": "wrk" },
+    body: null,
+    clientAddress: "127.0.0.1",
   };
   const one = async () => drain(await engine.handle(request));
   return async (concurrency, total) => {
@@ -78,7 +86,9 @@ try {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const [mm, sm] = [median(m), median(s)];
-    console.log(`  @${String(concurrency).padStart(2)}: memory ${mm.toFixed(1)} µs, SQLite ${sm.toFixed(1)} µs (+${(sm - mm).toFixed(1)} µs), throughput ratio SQLite/memory ${(mm / sm).toFixed(2)}x`);
+    console.log(
+      `  @${String(concurrency).padStart(2)}: memory ${mm.toFixed(1)} µs, SQLite ${sm.toFixed(1)} µs (+${(sm - mm).toFixed(1)} µs), throughput ratio SQLite/memory ${(mm / sm).toFixed(2)}x`,
+    );
   }
   store.close();
 } finally {

@@ -44,7 +44,12 @@ export async function startUpstream(): Promise<RunningChild<{ port: number }>> {
  * SQLite stores. With `profileFile` it runs unbundled (the profile then names the original
  * files) with the bench profiler armed (see servers/arm-profiler.ts).
  */
-export async function startNodeTarget(name: NodeTargetName, upstreamOrigin: string, workDir: string, profileFile: string | null = null): Promise<ChildTarget | Unavailable> {
+export async function startNodeTarget(
+  name: NodeTargetName,
+  upstreamOrigin: string,
+  workDir: string,
+  profileFile: string | null = null,
+): Promise<ChildTarget | Unavailable> {
   const [script, args] =
     name === "bare-node"
       ? ["servers/bare-proxy-server.ts", [upstreamOrigin]]
@@ -90,7 +95,16 @@ export async function startTargets(
   const add = (result: LoadTarget | Unavailable) => ("reason" in result ? unavailable.push(result) : targets.push(result));
   for (const name of wanted) {
     if (name === "direct") {
-      add({ name, url: `${origin}/v1/items/42`, headers: {}, pid: upstreamPid, withChildren: false, idleKb: readMemory(upstreamPid)?.currentKb ?? 0, stop: async () => {}, finalLines: () => [] });
+      add({
+        name,
+        url: `${origin}/v1/items/42`,
+        headers: {},
+        pid: upstreamPid,
+        withChildren: false,
+        idleKb: readMemory(upstreamPid)?.currentKb ?? 0,
+        stop: async () => {},
+        finalLines: () => [],
+      });
     } else if (name === "nginx") {
       if (!nginxBinary) {
         add({ target: name, reason: "not available: nginx is not installed and could not be installed (see the messages above)" });
@@ -99,7 +113,16 @@ export async function startTargets(
       try {
         const port = await freePort();
         const nginx = await startNginx(nginxBinary, join(workDir, "nginx"), port, upstreamPort);
-        add({ name, url: `http://127.0.0.1:${port}/v1/items/42`, headers: {}, pid: nginx.pid, withChildren: true, idleKb: readMemory(nginx.pid, true)?.currentKb ?? 0, stop: () => nginx.stop(), finalLines: () => [] });
+        add({
+          name,
+          url: `http://127.0.0.1:${port}/v1/items/42`,
+          headers: {},
+          pid: nginx.pid,
+          withChildren: true,
+          idleKb: readMemory(nginx.pid, true)?.currentKb ?? 0,
+          stop: () => nginx.stop(),
+          finalLines: () => [],
+        });
       } catch (error) {
         add({ target: name, reason: `failed to start: ${errorMessage(error)}` });
       }

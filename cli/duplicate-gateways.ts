@@ -19,9 +19,15 @@ export function duplicateGateways(files: readonly FileGateways[]): string[] {
       const sameName = byName.get(g.name);
       const sameId = byId.get(g.id);
       if (sameName !== undefined) {
-        problems.push(sameName === file ? `${file} defines gateway '${g.name}' twice; names must be unique` : `${sameName} and ${file} both define gateway '${g.name}'; names must be unique`);
+        problems.push(
+          sameName === file
+            ? `${file} defines gateway '${g.name}' twice; names must be unique`
+            : `${sameName} and ${file} both define gateway '${g.name}'; names must be unique`,
+        );
       } else if (sameId !== undefined) {
-        problems.push(`${sameId.file} (gateway '${sameId.name}') and ${file} (gateway '${g.name}') have the same id ${g.id}; ids must be unique (both would answer at the same client URLs)`);
+        problems.push(
+          `${sameId.file} (gateway '${sameId.name}') and ${file} (gateway '${g.name}') have the same id ${g.id}; ids must be unique (both would answer at the same client URLs)`,
+        );
       }
       if (sameName === undefined) byName.set(g.name, file);
       if (sameId === undefined) byId.set(g.id, { file, name: g.name });

@@ -30,12 +30,12 @@ export async function findGateway(nameOrId: string, values: StoreValues, io: Cli
   if (fromDefinition) return fromDefinition;
   if (isGatewayUuid(nameOrId)) return { name: null, id: nameOrId.toLowerCase(), endpoints: null, connections: null };
 
-  const where = outputs
-    ? `the stack outputs ${values["stack-outputs"]}`
-    : `${join(values.data ?? ".gatehouse", "gateways.json")} (written by gatehouse dev)`;
+  const where = outputs ? `the stack outputs ${values["stack-outputs"]}` : `${join(values.data ?? ".gatehouse", "gateways.json")} (written by gatehouse dev)`;
   const names = [...new Set([...first, ...defined].map((g) => g.name))].sort();
   if (names.length === 0) {
-    throw new UsageError(`no gateway '${nameOrId}': none is recorded in ${where} and there are no definitions in ${DEFINITIONS_FOLDER}/; run gatehouse dev <file> first, or give the gateway's UUID`);
+    throw new UsageError(
+      `no gateway '${nameOrId}': none is recorded in ${where} and there are no definitions in ${DEFINITIONS_FOLDER}/; run gatehouse dev <file> first, or give the gateway's UUID`,
+    );
   }
   throw new UsageError(`no gateway '${nameOrId}'; known gateways: ${names.join(", ")} (from ${where} and ${DEFINITIONS_FOLDER}/)`);
 }
@@ -50,7 +50,9 @@ export function requireKnown(gateway: FoundGateway, kind: "endpoint" | "connecti
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length === 0) return;
   const list = known.length ? `${kind}s: ${known.join(", ")}` : `it has no ${kind}s`;
-  throw new UsageError(`gateway '${gateway.name ?? gateway.id}' has no ${kind}${unknown.length === 1 ? "" : "s"} ${unknown.map((n) => `'${n}'`).join(", ")}; ${list}`);
+  throw new UsageError(
+    `gateway '${gateway.name ?? gateway.id}' has no ${kind}${unknown.length === 1 ? "" : "s"} ${unknown.map((n) => `'${n}'`).join(", ")}; ${list}`,
+  );
 }
 
 /** The valid gateways defined in `<cwd>/gateways/` (files that fail to load are skipped here; `validate` reports them). */
@@ -61,7 +63,8 @@ async function definedGateways(cwd: string): Promise<KnownGateway[]> {
   for (const file of files) {
     const loaded = await loadDefinitionFile(join(dir, file), cwd);
     if (!loaded.ok) continue;
-    for (const g of loaded.gateways) out.push({ name: g.name, id: g.id, endpoints: Object.keys(g.endpoints).sort(), connections: Object.keys(g.connections).sort() });
+    for (const g of loaded.gateways)
+      out.push({ name: g.name, id: g.id, endpoints: Object.keys(g.endpoints).sort(), connections: Object.keys(g.connections).sort() });
   }
   return out;
 }

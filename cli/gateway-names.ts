@@ -36,7 +36,9 @@ interface Recordable {
  */
 export async function recordGateways(dataDir: string, gateways: ReadonlyArray<Recordable>): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const known = Object.fromEntries((await readRecordedGateways(dataDir)).map((g) => [g.name, { id: g.id, endpoints: g.endpoints, connections: g.connections }]));
+  const known = Object.fromEntries(
+    (await readRecordedGateways(dataDir)).map((g) => [g.name, { id: g.id, endpoints: g.endpoints, connections: g.connections }]),
+  );
   for (const g of gateways) {
     known[g.name] = {
       id: g.id,

@@ -31,13 +31,20 @@ export interface ServerFlags {
 }
 
 /** Checks the shared flags; a bad one is a {@link UsageError}. */
-export function checkServerFlags(values: { port: string; host: string; "token-cache-seconds": string; "max-connections": string; "unsafe-allow-private": string[] }): ServerFlags {
+export function checkServerFlags(values: {
+  port: string;
+  host: string;
+  "token-cache-seconds": string;
+  "max-connections": string;
+  "unsafe-allow-private": string[];
+}): ServerFlags {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got '${values.port}'`);
   const tokenCacheSeconds = Number(values["token-cache-seconds"]);
   if (!Number.isFinite(tokenCacheSeconds) || tokenCacheSeconds < 0) throw new UsageError("--token-cache-seconds must be 0 or more");
   const maxConnections = Number(values["max-connections"]);
-  if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new UsageError(`--max-connections must be a whole number, 1 or more, got '${values["max-connections"]}'`);
+  if (!Number.isInteger(maxConnections) || maxConnections < 1)
+    throw new UsageError(`--max-connections must be a whole number, 1 or more, got '${values["max-connections"]}'`);
   for (const cidr of values["unsafe-allow-private"]) {
     const problem = validateAllowance(cidr);
     if (problem) throw new UsageError(`--unsafe-allow-private ${cidr}: ${problem}`);

@@ -5,7 +5,6 @@ import { loadCommand, missingPeerMessage } from "./load-command.ts";
 import { packageVersion } from "./package-root.ts";
 import { parseArgsMessage } from "./parse-args-message.ts";
 
-
 type Loader = () => Promise<{ command: Command }>;
 
 // Loaded lazily so `gatehouse validate` does not pay for the AWS SDK or the Pulumi runtime.

@@ -65,7 +65,7 @@ export async function storeTargetOf(values: StoreValues, io: CliIo, gateway?: st
   const endpoint = values["endpoint-url"];
   const loopback = endpoint !== undefined && isLoopback(endpoint);
   const region = values.region ?? chosen.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? (loopback ? "us-east-1" : undefined);
-  if (!region) throw new UsageError("say which AWS region: --region, \"region\" in --stack-outputs, or AWS_REGION");
+  if (!region) throw new UsageError('say which AWS region: --region, "region" in --stack-outputs, or AWS_REGION');
   // A loopback DynamoDB-compatible store checks no signature: dummy credentials, so the SDK never
   // goes looking for real ones (or asks an instance metadata service).
   const credentials = loopback && !io.env.AWS_ACCESS_KEY_ID ? { credentials: { ...LOCAL_CREDENTIALS } } : {};
@@ -110,7 +110,8 @@ export async function readStackOutputs(file: string, shown: string = file): Prom
     const gateways: OutputGateway[] = [];
     for (const [name, value] of Object.entries(object.gateways as Record<string, unknown>)) {
       const g = (value ?? {}) as { id?: unknown; region?: unknown; tables?: unknown; endpoints?: unknown };
-      if (typeof g.id !== "string") throw new UsageError(`--stack-outputs ${shown}: gateways.${name} has no "id"; write the file with: pulumi stack output --json > ${shown}`);
+      if (typeof g.id !== "string")
+        throw new UsageError(`--stack-outputs ${shown}: gateways.${name} has no "id"; write the file with: pulumi stack output --json > ${shown}`);
       gateways.push({
         name,
         id: g.id,

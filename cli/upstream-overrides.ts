@@ -59,7 +59,10 @@ export function applyUpstreamOverrides(gateways: Gateway[], overrides: readonly 
     if (problem) throw new UsageError(`${flag}: ${problem}`);
     const allow = [...new Set([...endpoint.unsafeAllowPrivateNetworks, ...LOCAL_RANGES])];
     const refusal = checkUpstreamUrlStatic(o.url, { allow });
-    if (refusal) throw new UsageError(`${flag}: ${refusal.reason} (SSRF rule ${refusal.rule}); an override may point at loopback or a private network, never at a cloud metadata address`);
+    if (refusal)
+      throw new UsageError(
+        `${flag}: ${refusal.reason} (SSRF rule ${refusal.rule}); an override may point at loopback or a private network, never at a cloud metadata address`,
+      );
     const original = committed.get(gateway.name)!;
     gateway.endpoints[o.slug] = { ...endpoint, upstream: o.url, unsafeAllowPrivateNetworks: allow };
     gateway.revision = `${original.revision}${OVERRIDE_REVISION_SUFFIX}`;
@@ -78,13 +81,18 @@ function pick(o: UpstreamOverride, gateways: Gateway[]): Gateway {
   if (o.gateway !== null) {
     const gateway = gateways.find((g) => g.name === o.gateway);
     if (!gateway) throw new UsageError(`--upstream ${o.gateway}/${o.slug}: no gateway '${o.gateway}'; gateways: ${gateways.map((g) => g.name).join(", ")}`);
-    if (!gateway.endpoints[o.slug]) throw new UsageError(`--upstream ${o.gateway}/${o.slug}: gateway '${o.gateway}' has no endpoint '${o.slug}'; endpoints: ${Object.keys(gateway.endpoints).join(", ")}`);
+    if (!gateway.endpoints[o.slug])
+      throw new UsageError(
+        `--upstream ${o.gateway}/${o.slug}: gateway '${o.gateway}' has no endpoint '${o.slug}'; endpoints: ${Object.keys(gateway.endpoints).join(", ")}`,
+      );
     return gateway;
   }
   const matches = gateways.filter((g) => g.endpoints[o.slug]);
   if (matches.length === 0) throw new UsageError(`--upstream ${o.slug}: no endpoint '${o.slug}'; endpoints: ${known}`);
   if (matches.length > 1) {
-    throw new UsageError(`--upstream ${o.slug}: endpoint '${o.slug}' is in several gateways; say which: ${matches.map((g) => `${g.name}/${o.slug}=<url>`).join(" or ")}`);
+    throw new UsageError(
+      `--upstream ${o.slug}: endpoint '${o.slug}' is in several gateways; say which: ${matches.map((g) => `${g.name}/${o.slug}=<url>`).join(" or ")}`,
+    );
   }
   return matches[0]!;
 }

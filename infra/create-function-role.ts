@@ -41,6 +41,8 @@ export function createFunctionRole(
     tableKeyArn: inputs.tableKey.arn,
     logGroupArns: inputs.logGroups.map((g) => g.arn),
   });
-  const rolePolicy = new aws.iam.RolePolicy(`${name}-role-policy`, transformed(t.rolePolicy, { role: role.id, policy: policyJson }, `${name}-role-policy`), { parent });
+  const rolePolicy = new aws.iam.RolePolicy(`${name}-role-policy`, transformed(t.rolePolicy, { role: role.id, policy: policyJson }, `${name}-role-policy`), {
+    parent,
+  });
   return { role, rolePolicy, policyJson };
 }

@@ -22,7 +22,13 @@ export interface FunctionBase {
 export function createGatewayFunction(
   scope: GatewayScope,
   base: FunctionBase,
-  door: { kind: FrontDoorKind; handler: string; timeoutSeconds: number; logs: aws.cloudwatch.LogGroup; extraEnvironment?: Record<string, pulumi.Input<string>> },
+  door: {
+    kind: FrontDoorKind;
+    handler: string;
+    timeoutSeconds: number;
+    logs: aws.cloudwatch.LogGroup;
+    extraEnvironment?: Record<string, pulumi.Input<string>>;
+  },
 ): aws.lambda.Function {
   const { name, definition, settings } = scope;
   const logical = `${name}-${door.kind}`;

@@ -5,14 +5,21 @@ import { mapValues, transformed, type GatewayScope } from "./gateway-scope.ts";
 import { tableArgs } from "./table-args.ts";
 
 /** The DynamoDB tables of `TABLES`, encrypted with the table key; their physical names as one output. */
-export function createGatewayTables(scope: GatewayScope, tableKey: aws.kms.Key): { tables: Record<TableKey, aws.dynamodb.Table>; tableNames: pulumi.Output<TableNames> } {
+export function createGatewayTables(
+  scope: GatewayScope,
+  tableKey: aws.kms.Key,
+): { tables: Record<TableKey, aws.dynamodb.Table>; tableNames: pulumi.Output<TableNames> } {
   const tables = {} as Record<TableKey, aws.dynamodb.Table>;
   for (const key of Object.keys(TABLES) as TableKey[]) {
     const def = TABLES[key];
     const logical = `${scope.name}-${def.suffix}`;
     tables[key] = new aws.dynamodb.Table(
       logical,
-      transformed(scope.transform.table, tableArgs(def, { kmsKeyArn: tableKey.arn, deletionProtection: scope.settings.deletionProtection, tags: scope.tags }), logical),
+      transformed(
+        scope.transform.table,
+        tableArgs(def, { kmsKeyArn: tableKey.arn, deletionProtection: scope.settings.deletionProtection, tags: scope.tags }),
+        logical,
+      ),
       { parent: scope.parent },
     );
   }

@@ -12,9 +12,18 @@ import { HTTP_API_MAX_INTEGRATION_MS, integrationTimeoutMs } from "./timeouts.ts
  * definition), the throttled `$default` stage with JSON access logs, and the invoke permission.
  * Answers the base URL without the trailing slash.
  */
-export function createHttpApi(scope: GatewayScope, apiFn: aws.lambda.Function, apiEndpoints: Endpoint[], accessLogs: aws.cloudwatch.LogGroup): pulumi.Output<string> {
+export function createHttpApi(
+  scope: GatewayScope,
+  apiFn: aws.lambda.Function,
+  apiEndpoints: Endpoint[],
+  accessLogs: aws.cloudwatch.LogGroup,
+): pulumi.Output<string> {
   const { name, definition, parent, transform: t } = scope;
-  const api = new aws.apigatewayv2.Api(`${name}-api`, transformed(t.api, { protocolType: "HTTP", description: `Gatehouse ${definition.name}`, tags: scope.tags }, `${name}-api`), { parent });
+  const api = new aws.apigatewayv2.Api(
+    `${name}-api`,
+    transformed(t.api, { protocolType: "HTTP", description: `Gatehouse ${definition.name}`, tags: scope.tags }, `${name}-api`),
+    { parent },
+  );
   const integration = (logical: string, timeoutMilliseconds: number) =>
     new aws.apigatewayv2.Integration(
       logical,
@@ -34,7 +43,9 @@ export function createHttpApi(scope: GatewayScope, apiFn: aws.lambda.Function, a
       { parent },
     );
   const route = (logical: string, routeKey: string, target: aws.apigatewayv2.Integration) =>
-    new aws.apigatewayv2.Route(logical, transformed(t.route, { apiId: api.id, routeKey, target: pulumi.interpolate`integrations/${target.id}` }, logical), { parent });
+    new aws.apigatewayv2.Route(logical, transformed(t.route, { apiId: api.id, routeKey, target: pulumi.interpolate`integrations/${target.id}` }, logical), {
+      parent,
+    });
   const routes = [route(`${name}-route-default`, "ANY /api/{proxy+}", integration(`${name}-integration-default`, HTTP_API_MAX_INTEGRATION_MS))];
   for (const endpoint of apiEndpoints) {
     const target = integration(`${name}-${endpoint.slug}-integration`, integrationTimeoutMs(endpoint));
@@ -63,7 +74,12 @@ export function createHttpApi(scope: GatewayScope, apiFn: aws.lambda.Function, a
     `${name}-api-invoke`,
     transformed(
       t.permission,
-      { action: "lambda:InvokeFunction", function: apiFn.name, principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${api.executionArn}/*/*/api/*` },
+      {
+        action: "lambda:InvokeFunction",
+        function: apiFn.name,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${api.executionArn}/*/*/api/*`,
+      },
       `${name}-api-invoke`,
     ),
     { parent },

@@ -9,10 +9,15 @@ import { transformed, type GatewayScope } from "./gateway-scope.ts";
 export function createKeys(scope: GatewayScope): { tableKey: aws.kms.Key; envelopeKey: aws.kms.Key } {
   const { name, definition, tags, parent, transform: t } = scope;
   const key = (role: string, description: string) =>
-    new aws.kms.Key(`${name}-${role}`, transformed(t.key, { description, enableKeyRotation: true, deletionWindowInDays: 30, tags }, `${name}-${role}`), { parent });
+    new aws.kms.Key(`${name}-${role}`, transformed(t.key, { description, enableKeyRotation: true, deletionWindowInDays: 30, tags }, `${name}-${role}`), {
+      parent,
+    });
   const tableKey = key("table-key", `Gatehouse ${definition.name}: DynamoDB encryption`);
   const envelopeKey = key("envelope-key", `Gatehouse ${definition.name}: secrets and OAuth tokens`);
-  for (const [role, k] of [["table-key", tableKey], ["envelope-key", envelopeKey]] as const) {
+  for (const [role, k] of [
+    ["table-key", tableKey],
+    ["envelope-key", envelopeKey],
+  ] as const) {
     new aws.kms.Alias(
       `${name}-${role}-alias`,
       transformed(t.alias, { name: `alias/gatehouse/${scope.stack}/${definition.name}/${role}`, targetKeyId: k.keyId }, `${name}-${role}-alias`),

@@ -20,7 +20,15 @@ export function createSecretCiphertexts(
     const logical = `${scope.name}-secret-${secret.toLowerCase().replace(/_/g, "-")}`;
     const ct = new aws.kms.Ciphertext(
       logical,
-      transformed(scope.transform.ciphertext, { keyId: envelopeKey.keyId, plaintext: pulumi.secret(pulumi.output(secrets[secret]!).apply((value) => checkPlaintextSize(secret, value))), context: secretContext(scope.definition.id, secret) }, logical),
+      transformed(
+        scope.transform.ciphertext,
+        {
+          keyId: envelopeKey.keyId,
+          plaintext: pulumi.secret(pulumi.output(secrets[secret]!).apply((value) => checkPlaintextSize(secret, value))),
+          context: secretContext(scope.definition.id, secret),
+        },
+        logical,
+      ),
       { parent: scope.parent },
     );
     ciphertexts[secret] = ct.ciphertextBlob;
@@ -32,7 +40,9 @@ export function createSecretCiphertexts(
 export function checkPlaintextSize(name: string, value: string): string {
   const bytes = Buffer.byteLength(value, "utf8");
   if (bytes > KMS_ENCRYPT_MAX_PLAINTEXT_BYTES) {
-    throw new Error(`secret ${name} is ${bytes} bytes; KMS Encrypt takes at most ${KMS_ENCRYPT_MAX_PLAINTEXT_BYTES} bytes of plaintext. Store a shorter value (a reference or a key id), or split it into several secrets`);
+    throw new Error(
+      `secret ${name} is ${bytes} bytes; KMS Encrypt takes at most ${KMS_ENCRYPT_MAX_PLAINTEXT_BYTES} bytes of plaintext. Store a shorter value (a reference or a key id), or split it into several secrets`,
+    );
   }
   return value;
 }

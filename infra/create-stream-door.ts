@@ -18,12 +18,20 @@ export function createStreamDoor(scope: GatewayScope, streamFn: aws.lambda.Funct
   );
   new aws.lambda.Permission(
     `${name}-stream-url-invoke`,
-    transformed(t.permission, { action: "lambda:InvokeFunctionUrl", function: streamFn.name, principal: "*", functionUrlAuthType: "NONE" }, `${name}-stream-url-invoke`),
+    transformed(
+      t.permission,
+      { action: "lambda:InvokeFunctionUrl", function: streamFn.name, principal: "*", functionUrlAuthType: "NONE" },
+      `${name}-stream-url-invoke`,
+    ),
     { parent },
   );
   new aws.lambda.Permission(
     `${name}-stream-invoke`,
-    transformed(t.permission, { action: "lambda:InvokeFunction", function: streamFn.name, principal: "*", invokedViaFunctionUrl: true }, `${name}-stream-invoke`),
+    transformed(
+      t.permission,
+      { action: "lambda:InvokeFunction", function: streamFn.name, principal: "*", invokedViaFunctionUrl: true },
+      `${name}-stream-invoke`,
+    ),
     { parent },
   );
   return url.functionUrl.apply((u) => u.replace(/\/$/, ""));

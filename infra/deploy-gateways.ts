@@ -35,7 +35,11 @@ export function deployGateways(
     if (other !== undefined) throw new Error(`gateways '${other}' and '${d.name}' have the same id ${d.id}; ids (and names) must be unique`);
     seen.set(d.id, d.name);
   }
-  const missing = definitions.flatMap((d) => secretNames(d).filter((n) => how.secret(n) === undefined).map((n) => `${n} (gateway ${d.name})`));
+  const missing = definitions.flatMap((d) =>
+    secretNames(d)
+      .filter((n) => how.secret(n) === undefined)
+      .map((n) => `${n} (gateway ${d.name})`),
+  );
   if (missing.length) {
     const names = [...new Set(missing.map((m) => m.split(" ")[0]!))];
     throw new Error(

@@ -3,7 +3,9 @@ import type { Gateway as GatewayDefinition } from "../schema/gateway.ts";
 import type { GatewayArgs, GatewayTransforms, Transform } from "./gateway-args.ts";
 
 /** The Gateway options with defaults applied and checked. */
-export type GatewaySettings = Required<Pick<GatewayArgs, "memorySize" | "architecture" | "runtime" | "logRetentionDays" | "auditRetentionDays" | "deletionProtection" | "throttle">>;
+export type GatewaySettings = Required<
+  Pick<GatewayArgs, "memorySize" | "architecture" | "runtime" | "logRetentionDays" | "auditRetentionDays" | "deletionProtection" | "throttle">
+>;
 
 /**
  * What every `create*` step of the Gateway component builds with: the component's name (the

@@ -98,11 +98,26 @@ export class Gateway extends pulumi.ComponentResource {
       envelopeKey,
       logGroups: [logs.api, ...(logs.stream ? [logs.stream] : [])],
     });
-    const base: FunctionBase = { code: lambdaArchiveOutput(definition, ciphertexts), role, rolePolicy, tableNames, envelopeKey, reservedConcurrency: args.reservedConcurrency };
+    const base: FunctionBase = {
+      code: lambdaArchiveOutput(definition, ciphertexts),
+      role,
+      rolePolicy,
+      tableNames,
+      envelopeKey,
+      reservedConcurrency: args.reservedConcurrency,
+    };
 
     // The streaming door, only when an endpoint needs more than API Gateway's 30 s.
     const streamUrl: pulumi.Output<string | null> = logs.stream
-      ? createStreamDoor(scope, createGatewayFunction(scope, base, { kind: "stream", handler: "index.streamHandler", timeoutSeconds: functionTimeoutSeconds(doors.stream), logs: logs.stream }))
+      ? createStreamDoor(
+          scope,
+          createGatewayFunction(scope, base, {
+            kind: "stream",
+            handler: "index.streamHandler",
+            timeoutSeconds: functionTimeoutSeconds(doors.stream),
+            logs: logs.stream,
+          }),
+        )
       : pulumi.output(null);
     const apiFn = createGatewayFunction(scope, base, {
       kind: "api",
@@ -116,11 +131,13 @@ export class Gateway extends pulumi.ComponentResource {
     this.policyJson = policyJson;
     this.baseUrl = baseUrl;
     this.streamUrl = streamUrl;
-    this.endpointUrls = pulumi.all([baseUrl, streamUrl]).apply(([api, stream]) =>
-      Object.fromEntries(
-        Object.values(definition.endpoints).map((e: Endpoint) => [e.slug, `${doors.stream.includes(e) ? stream : api}/api/${definition.id}/proxy/${e.slug}`]),
-      ),
-    );
+    this.endpointUrls = pulumi
+      .all([baseUrl, streamUrl])
+      .apply(([api, stream]) =>
+        Object.fromEntries(
+          Object.values(definition.endpoints).map((e: Endpoint) => [e.slug, `${doors.stream.includes(e) ? stream : api}/api/${definition.id}/proxy/${e.slug}`]),
+        ),
+      );
     this.tableNames = tableNames;
     this.keyArn = envelopeKey.arn;
     this.outputs = pulumi.all([region, baseUrl, streamUrl, this.endpointUrls, tableNames, envelopeKey.arn]).apply(

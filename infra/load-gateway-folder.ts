@@ -14,7 +14,11 @@ const DEFINITION_FILE = /^(?!.*\.d\.[cm]?ts$).*\.(?:ts|mts|cts|js|mjs|cjs)$/;
 export async function loadGatewayFolder(folder: string, cwd: string = process.cwd()): Promise<Gateway[]> {
   const dir = resolve(cwd, folder);
   const files = (await readdir(dir)).filter((f) => DEFINITION_FILE.test(f)).sort();
-  return loadGatewayFiles(files.map((f) => join(dir, f)), cwd, `no gateway definitions in ${folder}/: put one definition file per gateway there (see ${folder}/README.md); to remove every gateway, run pulumi destroy`);
+  return loadGatewayFiles(
+    files.map((f) => join(dir, f)),
+    cwd,
+    `no gateway definitions in ${folder}/: put one definition file per gateway there (see ${folder}/README.md); to remove every gateway, run pulumi destroy`,
+  );
 }
 
 /** Loads the given definition files; throws one error listing every problem of every file. */

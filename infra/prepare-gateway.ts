@@ -52,8 +52,10 @@ function resolveSettings(args: GatewayArgs): GatewaySettings {
     throttle: args.throttle ?? GATEWAY_DEFAULTS.throttle,
   };
   const problems: string[] = [];
-  if (!Number.isInteger(s.memorySize) || s.memorySize < 128 || s.memorySize > 10_240) problems.push("memorySize must be a whole number of MB from 128 to 10240");
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(s.logRetentionDays)) problems.push(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}`);
+  if (!Number.isInteger(s.memorySize) || s.memorySize < 128 || s.memorySize > 10_240)
+    problems.push("memorySize must be a whole number of MB from 128 to 10240");
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(s.logRetentionDays))
+    problems.push(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}`);
   if (!Number.isInteger(s.auditRetentionDays) || s.auditRetentionDays < 1) problems.push("auditRetentionDays must be a whole number of days, at least 1");
   if (s.runtime !== "nodejs24.x") problems.push('runtime must be "nodejs24.x"');
   if (!["arm64", "x86_64"].includes(s.architecture)) problems.push('architecture must be "arm64" or "x86_64"');

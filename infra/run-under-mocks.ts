@@ -65,13 +65,24 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
       newResource(args) {
         const rawInputs = args.inputs as Record<string, unknown>;
         const computed = args.custom === false ? {} : fakeOutputs(args.type, args.name, rawInputs, region, account);
-        captured.push({ urn: "", type: args.type, name: args.name, custom: args.custom ?? true, inputs: mask(rawInputs) as Record<string, unknown>, rawInputs, computed, parent: "", archives: {} });
+        captured.push({
+          urn: "",
+          type: args.type,
+          name: args.name,
+          custom: args.custom ?? true,
+          inputs: mask(rawInputs) as Record<string, unknown>,
+          rawInputs,
+          computed,
+          parent: "",
+          archives: {},
+        });
         if (args.custom === false) return { id: "", state: {} };
         return { id: `${args.name}-id`, state: { ...rawInputs, ...computed } };
       },
       call(args) {
         if (args.token === "aws:index/getRegion:getRegion") return { region, name: region, id: region };
-        if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: account, arn: `arn:aws:iam::${account}:user/plan`, userId: "plan", id: account };
+        if (args.token === "aws:index/getCallerIdentity:getCallerIdentity")
+          return { accountId: account, arn: `arn:aws:iam::${account}:user/plan`, userId: "plan", id: account };
         return args.inputs;
       },
     },

@@ -26,10 +26,7 @@ export function tableArgs(
     globalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
       name: index.name,
       // keySchemas, not the deprecated hashKey/rangeKey of @pulumi/aws 7
-      keySchemas: [
-        { attributeName: index.hashKey, keyType: "HASH" },
-        ...(index.rangeKey ? [{ attributeName: index.rangeKey, keyType: "RANGE" }] : []),
-      ],
+      keySchemas: [{ attributeName: index.hashKey, keyType: "HASH" }, ...(index.rangeKey ? [{ attributeName: index.rangeKey, keyType: "RANGE" }] : [])],
       projectionType: index.projectionType,
     })),
     ttl: { attributeName: definition.ttlAttribute ?? UNUSED_TTL_ATTRIBUTE, enabled: true },

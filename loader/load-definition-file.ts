@@ -6,9 +6,7 @@ import type { Gateway } from "../schema/gateway.ts";
 import { bundleDefinition, DEFINITION_EXTENSIONS } from "./bundle-definition.ts";
 
 /** What loading one definition file gave: its gateways, or every problem found in it. */
-export type LoadedFile =
-  | { file: string; ok: true; gateways: Gateway[] }
-  | { file: string; ok: false; issues: DefinitionIssue[]; missing?: true };
+export type LoadedFile = { file: string; ok: true; gateways: Gateway[] } | { file: string; ok: false; issues: DefinitionIssue[]; missing?: true };
 
 /**
  * Loads a definition file as the user wrote it (`.ts`, `.mts`, `.cts`, `.js`, `.mjs`, `.cjs`, in a

@@ -35,7 +35,11 @@ export function checkDefinition(input: unknown): DefinitionIssue[] {
   for (const field of ["endpoints", "connections"] as const) {
     const value = input[field];
     const proto = isObject(value) ? Object.getPrototypeOf(value) : Object.prototype;
-    if (proto !== Object.prototype && proto !== null) add([field, "__proto__"], "'__proto__' cannot be a slug: in an object literal it sets the prototype, so the entry would silently disappear; pick another name");
+    if (proto !== Object.prototype && proto !== null)
+      add(
+        [field, "__proto__"],
+        "'__proto__' cannot be a slug: in an object literal it sets the prototype, so the entry would silently disappear; pick another name",
+      );
   }
   for (const [slug, endpoint] of Object.entries(endpoints)) {
     const at = ["endpoints", slug];
@@ -51,9 +55,7 @@ export function checkDefinition(input: unknown): DefinitionIssue[] {
 type Add = (path: PropertyKey[], message: string) => void;
 
 function checkEndpoint(at: PropertyKey[], endpoint: Raw, connections: Raw, add: Add): void {
-  const allow = Array.isArray(endpoint.unsafeAllowPrivateNetworks)
-    ? endpoint.unsafeAllowPrivateNetworks.filter((v): v is string => typeof v === "string")
-    : [];
+  const allow = Array.isArray(endpoint.unsafeAllowPrivateNetworks) ? endpoint.unsafeAllowPrivateNetworks.filter((v): v is string => typeof v === "string") : [];
   const validAllow: string[] = [];
   allow.forEach((cidr, i) => {
     const problem = validateAllowance(cidr);

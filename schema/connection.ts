@@ -32,7 +32,10 @@ export const GithubConnectionSchema = z.strictObject({
    */
   enterpriseHost: z
     .string()
-    .regex(/^(?=.{1,253}(:|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+(?::\d{1,5})?$/, "enterpriseHost is a lower-case host name with a dot, optionally with :port (no scheme or path)")
+    .regex(
+      /^(?=.{1,253}(:|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+(?::\d{1,5})?$/,
+      "enterpriseHost is a lower-case host name with a dot, optionally with :port (no scheme or path)",
+    )
     .refine((host) => host.replace(/:\d+$/, "") !== "github.com", "enterpriseHost is for GitHub Enterprise Server; leave it out for github.com")
     .superRefine((host, ctx) => {
       // The address rules of upstreams: no metadata names, no localhost (DNS answers are checked per call).
@@ -63,7 +66,10 @@ export const MicrosoftConnectionSchema = z.strictObject({
     .regex(/^[A-Za-z0-9.-]+$/, "tenant is common, organizations, consumers, a tenant id or a domain")
     .default("common"),
   /** Login host, for national clouds. @default "login.microsoftonline.com" */
-  authority: z.string().regex(/^[a-z0-9.-]+$/, "authority is a host name").default("login.microsoftonline.com"),
+  authority: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/, "authority is a host name")
+    .default("login.microsoftonline.com"),
 });
 
 /** Notion public integrations (no scopes: access is chosen by the user on Notion's page). */

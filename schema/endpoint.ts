@@ -54,7 +54,7 @@ export const EndpointSchema = z.strictObject({
   /** Absolute http(s) URL; the client's path tail is joined below its path. */
   upstream: z.string({ error: "upstream is required: an absolute http(s) URL" }),
   /** Allowed methods (any case; normalised to upper case). Others get 405. */
-  methods: z.array(MethodSchema, { error: "methods must be a list such as [\"GET\"]" }).min(1, "methods must name at least one method"),
+  methods: z.array(MethodSchema, { error: 'methods must be a list such as ["GET"]' }).min(1, "methods must name at least one method"),
   /** Forward the path below `/proxy/<slug>/` to the upstream. @default true */
   forwardPath: z.boolean().default(true),
   /** Forward the client's query string. @default true */
@@ -64,7 +64,7 @@ export const EndpointSchema = z.strictObject({
       /** Request headers passed on from the client (an allowlist, any case). @default DEFAULT_FORWARD_HEADERS */
       forward: z.array(headerName).optional(),
       /** Headers set on every upstream request, overriding the client's. @default {} */
-      inject: z.record(headerName, z.union([headerValue, SecretRefSchema], { error: "must be a string or secret(\"NAME\")" })).default({}),
+      inject: z.record(headerName, z.union([headerValue, SecretRefSchema], { error: 'must be a string or secret("NAME")' })).default({}),
       /** Pass upstream `Set-Cookie` back to the client. @default false */
       allowSetCookie: z.boolean().default(false),
     })

@@ -18,7 +18,9 @@ export const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
  */
 export const GatewaySchema = z.strictObject({
   /** Lower-case name, used in resource names and CLI commands. */
-  name: z.string({ error: "name is required" }).regex(GATEWAY_NAME, "name must be lower-case letters, digits and '-', starting with a letter, at most 40 characters"),
+  name: z
+    .string({ error: "name is required" })
+    .regex(GATEWAY_NAME, "name must be lower-case letters, digits and '-', starting with a letter, at most 40 characters"),
   /** The UUID in URLs. @default a UUID v5 of `name` (stable across deploys; set it to keep URLs when renaming) */
   id: z.uuid("id must be a UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427").optional(),
   description: z.string().max(500).optional(),

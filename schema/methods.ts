@@ -13,13 +13,11 @@ export type MethodInput = Method | Lowercase<Method>;
  * Accepts a method in any case and normalises it to upper case. At run time any string is
  * checked (JavaScript definitions have no types); its TypeScript input type is {@link MethodInput}.
  */
-export const MethodSchema = (z
+export const MethodSchema = z
   .string()
   .transform((value) => value.toUpperCase())
   .pipe(
     z.enum(STANDARD_METHODS, {
-      error: (issue) =>
-        `'${String(issue.input)}' is not an allowed method; use ${STANDARD_METHODS.join(", ")}`,
+      error: (issue) => `'${String(issue.input)}' is not an allowed method; use ${STANDARD_METHODS.join(", ")}`,
     }),
-  )
-) as unknown as z.ZodType<Method, MethodInput>; // the cast narrows only the TypeScript input type
+  ) as unknown as z.ZodType<Method, MethodInput>; // the cast narrows only the TypeScript input type

@@ -36,10 +36,7 @@ export function rateLimitProblems(limit: RateLimit): Array<[path: string[], mess
   const problems: Array<[string[], string]> = [];
   const check = (prefix: string[], w: { perMinute?: number | undefined; perHour?: number | undefined }) => {
     if (w.perMinute !== undefined && w.perHour !== undefined && w.perMinute > w.perHour) {
-      problems.push([
-        [...prefix, "perMinute"],
-        `perMinute (${w.perMinute}) is above perHour (${w.perHour}); the hour cap would make it unreachable`,
-      ]);
+      problems.push([[...prefix, "perMinute"], `perMinute (${w.perMinute}) is above perHour (${w.perHour}); the hour cap would make it unreachable`]);
     }
   };
   check([], limit);

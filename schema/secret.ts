@@ -17,9 +17,7 @@ const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
 /** Zod schema of a {@link SecretRef}: upper-case environment-style names such as `STRIPE_KEY`. */
 export const SecretRefSchema = z.strictObject({
   kind: z.literal("secret"),
-  name: z
-    .string()
-    .regex(SECRET_NAME, "a secret name is upper-case letters, digits and '_', starting with a letter (like STRIPE_KEY)"),
+  name: z.string().regex(SECRET_NAME, "a secret name is upper-case letters, digits and '_', starting with a letter (like STRIPE_KEY)"),
 });
 
 /**

@@ -3,7 +3,10 @@ import type { WrkNumbers } from "./parse-wrk.ts";
 /** Reads the JSON autocannon prints with `--json` into the same numbers as a wrk run. */
 export function parseAutocannonJson(text: string): WrkNumbers {
   // autocannon may print a progress line before the JSON; the JSON is the last line starting with `{`.
-  const jsonLine = text.split("\n").filter((l) => l.trim().startsWith("{")).at(-1);
+  const jsonLine = text
+    .split("\n")
+    .filter((l) => l.trim().startsWith("{"))
+    .at(-1);
   if (!jsonLine) throw new Error("autocannon printed no JSON result");
   const r = JSON.parse(jsonLine) as {
     requests: { average: number; total?: number };

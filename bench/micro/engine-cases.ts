@@ -89,10 +89,27 @@ export async function engineCases(): Promise<{ cases: MicroCase[]; trim: () => v
   const uncachedRequest = request(uncached.token);
   const trivialHeaders = { "content-type": "application/json", "content-length": "1024" };
   const sampleRecord: AuditRecord = {
-    requestId: "req_0", time: Date.now(), event: "proxy.request", gatewayId: gateway.id, gatewayName: "bench", endpoint: BENCH_SLUG,
-    tokenId: "tok_x", tokenLabel: "bench", method: "GET", path: "/api/x/proxy/items/items/42", status: 200, upstreamStatus: 200,
-    decision: "OK", reason: null, durationMs: 0, upstreamDurationMs: 0, bytesIn: 0, bytesOut: 1024, clientAddress: "127.0.0.1",
-    userAgent: "wrk", revision: gateway.revision,
+    requestId: "req_0",
+    time: Date.now(),
+    event: "proxy.request",
+    gatewayId: gateway.id,
+    gatewayName: "bench",
+    endpoint: BENCH_SLUG,
+    tokenId: "tok_x",
+    tokenLabel: "bench",
+    method: "GET",
+    path: "/api/x/proxy/items/items/42",
+    status: 200,
+    upstreamStatus: 200,
+    decision: "OK",
+    reason: null,
+    durationMs: 0,
+    upstreamDurationMs: 0,
+    bytesIn: 0,
+    bytesOut: 1024,
+    clientAddress: "127.0.0.1",
+    userAgent: "wrk",
+    revision: gateway.revision,
   };
   const limiter = new MemoryRateLimiter();
   const buckets: RateLimitBucket[] = [{ key: "bench/items/tok_x", scope: "token", perMinute: 10_000_000, perHour: 10_000_000 }];

@@ -24,7 +24,11 @@ export interface RunningChild<T> {
  * first or takes over `timeoutMs`. With `tsx` the source runs unbundled (a CPU profile then
  * names the original files).
  */
-export async function startServerChild<T>(script: string, args: string[], options: { nodeFlags?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv; tsx?: boolean } = {}): Promise<RunningChild<T>> {
+export async function startServerChild<T>(
+  script: string,
+  args: string[],
+  options: { nodeFlags?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv; tsx?: boolean } = {},
+): Promise<RunningChild<T>> {
   const entry = options.tsx ? [RUN_TS, fileURLToPath(new URL(`../${script}`, import.meta.url))] : [await bundleServer(script)];
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry, ...args], {
     stdio: ["ignore", "pipe", "pipe"],

@@ -18,22 +18,20 @@ function strip(headers: IncomingHttpHeaders | Record<string, string | string[] |
 
 const server = createServer((req, res) => {
   const hasBody = req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
-  pool
-    .request({ path: req.url ?? "/", method: req.method as "GET", headers: strip(req.headers), body: hasBody ? req : null })
-    .then(
-      (upstream) => {
-        res.writeHead(upstream.statusCode, strip(upstream.headers));
-        // pipe rather than stream.pipeline: on Node 20 pipeline makes an AbortController per call
-        // and aborts it when done (a DOMException with a stack each time), about 10% of this
-        // proxy's CPU; the floor should not carry that.
-        upstream.body.on("error", () => res.destroy());
-        upstream.body.pipe(res);
-      },
-      () => {
-        res.writeHead(502);
-        res.end();
-      },
-    );
+  pool.request({ path: req.url ?? "/", method: req.method as "GET", headers: strip(req.headers), body: hasBody ? req : null }).then(
+    (upstream) => {
+      res.writeHead(upstream.statusCode, strip(upstream.headers));
+      // pipe rather than stream.pipeline: on Node 20 pipeline makes an AbortController per call
+      // and aborts it when done (a DOMException with a stack each time), about 10% of this
+      // proxy's CPU; the floor should not carry that.
+      upstream.body.on("error", () => res.destroy());
+      upstream.body.pipe(res);
+    },
+    () => {
+      res.writeHead(502);
+      res.end();
+    },
+  );
 });
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
@@ -42,5 +40,10 @@ server.listen(0, "127.0.0.1", () => {
 const stopProfiler = armProfiler((value) => process.stdout.write(`${JSON.stringify(value)}\n`));
 process.once("SIGTERM", () => {
   server.closeAllConnections();
-  server.close(() => void stopProfiler().then(() => pool.close()).then(() => process.exit(0)));
+  server.close(
+    () =>
+      void stopProfiler()
+        .then(() => pool.close())
+        .then(() => process.exit(0)),
+  );
 });

@@ -49,7 +49,12 @@ const { token } = await issueToken(stores.tokens, { gatewayId: gateway.id, label
 const door = createNodeServer(engine);
 door.server.listen(0, "127.0.0.1", () => {
   const address = door.server.address();
-  say({ port: typeof address === "object" && address ? address.port : 0, token, path: `/api/${gateway.id}/proxy/${BENCH_SLUG}/items/42`, store: stores.description });
+  say({
+    port: typeof address === "object" && address ? address.port : 0,
+    token,
+    path: `/api/${gateway.id}/proxy/${BENCH_SLUG}/items/42`,
+    store: stores.description,
+  });
 });
 
 const stopProfiler = armProfiler(say);
@@ -73,7 +78,8 @@ function auditFootprint(records: unknown[] | undefined): { auditRecords: number 
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const heapUsed = process.memoryUsage().heapUsed;
-  if (!Array.isArray(records) || !gc) return { auditRecords: Array.isArray(records) ? records.length : null, auditHeapMb: null, heapUsedMb: Math.round(heapUsed / 1048576) };
+  if (!Array.isArray(records) || !gc)
+    return { auditRecords: Array.isArray(records) ? records.length : null, auditHeapMb: null, heapUsedMb: Math.round(heapUsed / 1048576) };
   const count = records.length;
   records.length = 0;
   gc();

@@ -31,7 +31,9 @@ export const command: Command = {
     const opened = await openConnectionStore(values, io, gatewayName);
     try {
       const session = await createConnectSession(opened.store, { gatewayId: gateway.id, connection, baseUrl: values["base-url"], now: Date.now(), ttlMs });
-      io.out(`Open this link in a browser to connect '${connection}' of gateway ${gateway.name ?? gateway.id} (works once, until ${new Date(session.expiresAt).toISOString()}):`);
+      io.out(
+        `Open this link in a browser to connect '${connection}' of gateway ${gateway.name ?? gateway.id} (works once, until ${new Date(session.expiresAt).toISOString()}):`,
+      );
       io.out(session.url);
       io.out(`Afterwards: gatehouse connections show ${gateway.name ?? gateway.id} ${connection}`);
       return EXIT.ok;

@@ -42,7 +42,8 @@ export async function disconnect(options: {
       `(With --definition <gateway file> the gateway revokes it at the provider itself.)`,
     ];
   }
-  if (!options.local) throw new UsageError("--definition revokes with the local data folder's keyring; on AWS, disconnect without it and revoke at the provider");
+  if (!options.local)
+    throw new UsageError("--definition revokes with the local data folder's keyring; on AWS, disconnect without it and revoke at the provider");
   const loaded = await loadDefinitionFile(options.definition, io.cwd);
   if (!loaded.ok) throw new UsageError(`${options.definition}: ${loaded.issues.map((i) => `${i.path || "(file)"}: ${i.message}`).join("; ")}`);
   const gateway = loaded.gateways.find((g) => g.id === record.gatewayId);
@@ -58,7 +59,15 @@ export async function disconnect(options: {
   const secretsFile = join(options.dataDir, "secrets.json");
   const stored = existsSync(secretsFile) ? await new SealedSecretsFile(secretsFile, box).openAll() : {};
   const secrets = await SealedSecretSource.seal(box, [gateway], { ...stored, ...io.env });
-  const oauth = createOAuth({ store, box, secrets, audit: new MemoryAuditSink(), log: { info() {}, warn() {}, error() {} }, gateways: [gateway], network: { unsafeAllowPrivate: options.allowPrivate } });
+  const oauth = createOAuth({
+    store,
+    box,
+    secrets,
+    audit: new MemoryAuditSink(),
+    log: { info() {}, warn() {}, error() {} },
+    gateways: [gateway],
+    network: { unsafeAllowPrivate: options.allowPrivate },
+  });
   let result: DisconnectResult;
   try {
     result = await oauth.disconnect(gateway, name);

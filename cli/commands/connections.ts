@@ -38,14 +38,20 @@ export const command: Command = {
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
-      options: { ...CONNECTION_STORE_OPTIONS, json: { type: "boolean", default: false }, definition: { type: "string" }, "unsafe-allow-private": { type: "string", multiple: true, default: [] } },
+      options: {
+        ...CONNECTION_STORE_OPTIONS,
+        json: { type: "boolean", default: false },
+        definition: { type: "string" },
+        "unsafe-allow-private": { type: "string", multiple: true, default: [] },
+      },
       allowPositionals: true,
       strict: true,
     });
     const [action, gatewayName, connection, ...extra] = positionals;
     if (!action || !["list", "show", "disconnect"].includes(action)) throw new UsageError("say list, show or disconnect");
     if (!gatewayName) throw new UsageError(`connections ${action} needs a gateway name or id`);
-    if (action === "list" ? connection !== undefined : !connection || extra.length) throw new UsageError(`connections ${action} takes ${action === "list" ? "a gateway" : "a gateway and a connection"}`);
+    if (action === "list" ? connection !== undefined : !connection || extra.length)
+      throw new UsageError(`connections ${action} takes ${action === "list" ? "a gateway" : "a gateway and a connection"}`);
     // A stored connection may outlive its definition (removed, not yet disconnected): no check of its name here.
     const gateway = await findGateway(gatewayName, values, io);
     const label = gateway.name ?? gateway.id;
@@ -56,7 +62,13 @@ export const command: Command = {
         const records = await opened.store.list(gateway.id);
         if (values.json) io.out(JSON.stringify(records.map(publicView), null, 2));
         else if (!records.length) io.out(`no connections for gateway ${label}; connect one with: gatehouse connect ${label} <connection>`);
-        else io.out(formatTable(["CONNECTION", "PROVIDER", "STATUS", "CONNECTED AS", "EXPIRES", "LAST REFRESH"], records.map((r) => row(r, now))));
+        else
+          io.out(
+            formatTable(
+              ["CONNECTION", "PROVIDER", "STATUS", "CONNECTED AS", "EXPIRES", "LAST REFRESH"],
+              records.map((r) => row(r, now)),
+            ),
+          );
         return EXIT.ok;
       }
       const record = await opened.store.get(gateway.id, connection!);
@@ -70,7 +82,16 @@ export const command: Command = {
         return EXIT.ok;
       }
       const target = await storeTargetOf(values, io, gatewayName);
-      const lines = await disconnect({ io, store: opened.store, record, gatewayLabel: label, definition: values.definition, allowPrivate: values["unsafe-allow-private"], dataDir: dataDirOf(values, io), local: target.kind === "local" });
+      const lines = await disconnect({
+        io,
+        store: opened.store,
+        record,
+        gatewayLabel: label,
+        definition: values.definition,
+        allowPrivate: values["unsafe-allow-private"],
+        dataDir: dataDirOf(values, io),
+        local: target.kind === "local",
+      });
       for (const line of lines) io.out(line);
       return EXIT.ok;
     } finally {
@@ -123,7 +144,9 @@ function details(record: ConnectionRecord, gateway: string, now: number): string
     `version        ${record.version}`,
   ];
   if (record.lastError) {
-    lines.push(`last error     ${record.lastError.class} ${record.lastError.code} at ${new Date(record.lastError.at).toISOString()}: ${record.lastError.message}`);
+    lines.push(
+      `last error     ${record.lastError.class} ${record.lastError.code} at ${new Date(record.lastError.at).toISOString()}: ${record.lastError.message}`,
+    );
   }
   if (record.status === "needs_reauthorization") lines.push(`reconnect with gatehouse connect ${gateway} ${record.connection}`);
   if (record.status === "misconfigured") lines.push("fix the connection's client id, secret or redirect URI at the provider; the user's grant was left alone");

@@ -86,7 +86,9 @@ export const command: Command = {
     });
     if (!listening) {
       demo?.close();
-      io.err(`gatehouse dev: port ${port} on ${values.host} is already in use; stop what holds it or pick another with --port <n> (--port 0 takes any free port)`);
+      io.err(
+        `gatehouse dev: port ${port} on ${values.host} is already in use; stop what holds it or pick another with --port <n> (--port 0 takes any free port)`,
+      );
       return EXIT.failed;
     }
     const { door, base } = listening;

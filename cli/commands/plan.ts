@@ -54,11 +54,19 @@ export const command: Command = {
     const environments = functionEnvironmentSizes(resources);
     const tooLarge = environments.filter((e) => !e.ok);
     for (const e of tooLarge) {
-      io.err(`gatehouse plan: function ${e.function}: its environment is ${e.bytes} bytes, over Lambda's ${e.limit}-byte limit; pulumi up would fail at CreateFunction`);
+      io.err(
+        `gatehouse plan: function ${e.function}: its environment is ${e.bytes} bytes, over Lambda's ${e.limit}-byte limit; pulumi up would fail at CreateFunction`,
+      );
     }
     const status = tooLarge.length ? EXIT.failed : EXIT.ok;
     if (values.json) {
-      io.out(JSON.stringify({ resources: resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })), functionEnvironments: environments, outputs: run.outputs }, null, 2));
+      io.out(
+        JSON.stringify(
+          { resources: resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })), functionEnvironments: environments, outputs: run.outputs },
+          null,
+          2,
+        ),
+      );
       return status;
     }
     io.out(`Plan for stack '${values.stack}' in ${values.region} (Pulumi mocks: nothing is deployed; ARNs and URLs are placeholders)`);
@@ -67,7 +75,8 @@ export const command: Command = {
       const mine = resources.filter((r) => r.name.startsWith(`${gateway.name}-`));
       io.out(`\ngateway '${gateway.name}' (id ${gateway.id}, revision ${gateway.revision}): ${mine.length} resources`);
       const width = Math.max(...mine.map((r) => shortType(r.type).length));
-      for (const r of mine) io.out(`  + ${shortType(r.type).padEnd(width)}  ${r.name}${describeResource(r.type, r.inputs) ? `  ${describeResource(r.type, r.inputs)}` : ""}`);
+      for (const r of mine)
+        io.out(`  + ${shortType(r.type).padEnd(width)}  ${r.name}${describeResource(r.type, r.inputs) ? `  ${describeResource(r.type, r.inputs)}` : ""}`);
       for (const e of environments.filter((x) => x.function.startsWith(`${gateway.name}-`))) {
         io.out(`  function ${e.function}: environment ${e.bytes} of ${e.limit} bytes${e.ok ? "" : " (TOO LARGE)"}`);
       }

@@ -20,7 +20,8 @@ export const command: Command = {
     "  an endpoint's unsafeAllowPrivateNetworks runs only when the same range is given as --unsafe-allow-private <cidr>",
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { ...SERVER_OPTIONS, data: { type: "string" } } });
-    if (!values.data) throw new UsageError("--data <dir> is required: the folder of the store, the keyring and sealed secrets (for example /var/lib/gatehouse)");
+    if (!values.data)
+      throw new UsageError("--data <dir> is required: the folder of the store, the keyring and sealed secrets (for example /var/lib/gatehouse)");
     const flags = checkServerFlags(values);
     const [file, ...extra] = positionals;
     if (!file || extra.length) throw new UsageError("say which definition file to serve (one)");
@@ -37,7 +38,8 @@ export const command: Command = {
 
     // Every line is one JSON object on stdout: requests, lifecycle, warnings, the audit fallback.
     const log = jsonLog((line) => io.out(line));
-    for (const cidr of flags.unsafeAllowPrivate) log.warn("serve.unsafe", { flag: "--unsafe-allow-private", cidr, effect: "every endpoint may reach this private range" });
+    for (const cidr of flags.unsafeAllowPrivate)
+      log.warn("serve.unsafe", { flag: "--unsafe-allow-private", cidr, effect: "every endpoint may reach this private range" });
 
     const local = await wireLocal({
       gateways,

@@ -52,7 +52,12 @@ export const command: Command = {
     const expiresMs = values.expires !== undefined ? duration(values.expires, "--expires") : null;
     const overlapMs = values.overlap !== undefined ? duration(values.overlap, "--overlap") : 3_600_000;
     const gateway = values.gateway ? await findGateway(values.gateway, values, io) : null;
-    const endpoints = values.endpoints ? values.endpoints.split(",").map((s) => s.trim()).filter(Boolean) : null;
+    const endpoints = values.endpoints
+      ? values.endpoints
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : null;
     if (values.endpoints !== undefined && action !== "create") throw new UsageError("--endpoints goes with token create");
     if (endpoints && endpoints.length === 0) throw new UsageError("--endpoints needs at least one endpoint slug, like --endpoints stripe,github");
     if (endpoints) requireKnown(gateway!, "endpoint", endpoints);
@@ -73,9 +78,22 @@ export const command: Command = {
       }
       if (action === "list") {
         const records = await stores.tokens.list(gateway!.id);
-        if (values.json) io.out(JSON.stringify(records.map((r) => publicRecord(r, now)), null, 2));
+        if (values.json)
+          io.out(
+            JSON.stringify(
+              records.map((r) => publicRecord(r, now)),
+              null,
+              2,
+            ),
+          );
         else if (records.length === 0) io.out(`no tokens for gateway ${gateway!.name ?? gateway!.id}`);
-        else io.out(formatTable(["ID", "LABEL", "ENDPOINTS", "CREATED", "EXPIRES", "STATUS"], records.map((r) => listRow(r, now))));
+        else
+          io.out(
+            formatTable(
+              ["ID", "LABEL", "ENDPOINTS", "CREATED", "EXPIRES", "STATUS"],
+              records.map((r) => listRow(r, now)),
+            ),
+          );
         return EXIT.ok;
       }
       if (action === "revoke") {

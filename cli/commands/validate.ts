@@ -61,7 +61,11 @@ async function resolveUpstreams(gateway: Gateway, lookup: Lookup): Promise<Resol
   for (const e of Object.values(gateway.endpoints)) {
     const host = new URL(e.upstream).hostname;
     const r = await checkUrl(e.upstream, { lookup, allow: e.unsafeAllowPrivateNetworks });
-    out.push(r.allowed ? { endpoint: e.slug, host, allowed: true, addresses: r.addresses.map((a) => a.address) } : { endpoint: e.slug, host, allowed: false, rule: r.rule, reason: r.reason });
+    out.push(
+      r.allowed
+        ? { endpoint: e.slug, host, allowed: true, addresses: r.addresses.map((a) => a.address) }
+        : { endpoint: e.slug, host, allowed: false, rule: r.rule, reason: r.reason },
+    );
   }
   return out;
 }
@@ -84,9 +88,7 @@ export function summary(gateway: Gateway) {
     revision: gateway.revision,
     endpoints: Object.keys(gateway.endpoints),
     connections: Object.keys(gateway.connections),
-    allowances: Object.values(gateway.endpoints).flatMap((e) =>
-      e.unsafeAllowPrivateNetworks.map((cidr) => ({ endpoint: e.slug, cidr })),
-    ),
+    allowances: Object.values(gateway.endpoints).flatMap((e) => e.unsafeAllowPrivateNetworks.map((cidr) => ({ endpoint: e.slug, cidr }))),
   };
 }
 

@@ -53,7 +53,10 @@ function dropOrderOnlyCodeChanges(diff: ResourceDiff, changedGateways: ReadonlyS
   });
   return [...reordered]
     .sort()
-    .map((name) => `the bundled definition of gateway ${code(name)} differs only in order (keys or list items): \`pulumi up\` will redeploy its function code, which behaves the same`);
+    .map(
+      (name) =>
+        `the bundled definition of gateway ${code(name)} differs only in order (keys or list items): \`pulumi up\` will redeploy its function code, which behaves the same`,
+    );
 }
 
 function summarise(diff: ResourceDiff): InfraSummary {

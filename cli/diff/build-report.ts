@@ -73,7 +73,12 @@ function collect(files: LoadedFile[], side: DiffProblem["side"]): Side {
     for (const gateway of loaded.gateways) {
       const earlier = result.fileOf.get(gateway.name);
       if (earlier !== undefined) {
-        result.problems.push({ side, file: loaded.file, path: "name", message: `gateway '${gateway.name}' is also defined in ${earlier}; names must be unique` });
+        result.problems.push({
+          side,
+          file: loaded.file,
+          path: "name",
+          message: `gateway '${gateway.name}' is also defined in ${earlier}; names must be unique`,
+        });
         continue;
       }
       result.fileOf.set(gateway.name, loaded.file);

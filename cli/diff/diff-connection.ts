@@ -35,18 +35,29 @@ export function diffConnection(name: string, before: Connection, after: Connecti
   const changes: Change[] = [];
   const add = (effect: Effect, kind: string, text: string) => changes.push({ effect, kind, subject, text });
   if (before.provider !== after.provider) {
-    add("widening", "connection-provider", `OAuth connection ${c} changed provider from ${before.provider} to ${after.provider} (${describeConnection(after)})`);
+    add(
+      "widening",
+      "connection-provider",
+      `OAuth connection ${c} changed provider from ${before.provider} to ${after.provider} (${describeConnection(after)})`,
+    );
     return changes;
   }
   const was = before as Fields;
   const now = after as Fields;
-  for (const [field, label] of [["scopes", "scope"], ["userScopes", "user scope"]] as const) {
+  for (const [field, label] of [
+    ["scopes", "scope"],
+    ["userScopes", "user scope"],
+  ] as const) {
     const delta = setDelta(list(was[field]), list(now[field]));
     if (delta.added.length) add("widening", "scopes", `OAuth connection ${c} now requests ${nounList(label, `${label}s`, delta.added)}`);
     if (delta.removed.length) add("narrowing", "scopes", `OAuth connection ${c} no longer requests ${nounList(label, `${label}s`, delta.removed)}`);
   }
   if (before.clientSecret.name !== after.clientSecret.name) {
-    add("widening", "client-secret", `client secret of OAuth connection ${c} now comes from secret ${code(after.clientSecret.name)} instead of ${code(before.clientSecret.name)}`);
+    add(
+      "widening",
+      "client-secret",
+      `client secret of OAuth connection ${c} now comes from secret ${code(after.clientSecret.name)} instead of ${code(before.clientSecret.name)}`,
+    );
   }
   for (const field of ["authorizationUrl", "tokenUrl", "userinfoUrl"]) {
     const from = was[field];
@@ -71,4 +82,3 @@ function show(value: unknown): string {
   if (value === undefined) return "none";
   return code(typeof value === "string" ? value : canonicalJson(value));
 }
-

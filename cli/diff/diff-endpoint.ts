@@ -11,8 +11,18 @@ import { code, formatBytes, isAre, joinWords, nounList, setDelta } from "./words
 
 /** Endpoint fields compared one by one below; any other field still shows, as a neutral change. */
 const COMPARED = new Set<string>([
-  "slug", "upstream", "methods", "forwardPath", "forwardQuery", "headers", "connection",
-  "auditQueryValues", "unsafeAllowPrivateNetworks", "timeoutSeconds", "maxRequestBytes", "rateLimit",
+  "slug",
+  "upstream",
+  "methods",
+  "forwardPath",
+  "forwardQuery",
+  "headers",
+  "connection",
+  "auditQueryValues",
+  "unsafeAllowPrivateNetworks",
+  "timeoutSeconds",
+  "maxRequestBytes",
+  "rateLimit",
 ]);
 
 /** Every change between two versions of the endpoint `slug`. Lists compare as sets: order never shows. */
@@ -21,8 +31,7 @@ export function diffEndpoint(before: Endpoint, after: Endpoint): Change[] {
   const s = code(slug);
   const subject = `endpoint:${slug}`;
   const changes: Change[] = [];
-  const add = (effect: Effect, kind: string, text: string, alert = false) =>
-    changes.push({ effect, kind, subject, text, ...(alert ? { alert } : {}) });
+  const add = (effect: Effect, kind: string, text: string, alert = false) => changes.push({ effect, kind, subject, text, ...(alert ? { alert } : {}) });
 
   if (before.upstream !== after.upstream) changes.push(...diffUpstream(slug, before.upstream, after.upstream, after.forwardPath));
 
@@ -36,7 +45,12 @@ export function diffEndpoint(before: Endpoint, after: Endpoint): Change[] {
   }
   const overrides = forward.added.filter(isMethodOverrideHeader);
   if (overrides.length) {
-    add("widening", "method-override", `${nounList("header", "headers", overrides)} now let clients of ${s} choose the method the upstream acts on, past its allowed methods`, true);
+    add(
+      "widening",
+      "method-override",
+      `${nounList("header", "headers", overrides)} now let clients of ${s} choose the method the upstream acts on, past its allowed methods`,
+      true,
+    );
   }
   if (forward.removed.length) {
     add("narrowing", "forward-headers", `${nounList("header", "headers", forward.removed)} ${isAre(forward.removed)} no longer forwarded from clients to ${s}`);
@@ -45,23 +59,50 @@ export function diffEndpoint(before: Endpoint, after: Endpoint): Change[] {
 
   if (before.connection !== after.connection) {
     if (before.connection === undefined) add("widening", "connection", `${s} now sends the OAuth token of connection ${code(after.connection!)} upstream`);
-    else if (after.connection === undefined) add("narrowing", "connection", `${s} no longer sends the OAuth token of connection ${code(before.connection)} upstream`);
+    else if (after.connection === undefined)
+      add("narrowing", "connection", `${s} no longer sends the OAuth token of connection ${code(before.connection)} upstream`);
     else add("widening", "connection", `${s} now sends the OAuth token of connection ${code(after.connection)} instead of ${code(before.connection)} upstream`);
   }
 
   const toggle = (kind: string, was: boolean, now: boolean, on: string, off: string) => {
     if (was !== now) add(now ? "widening" : "narrowing", kind, now ? on : off);
   };
-  toggle("forward-path", before.forwardPath, after.forwardPath, `${s} now forwards the client's path below the upstream path`, `${s} no longer forwards the client's path (every request goes to the upstream URL itself)`);
-  toggle("forward-query", before.forwardQuery, after.forwardQuery, `${s} now forwards the client's query string`, `${s} no longer forwards the client's query string`);
-  toggle("set-cookie", before.headers.allowSetCookie, after.headers.allowSetCookie, `${s} now passes upstream Set-Cookie headers to clients`, `${s} no longer passes upstream Set-Cookie headers to clients`);
+  toggle(
+    "forward-path",
+    before.forwardPath,
+    after.forwardPath,
+    `${s} now forwards the client's path below the upstream path`,
+    `${s} no longer forwards the client's path (every request goes to the upstream URL itself)`,
+  );
+  toggle(
+    "forward-query",
+    before.forwardQuery,
+    after.forwardQuery,
+    `${s} now forwards the client's query string`,
+    `${s} no longer forwards the client's query string`,
+  );
+  toggle(
+    "set-cookie",
+    before.headers.allowSetCookie,
+    after.headers.allowSetCookie,
+    `${s} now passes upstream Set-Cookie headers to clients`,
+    `${s} no longer passes upstream Set-Cookie headers to clients`,
+  );
 
   const audit = setDelta(before.auditQueryValues, after.auditQueryValues);
   if (audit.added.length) {
-    add("widening", "audit-query-values", `${s} now keeps ${nounList("the value of query parameter", "the values of query parameters", audit.added)} in the audit`);
+    add(
+      "widening",
+      "audit-query-values",
+      `${s} now keeps ${nounList("the value of query parameter", "the values of query parameters", audit.added)} in the audit`,
+    );
   }
   if (audit.removed.length) {
-    add("narrowing", "audit-query-values", `${s} no longer keeps ${nounList("the value of query parameter", "the values of query parameters", audit.removed)} in the audit`);
+    add(
+      "narrowing",
+      "audit-query-values",
+      `${s} no longer keeps ${nounList("the value of query parameter", "the values of query parameters", audit.removed)} in the audit`,
+    );
   }
 
   const networks = setDelta(before.unsafeAllowPrivateNetworks, after.unsafeAllowPrivateNetworks);
@@ -79,7 +120,11 @@ export function diffEndpoint(before: Endpoint, after: Endpoint): Change[] {
   }
   if (before.maxRequestBytes !== after.maxRequestBytes) {
     const raised = after.maxRequestBytes > before.maxRequestBytes;
-    add(raised ? "widening" : "narrowing", "body-size", `request body limit on ${s} ${raised ? "raised" : "lowered"} from ${formatBytes(before.maxRequestBytes)} to ${formatBytes(after.maxRequestBytes)}`);
+    add(
+      raised ? "widening" : "narrowing",
+      "body-size",
+      `request body limit on ${s} ${raised ? "raised" : "lowered"} from ${formatBytes(before.maxRequestBytes)} to ${formatBytes(after.maxRequestBytes)}`,
+    );
   }
   changes.push(...diffRateLimit(slug, before.rateLimit, after.rateLimit));
 
@@ -104,7 +149,9 @@ export function describeAddedEndpoint(endpoint: Endpoint): Change[] {
   if (!endpoint.rateLimit) facts.push("no rate limit");
   return [
     { effect: "widening", kind: "endpoint", subject, text: `endpoint ${s} was added (${facts.join("; ")})` },
-    ...endpoint.unsafeAllowPrivateNetworks.map((cidr): Change => ({ effect: "widening", kind: "private-network", subject, text: allowanceAdded(endpoint.slug, cidr), alert: true })),
+    ...endpoint.unsafeAllowPrivateNetworks.map(
+      (cidr): Change => ({ effect: "widening", kind: "private-network", subject, text: allowanceAdded(endpoint.slug, cidr), alert: true }),
+    ),
   ];
 }
 
@@ -113,7 +160,9 @@ export function describeRemovedEndpoint(endpoint: Endpoint): Change[] {
   const subject = `endpoint:${endpoint.slug}`;
   return [
     { effect: "narrowing", kind: "endpoint", subject, text: `endpoint ${code(endpoint.slug)} was removed` },
-    ...endpoint.unsafeAllowPrivateNetworks.map((cidr): Change => ({ effect: "narrowing", kind: "private-network", subject, text: allowanceRemoved(endpoint.slug, cidr), alert: true })),
+    ...endpoint.unsafeAllowPrivateNetworks.map(
+      (cidr): Change => ({ effect: "narrowing", kind: "private-network", subject, text: allowanceRemoved(endpoint.slug, cidr), alert: true }),
+    ),
   ];
 }
 

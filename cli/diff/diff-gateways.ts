@@ -80,22 +80,41 @@ function diffGateway(before: Gateway | undefined, after: Gateway | undefined): C
     const g = after!;
     const slugs = Object.keys(g.endpoints).sort();
     return [
-      { effect: "widening", kind: "gateway", subject: "gateway", text: `gateway ${code(g.name)} was added (id ${g.id}; endpoints ${joinWords(slugs.map(code))})` },
-      ...Object.entries(g.connections).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, c]) => describeConnectionPresence(name, c, "added")),
+      {
+        effect: "widening",
+        kind: "gateway",
+        subject: "gateway",
+        text: `gateway ${code(g.name)} was added (id ${g.id}; endpoints ${joinWords(slugs.map(code))})`,
+      },
+      ...Object.entries(g.connections)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, c]) => describeConnectionPresence(name, c, "added")),
       ...slugs.flatMap((slug) => describeAddedEndpoint(g.endpoints[slug]!)),
     ];
   }
   if (!after) {
     const slugs = Object.keys(before.endpoints).sort();
     return [
-      { effect: "narrowing", kind: "gateway", subject: "gateway", text: `gateway ${code(before.name)} was removed (endpoints ${joinWords(slugs.map(code))} stop answering)` },
+      {
+        effect: "narrowing",
+        kind: "gateway",
+        subject: "gateway",
+        text: `gateway ${code(before.name)} was removed (endpoints ${joinWords(slugs.map(code))} stop answering)`,
+      },
       // Allowances are always called out, even when they leave with the whole gateway.
       ...slugs.flatMap((slug) => describeRemovedEndpoint(before.endpoints[slug]!).filter((c) => c.alert)),
     ];
   }
   const changes: Change[] = [];
   if (before.id !== after.id) {
-    changes.push({ effect: "neutral", kind: "gateway-id", subject: "gateway", text: `gateway id changed from ${before.id} to ${after.id}: every client URL of ${code(after.name)} changes`, alert: true, breaking: true });
+    changes.push({
+      effect: "neutral",
+      kind: "gateway-id",
+      subject: "gateway",
+      text: `gateway id changed from ${before.id} to ${after.id}: every client URL of ${code(after.name)} changes`,
+      alert: true,
+      breaking: true,
+    });
   }
   if ((before.description ?? "") !== (after.description ?? "")) {
     changes.push({ effect: "neutral", kind: "description", subject: "gateway", text: `description of gateway ${code(after.name)} changed` });
@@ -119,7 +138,8 @@ function diffGateway(before: Gateway | undefined, after: Gateway | undefined): C
     if (known.has(field)) continue;
     const a = (before as unknown as Record<string, unknown>)[field];
     const b = (after as unknown as Record<string, unknown>)[field];
-    if (canonicalJson(a) !== canonicalJson(b)) changes.push({ effect: "neutral", kind: "other", subject: "gateway", text: `field ${code(field)} of gateway ${code(after.name)} changed` });
+    if (canonicalJson(a) !== canonicalJson(b))
+      changes.push({ effect: "neutral", kind: "other", subject: "gateway", text: `field ${code(field)} of gateway ${code(after.name)} changed` });
   }
   return changes;
 }

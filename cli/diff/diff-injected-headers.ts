@@ -36,9 +36,19 @@ export function diffInjectedHeaders(slug: string, before: Record<string, Injecte
         text: `header ${header} injected on ${code(slug)} now comes from ${describeSource(now)} instead of ${describeSource(was!)}`,
       });
     } else if (typeof now === "string" && isSecretRef(was)) {
-      changes.push({ effect: "neutral", kind: "inject", subject, text: `header ${header} injected on ${code(slug)} is now a literal value instead of ${describeSource(was)}` });
+      changes.push({
+        effect: "neutral",
+        kind: "inject",
+        subject,
+        text: `header ${header} injected on ${code(slug)} is now a literal value instead of ${describeSource(was)}`,
+      });
     } else if (typeof now === "string" && typeof was === "string" && now !== was) {
-      changes.push({ effect: "neutral", kind: "inject", subject, text: `literal value of header ${header} injected on ${code(slug)} changed (values are not shown)` });
+      changes.push({
+        effect: "neutral",
+        kind: "inject",
+        subject,
+        text: `literal value of header ${header} injected on ${code(slug)} changed (values are not shown)`,
+      });
     }
   }
   return changes;

@@ -30,7 +30,11 @@ export function diffPolicyDocument(path: string, before: unknown, after: unknown
     old.delete(s.key);
     const at = `${path}.Statement[${s.key}]`;
     if (!b) {
-      changes.push({ path: at, text: `statement ${code(s.key)} added: ${describeStatement(s)}`, ...(s.effect === "Allow" ? { flag: "permissions-widened" as const } : {}) });
+      changes.push({
+        path: at,
+        text: `statement ${code(s.key)} added: ${describeStatement(s)}`,
+        ...(s.effect === "Allow" ? { flag: "permissions-widened" as const } : {}),
+      });
       continue;
     }
     changes.push(...compareStatements(at, b, s));
@@ -53,7 +57,8 @@ export function describePolicyDocument(path: string, document: unknown, widens: 
 function compareStatements(at: string, b: Statement, a: Statement): InputChange[] {
   const changes: InputChange[] = [];
   const allows = a.effect === "Allow";
-  if (b.effect !== a.effect) changes.push({ path: `${at}.Effect`, before: b.effect, after: a.effect, ...(allows ? { flag: "permissions-widened" as const } : {}) });
+  if (b.effect !== a.effect)
+    changes.push({ path: `${at}.Effect`, before: b.effect, after: a.effect, ...(allows ? { flag: "permissions-widened" as const } : {}) });
   const lists: Array<[string, keyof Statement, string, boolean]> = [
     // [label, field, path suffix, does an addition widen an Allow?]
     ["actions", "actions", "Action", true],
@@ -67,8 +72,18 @@ function compareStatements(at: string, b: Statement, a: Statement): InputChange[
     const added = now.filter((x) => !was.includes(x));
     const removed = was.filter((x) => !now.includes(x));
     // Fewer exclusions widen an Allow as surely as more inclusions do.
-    if (added.length) changes.push({ path: `${at}.${suffix}`, text: `statement ${code(a.key)}: ${label} added: ${list(added)}`, ...(allows && addWidens ? { flag: "permissions-widened" as const } : {}) });
-    if (removed.length) changes.push({ path: `${at}.${suffix}`, text: `statement ${code(a.key)}: ${label} removed: ${list(removed)}`, ...(allows && !addWidens ? { flag: "permissions-widened" as const } : {}) });
+    if (added.length)
+      changes.push({
+        path: `${at}.${suffix}`,
+        text: `statement ${code(a.key)}: ${label} added: ${list(added)}`,
+        ...(allows && addWidens ? { flag: "permissions-widened" as const } : {}),
+      });
+    if (removed.length)
+      changes.push({
+        path: `${at}.${suffix}`,
+        text: `statement ${code(a.key)}: ${label} removed: ${list(removed)}`,
+        ...(allows && !addWidens ? { flag: "permissions-widened" as const } : {}),
+      });
   }
   if (b.principal !== a.principal) changes.push({ path: `${at}.Principal`, before: parse(b.principal), after: parse(a.principal) });
   if (b.condition !== a.condition) {
@@ -130,7 +145,11 @@ const parse = (json: string): unknown => (json === "" ? undefined : (JSON.parse(
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sortKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
   }
   return value;
 }

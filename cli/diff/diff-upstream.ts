@@ -14,7 +14,14 @@ export function diffUpstream(slug: string, before: string, after: string, forwar
   const was = new URL(before);
   const now = new URL(after);
   if (was.origin !== now.origin) {
-    return [{ effect: "widening", kind: "upstream-origin", subject, text: `upstream origin of ${code(slug)} changed from ${was.origin} to ${now.origin} (now ${after})` }];
+    return [
+      {
+        effect: "widening",
+        kind: "upstream-origin",
+        subject,
+        text: `upstream origin of ${code(slug)} changed from ${was.origin} to ${now.origin} (now ${after})`,
+      },
+    ];
   }
   const from = segments(was.pathname);
   const to = segments(now.pathname);
@@ -23,7 +30,14 @@ export function diffUpstream(slug: string, before: string, after: string, forwar
   const fromPath = `/${from.join("/")}`;
   const toPath = `/${to.join("/")}`;
   if (forwardPath && prefix(to, from)) {
-    return [{ effect: "widening", kind: "upstream-path", subject, text: `upstream path of ${code(slug)} widened from ${fromPath} to ${toPath} (clients reach everything below it)` }];
+    return [
+      {
+        effect: "widening",
+        kind: "upstream-path",
+        subject,
+        text: `upstream path of ${code(slug)} widened from ${fromPath} to ${toPath} (clients reach everything below it)`,
+      },
+    ];
   }
   if (forwardPath && prefix(from, to)) {
     return [{ effect: "narrowing", kind: "upstream-path", subject, text: `upstream path of ${code(slug)} narrowed from ${fromPath} to ${toPath}` }];

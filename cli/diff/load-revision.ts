@@ -28,7 +28,10 @@ export async function loadRevision(root: string, commit: string | null, paths: s
   const folder = join(root, ".gatehouse", "tmp", `diff-${randomBytes(6).toString("hex")}`);
   try {
     const support = tree.filter((entry) => SOURCE_FILE.test(entry.path) || definitions.includes(entry.path));
-    const blobs = await readBlobs(root, support.map((entry) => entry.object));
+    const blobs = await readBlobs(
+      root,
+      support.map((entry) => entry.object),
+    );
     for (const entry of support) {
       const target = join(folder, ...entry.path.split("/"));
       await mkdir(dirname(target), { recursive: true });
@@ -44,7 +47,11 @@ export async function loadRevision(root: string, commit: string | null, paths: s
 
 /** True when `path` names a file or folder at `commit` (null: in the working tree). */
 export async function pathExists(root: string, commit: string | null, path: string): Promise<boolean> {
-  if (commit === null) return stat(join(root, path)).then(() => true, () => false);
+  if (commit === null)
+    return stat(join(root, path)).then(
+      () => true,
+      () => false,
+    );
   if (path === "") return true;
   const out = await runGit(root, ["ls-tree", "-z", "--name-only", commit, "--", path]);
   return out.length > 0;

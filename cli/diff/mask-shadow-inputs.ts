@@ -69,7 +69,13 @@ function maskWhole(value: unknown): unknown {
   try {
     const parsed: unknown = JSON.parse(value);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-      return JSON.stringify(Object.fromEntries(Object.keys(parsed).sort().map((k) => [k, MASK])));
+      return JSON.stringify(
+        Object.fromEntries(
+          Object.keys(parsed)
+            .sort()
+            .map((k) => [k, MASK]),
+        ),
+      );
     }
   } catch {
     // not JSON: masked whole below

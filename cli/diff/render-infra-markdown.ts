@@ -16,7 +16,8 @@ export function renderInfraMarkdown(infra: InfraReport): string[] {
   if (s.permissionsWidened || s.protectionLost) {
     lines.push("", "> [!WARNING]");
     if (s.permissionsWidened) lines.push("> The function role may do more after this change. Review each ⚠️ line.");
-    if (s.protectionLost) lines.push("> A table loses a protection (point-in-time recovery, encryption with the gateway's key, or deletion protection). Review each 🚨 line.");
+    if (s.protectionLost)
+      lines.push("> A table loses a protection (point-in-time recovery, encryption with the gateway's key, or deletion protection). Review each 🚨 line.");
   }
   if (infra.gateways.length === 0 && infra.problems.length === 0) lines.push("", "No infrastructure changes.");
   for (const gateway of infra.gateways) {
@@ -31,7 +32,8 @@ export function renderInfraMarkdown(infra: InfraReport): string[] {
   }
   if (infra.problems.length) {
     lines.push("");
-    for (const p of infra.problems) lines.push(`- ${p.side === "head" ? "❌" : "⚠️ at base:"} the Pulumi program failed: ${code(p.message.replace(/\s+/g, " "))}`);
+    for (const p of infra.problems)
+      lines.push(`- ${p.side === "head" ? "❌" : "⚠️ at base:"} the Pulumi program failed: ${code(p.message.replace(/\s+/g, " "))}`);
   }
   if (infra.notes.length) {
     lines.push("");

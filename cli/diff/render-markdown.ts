@@ -29,7 +29,8 @@ export function renderMarkdown(report: DiffReport): string {
   if (report.gateways.length === 0 && report.problems.filter((p) => p.side === "head").length === 0) lines.push("", "No policy changes.");
   for (const gateway of report.gateways) {
     lines.push("", `### Gateway ${code(gateway.name)}`, "");
-    for (const change of gateway.changes) lines.push(`- ${change.breaking ? "🚨 **breaking** " : change.alert ? "🚨 " : ""}${MARK[change.effect]}: ${change.text}`);
+    for (const change of gateway.changes)
+      lines.push(`- ${change.breaking ? "🚨 **breaking** " : change.alert ? "🚨 " : ""}${MARK[change.effect]}: ${change.text}`);
   }
   if (report.infra) lines.push(...renderInfraMarkdown(report.infra));
   const problems = report.problems;

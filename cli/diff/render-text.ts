@@ -19,7 +19,8 @@ export function renderText(report: DiffReport): string {
   if (report.gateways.length === 0 && report.problems.length === 0) lines.push("no policy changes");
   for (const gateway of report.gateways) {
     lines.push("", `gateway ${gateway.name}`);
-    for (const change of gateway.changes) lines.push(`${change.alert ? "! " : "  "}${MARK[change.effect]}  ${change.breaking ? "BREAKING: " : ""}${change.text}`);
+    for (const change of gateway.changes)
+      lines.push(`${change.alert ? "! " : "  "}${MARK[change.effect]}  ${change.breaking ? "BREAKING: " : ""}${change.text}`);
   }
   if (report.infra) lines.push(...renderInfraText(report.infra));
   if (report.problems.length) {

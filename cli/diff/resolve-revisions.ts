@@ -53,7 +53,8 @@ async function exists(root: string, rev: string): Promise<boolean> {
  */
 export async function resolveRevisions(root: string, options: { base?: string | undefined; head?: string | undefined }): Promise<Revisions> {
   const notes: string[] = [];
-  const head: RevisionInfo = options.head === undefined ? { label: "working tree", commit: null } : { label: options.head, commit: await resolveCommit(root, options.head) };
+  const head: RevisionInfo =
+    options.head === undefined ? { label: "working tree", commit: null } : { label: options.head, commit: await resolveCommit(root, options.head) };
   let baseLabel = options.base;
   if (baseLabel === undefined) {
     baseLabel = (await exists(root, "origin/main")) ? "origin/main" : "HEAD";

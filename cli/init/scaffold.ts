@@ -43,7 +43,10 @@ export async function scaffoldFiles(dir: string): Promise<ScaffoldFile[]> {
 
 /** An npm package name from the folder's name (lower case, URL-safe), or `gateways`. */
 export function projectName(dir: string): string {
-  const cleaned = basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+|[-]+$/g, "");
+  const cleaned = basename(dir)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[._-]+|[-]+$/g, "");
   return cleaned || "gateways";
 }
 

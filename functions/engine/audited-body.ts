@@ -95,5 +95,11 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
 
 function isNodeReadable(source: AsyncIterable<Uint8Array>): source is PipeableSource {
   const candidate = source as Partial<Record<keyof PipeableSource, unknown>>;
-  return typeof candidate.pipe === "function" && typeof candidate.on === "function" && typeof candidate.pause === "function" && typeof candidate.resume === "function" && typeof candidate.destroy === "function";
+  return (
+    typeof candidate.pipe === "function" &&
+    typeof candidate.on === "function" &&
+    typeof candidate.pause === "function" &&
+    typeof candidate.resume === "function" &&
+    typeof candidate.destroy === "function"
+  );
 }

@@ -10,7 +10,10 @@ import { errorMessage } from "../../schema/error-message.ts";
  * unreachable 502 (the same for a closed port and a guard refusal; the audit keeps which),
  * body over its limit 413, client gone 499.
  */
-export async function forward(client: UpstreamClient, request: UpstreamRequest): Promise<{ ok: true; response: UpstreamResponse } | { ok: false; refusal: Refusal }> {
+export async function forward(
+  client: UpstreamClient,
+  request: UpstreamRequest,
+): Promise<{ ok: true; response: UpstreamResponse } | { ok: false; refusal: Refusal }> {
   try {
     return { ok: true, response: await client.send(request) };
   } catch (error) {
@@ -35,4 +38,3 @@ function upstreamRefusal(error: unknown): Refusal {
       return refuse("UPSTREAM_UNREACHABLE", error.message, error.details.guard ? { ssrf: error.details.guard } : {});
   }
 }
-

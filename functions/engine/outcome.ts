@@ -11,8 +11,16 @@ export const OUTCOMES = {
   BODY_TOO_LARGE: { status: 413, title: "Content too large", detail: "The request body is larger than this endpoint accepts." },
   RATE_LIMITED: { status: 429, title: "Too many requests", detail: "A rate limit of this endpoint is reached." },
   CONNECTION_NOT_CONNECTED: { status: 503, title: "Connection not set up", detail: "The service connection this endpoint uses has not been connected yet." },
-  CONNECTION_NEEDS_REAUTHORIZATION: { status: 503, title: "Connection needs re-authorization", detail: "The service connection's grant was revoked or expired; an operator must reconnect it." },
-  CONNECTION_MISCONFIGURED: { status: 503, title: "Connection misconfigured", detail: "The service connection's client credentials were refused by the provider." },
+  CONNECTION_NEEDS_REAUTHORIZATION: {
+    status: 503,
+    title: "Connection needs re-authorization",
+    detail: "The service connection's grant was revoked or expired; an operator must reconnect it.",
+  },
+  CONNECTION_MISCONFIGURED: {
+    status: 503,
+    title: "Connection misconfigured",
+    detail: "The service connection's client credentials were refused by the provider.",
+  },
   STORE_UNAVAILABLE: { status: 503, title: "Service unavailable", detail: "The gateway cannot check this request right now; nothing was forwarded." },
   SECRET_UNAVAILABLE: { status: 503, title: "Service unavailable", detail: "A credential for this endpoint is unavailable; nothing was forwarded." },
   UPSTREAM_UNREACHABLE: { status: 502, title: "Bad gateway", detail: "The upstream could not be reached." },

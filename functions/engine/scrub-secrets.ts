@@ -43,11 +43,11 @@ export class SecretScrubber {
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
           const masked = this.scrubString(value[i]!);
-          if (masked !== value[i]) ((value[i] = masked), (found = true));
+          if (masked !== value[i]) (value[i] = masked), (found = true);
         }
       } else {
         const masked = this.scrubString(value);
-        if (masked !== value) ((headers[name] = masked), (found = true));
+        if (masked !== value) (headers[name] = masked), (found = true);
       }
     }
     return found;

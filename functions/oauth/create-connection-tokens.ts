@@ -131,7 +131,16 @@ export function createConnectionTokens(ctx: OAuthContext): ConnectionTokens & { 
     const started = ctx.clock.now();
     const kind = preset.grant === "client_credentials" ? "client_credentials" : "refresh";
     const outcome = await requestTokensWithRetry(ctx, gateway, name, client, kind, previous);
-    const attempt = { gateway, name, kind, current, previous, rejected, started, judge: (record: ConnectionRecord | null) => judge(gateway, name, record, rejected) } as const;
+    const attempt = {
+      gateway,
+      name,
+      kind,
+      current,
+      previous,
+      rejected,
+      started,
+      judge: (record: ConnectionRecord | null) => judge(gateway, name, record, rejected),
+    } as const;
     return isTokenFailure(outcome) ? persistRefreshFailure(ctx, attempt, outcome) : persistRefreshed(ctx, cache, attempt, outcome);
   }
 

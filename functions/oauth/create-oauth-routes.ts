@@ -30,7 +30,15 @@ export function createOAuthRoutes(
         return await handleCallback(ctx, request, gateway, connection, requestId, () => options.onConnected(gateway.id, connection));
       } catch (error) {
         ctx.log.error("oauth.route_failed", { gateway: gateway.name, connection, action, error: errorMessage(error) });
-        return renderPage(503, { title: "The gateway could not finish this step", ok: false, lines: ["Its store or key is unavailable right now; try again with a new connect link."] }, requestId);
+        return renderPage(
+          503,
+          {
+            title: "The gateway could not finish this step",
+            ok: false,
+            lines: ["Its store or key is unavailable right now; try again with a new connect link."],
+          },
+          requestId,
+        );
       }
     },
   };

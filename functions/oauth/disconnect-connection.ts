@@ -44,7 +44,10 @@ export async function disconnectConnection(
   if (options.revoke) {
     if (!preset.revocationUrl) {
       revoked = "unsupported";
-      reason = preset.provider === "microsoft" ? "Microsoft has no endpoint that revokes one app's grant" : `${preset.provider} connection has no revocation endpoint configured`;
+      reason =
+        preset.provider === "microsoft"
+          ? "Microsoft has no endpoint that revokes one app's grant"
+          : `${preset.provider} connection has no revocation endpoint configured`;
     } else if (!record.sealedTokens) {
       revoked = "failed";
       reason = "no tokens are stored to revoke with";
@@ -76,7 +79,8 @@ export async function disconnectConnection(
     action: "disconnect",
     time: started,
     durationMs: ctx.clock.now() - started,
-    decision: revoked === "revoked" ? "REVOKED" : revoked === "failed" ? "REVOCATION_FAILED" : revoked === "unsupported" ? "REVOCATION_UNSUPPORTED" : "NOT_REVOKED",
+    decision:
+      revoked === "revoked" ? "REVOKED" : revoked === "failed" ? "REVOCATION_FAILED" : revoked === "unsupported" ? "REVOCATION_UNSUPPORTED" : "NOT_REVOKED",
     reason,
     status: removed ? 200 : 404,
     providerStatus,

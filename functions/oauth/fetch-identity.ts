@@ -34,7 +34,8 @@ export async function fetchIdentity(
         if (response.status !== 200) return null;
         const body = JSON.parse(response.text) as Record<string, unknown>;
         if (preset.identity === "github") return identity(body.id, body.login, { ...(str(body.name) ? { name: str(body.name)! } : {}) });
-        if (preset.identity === "discord") return identity(body.id, body.global_name ?? body.username, { ...(str(body.username) ? { username: str(body.username)! } : {}) });
+        if (preset.identity === "discord")
+          return identity(body.id, body.global_name ?? body.username, { ...(str(body.username) ? { username: str(body.username)! } : {}) });
         return claimsIdentity(body);
       }
     }

@@ -60,7 +60,12 @@ export async function handleCallback(
   const cookie = readConnectCookie(request.headers);
   const [sessionId, nonce] = (cookie ?? "").split(".");
   if (!sessionId || !nonce) {
-    return fail(400, "CONNECT_NOT_STARTED_HERE", "This browser did not start this connection", "The connect cookie is missing: finish the flow in the browser that opened the connect link.");
+    return fail(
+      400,
+      "CONNECT_NOT_STARTED_HERE",
+      "This browser did not start this connection",
+      "The connect cookie is missing: finish the flow in the browser that opened the connect link.",
+    );
   }
   const idHash = sha256Hex(sessionId);
   const now = ctx.clock.now();
@@ -70,22 +75,48 @@ export async function handleCallback(
   }
   const state = params.get("state") ?? "";
   if (!sameHash(session.browserHash, sha256Hex(nonce)) || !sameHash(session.stateHash, sha256Hex(state))) {
-    return fail(400, "CONNECT_STATE_MISMATCH", "This answer does not belong to the flow this browser started", "The state parameter or the connect cookie does not match.");
+    return fail(
+      400,
+      "CONNECT_STATE_MISMATCH",
+      "This answer does not belong to the flow this browser started",
+      "The state parameter or the connect cookie does not match.",
+    );
   }
   const finished = await ctx.store.finishSession(idHash, sha256Hex(state), now);
-  if (!finished) return fail(410, "CONNECT_SESSION_INVALID", "This connect flow has expired or was already finished", "Connect links work once and only for a few minutes.");
-  const clearCookie = { "set-cookie": connectCookie("", `${new URL(finished.baseUrl).pathname.replace(/\/+$/, "")}/api/${gateway.id}/oauth/${connection}/`, finished.baseUrl.startsWith("https:"), 0) };
+  if (!finished)
+    return fail(410, "CONNECT_SESSION_INVALID", "This connect flow has expired or was already finished", "Connect links work once and only for a few minutes.");
+  const clearCookie = {
+    "set-cookie": connectCookie(
+      "",
+      `${new URL(finished.baseUrl).pathname.replace(/\/+$/, "")}/api/${gateway.id}/oauth/${connection}/`,
+      finished.baseUrl.startsWith("https:"),
+      0,
+    ),
+  };
 
   const providerError = params.get("error");
   if (providerError) {
     const description = params.get("error_description");
     const words = `${providerError.slice(0, 100)}${description ? ` (${description.slice(0, 200)})` : ""}`;
-    const response = await fail(400, providerError === "access_denied" ? "CONNECT_DENIED" : "CONNECT_PROVIDER_ERROR", "The provider did not grant access", `The provider answered: ${words}.`);
+    const response = await fail(
+      400,
+      providerError === "access_denied" ? "CONNECT_DENIED" : "CONNECT_PROVIDER_ERROR",
+      "The provider did not grant access",
+      `The provider answered: ${words}.`,
+    );
     return withHeaders(response, clearCookie);
   }
   const iss = params.get("iss");
   if ((iss !== null && preset.issuer !== null && iss !== preset.issuer) || (iss === null && preset.requireIss)) {
-    return withHeaders(await fail(400, "CONNECT_ISSUER_MISMATCH", "The answer did not come from the expected provider", "The iss parameter is missing or names another issuer (RFC 9207)."), clearCookie);
+    return withHeaders(
+      await fail(
+        400,
+        "CONNECT_ISSUER_MISMATCH",
+        "The answer did not come from the expected provider",
+        "The iss parameter is missing or names another issuer (RFC 9207).",
+      ),
+      clearCookie,
+    );
   }
   const code = params.get("code");
   if (!code) return withHeaders(await fail(400, "CONNECT_NO_CODE", "The provider sent no authorization code", "The callback has no code."), clearCookie);
@@ -95,7 +126,16 @@ export async function handleCallback(
     client = await ctx.client(gateway, connection);
   } catch (error) {
     const reason = error instanceof Error ? error.message : "client secret unavailable";
-    return withHeaders(await fail(500, "CONNECT_MISCONFIGURED", "The gateway cannot finish this connection", "The connection's client secret is not available to the gateway.", reason), clearCookie);
+    return withHeaders(
+      await fail(
+        500,
+        "CONNECT_MISCONFIGURED",
+        "The gateway cannot finish this connection",
+        "The connection's client secret is not available to the gateway.",
+        reason,
+      ),
+      clearCookie,
+    );
   }
   const verifier = finished.sealedVerifier ? await ctx.box.open(finished.sealedVerifier, verifierContext(gateway.id, connection)) : null;
   const reply = await callTokenEndpoint(
@@ -112,15 +152,27 @@ export async function handleCallback(
   );
   const parsed = reply.ok ? parseTokenResponse(preset, reply.body, reply.sentAt, "code") : reply.failure;
   if (isTokenFailure(parsed)) {
-    const decision = parsed.class === "misconfigured" ? "CONNECT_MISCONFIGURED" : parsed.class === "grant_dead" ? "CONNECT_CODE_REFUSED" : "CONNECT_PROVIDER_UNAVAILABLE";
-    const response = await fail(502, decision, "The connection could not be completed", `${FAILURE_WORDS[parsed.class]} Provider error: ${parsed.code}.`, `${parsed.code}: ${parsed.message}`, parsed.status);
+    const decision =
+      parsed.class === "misconfigured" ? "CONNECT_MISCONFIGURED" : parsed.class === "grant_dead" ? "CONNECT_CODE_REFUSED" : "CONNECT_PROVIDER_UNAVAILABLE";
+    const response = await fail(
+      502,
+      decision,
+      "The connection could not be completed",
+      `${FAILURE_WORDS[parsed.class]} Provider error: ${parsed.code}.`,
+      `${parsed.code}: ${parsed.message}`,
+      parsed.status,
+    );
     return withHeaders(response, clearCookie);
   }
   const body = reply.ok ? reply.body : {};
   const identity = await fetchIdentity(ctx.http, preset, parsed.tokens.accessToken, body);
   const scopes = parsed.scopes ?? [...preset.scopes, ...preset.userScopes];
   const written = await store(ctx, gateway, connection, preset.provider, parsed, identity, scopes);
-  if (!written) return withHeaders(await fail(503, "CONNECT_STORE_CONFLICT", "The connection could not be saved", "Another change to this connection happened at the same time."), clearCookie);
+  if (!written)
+    return withHeaders(
+      await fail(503, "CONNECT_STORE_CONFLICT", "The connection could not be saved", "Another change to this connection happened at the same time."),
+      clearCookie,
+    );
   onConnected();
   await audit("OK", identity?.label ? `connected as ${identity.label}` : null, 200, 200);
 
@@ -134,7 +186,12 @@ export async function handleCallback(
   ];
   if (missing.length) facts.push(["Not granted", missing.join(" ")]);
   const title = `Connected as ${identity?.label ?? identity?.id ?? "the authorizing account"}`;
-  return renderPage(200, { title, ok: true, lines: [`Gateway ${gateway.name}, connection '${connection}' (${preset.provider}) is connected. You can close this window.`], facts }, requestId, clearCookie);
+  return renderPage(
+    200,
+    { title, ok: true, lines: [`Gateway ${gateway.name}, connection '${connection}' (${preset.provider}) is connected. You can close this window.`], facts },
+    requestId,
+    clearCookie,
+  );
 }
 
 /** Writes the new connection, replacing any earlier one with a version-checked put (one retry). */

@@ -130,16 +130,19 @@ function confirmPage(
     {
       title: `Connect ${connection} of gateway ${gateway.name}`,
       ok: true,
-      lines: [
-        `Pressing the button takes you to ${provider} to approve access. This link works once; opening it spends nothing until you press the button.`,
-      ],
+      lines: [`Pressing the button takes you to ${provider} to approve access. This link works once; opening it spends nothing until you press the button.`],
       facts: [
         ["Connection", connection],
         ["Provider", provider],
         ...(scopes ? ([["Scopes", scopes]] as Array<[string, string]>) : []),
         ["Link valid until", new Date(session.expiresAt).toISOString()],
       ],
-      form: { action: `start?session=${sessionId}`, fields: { confirm: token }, button: `Continue to ${provider}`, allowTargets: [new URL(preset.authorizationUrl!).origin] },
+      form: {
+        action: `start?session=${sessionId}`,
+        fields: { confirm: token },
+        button: `Continue to ${provider}`,
+        allowTargets: [new URL(preset.authorizationUrl!).origin],
+      },
     },
     requestId,
     headers,
@@ -149,7 +152,8 @@ function confirmPage(
 /** Why a POST looks cross-site (Fetch Metadata, then Origin), or null. */
 function crossSiteReason(request: GatewayRequest, ownOrigin: string): string | null {
   const site = single(request.headers["sec-fetch-site"]);
-  if (site !== undefined && site !== "same-origin" && site !== "none") return `The browser marked the request ${site}; press the button on the gateway's own page.`;
+  if (site !== undefined && site !== "same-origin" && site !== "none")
+    return `The browser marked the request ${site}; press the button on the gateway's own page.`;
   // With Referrer-Policy no-referrer browsers send `Origin: null`, which says nothing either way.
   const origin = single(request.headers.origin);
   if (origin !== undefined && origin !== "null" && origin !== ownOrigin) return `The request came from ${origin.slice(0, 100)}, not from the gateway's page.`;

@@ -66,9 +66,7 @@ export interface OAuthContext {
 }
 
 /** Builds the shared context. */
-export function createOAuthContext(
-  input: Omit<OAuthContext, "preset" | "client" | "record"> & { endpoints: EndpointOverrides },
-): OAuthContext {
+export function createOAuthContext(input: Omit<OAuthContext, "preset" | "client" | "record"> & { endpoints: EndpointOverrides }): OAuthContext {
   const presets = new WeakMap<Gateway, Map<string, ProviderPreset>>();
   return {
     ...input,

@@ -55,7 +55,8 @@ export function parseTokenResponse(
       accessToken,
       refreshToken,
       lifetimeMs,
-      refreshTokenExpiresAt: refreshIn !== null ? sentAt + refreshIn * 1000 : typeof source.refresh_token === "string" ? null : (previous?.refreshTokenExpiresAt ?? null),
+      refreshTokenExpiresAt:
+        refreshIn !== null ? sentAt + refreshIn * 1000 : typeof source.refresh_token === "string" ? null : (previous?.refreshTokenExpiresAt ?? null),
     },
     expiresAt: lifetimeMs !== null ? sentAt + lifetimeMs : null,
     scopes: scope === null ? null : scope.split(/[\s,]+/).filter(Boolean),

@@ -25,7 +25,12 @@ export interface RefreshAttempt {
 type Context = Pick<OAuthContext, "store" | "box" | "clock" | "log" | "record" | "preset">;
 
 /** The audit record of one token request: what it was, how long it took, what came of it. */
-function auditAttempt(ctx: Context, attempt: RefreshAttempt, now: number, outcome: Pick<Parameters<Context["record"]>[0], "event" | "decision" | "reason" | "status" | "providerStatus">): Promise<void> {
+function auditAttempt(
+  ctx: Context,
+  attempt: RefreshAttempt,
+  now: number,
+  outcome: Pick<Parameters<Context["record"]>[0], "event" | "decision" | "reason" | "status" | "providerStatus">,
+): Promise<void> {
   return ctx.record({
     gateway: attempt.gateway,
     connection: attempt.name,
@@ -99,7 +104,10 @@ export async function persistRefreshFailure(ctx: Context, attempt: RefreshAttemp
     const latest = await ctx.store.get(gateway.id, name);
     if ((latest?.version ?? null) !== (current?.version ?? null)) return attempt.judge(latest);
     if (current) {
-      const marked = await ctx.store.put({ ...current, version: current.version + 1, status: "needs_reauthorization", lastError, updatedAt: now }, current.version);
+      const marked = await ctx.store.put(
+        { ...current, version: current.version + 1, status: "needs_reauthorization", lastError, updatedAt: now },
+        current.version,
+      );
       if (!marked) return attempt.judge(await ctx.store.get(gateway.id, name));
     }
     return needsReauthorization(gateway, name, lastError);

@@ -26,9 +26,7 @@ export interface PageForm {
  * a code), not frameable.
  */
 export function renderPage(status: number, content: PageContent, requestId: string, extraHeaders: Record<string, string | string[]> = {}): GatewayResponse {
-  const facts = content.facts?.length
-    ? `<dl>${content.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>`
-    : "";
+  const facts = content.facts?.length ? `<dl>${content.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>` : "";
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(content.title)} · Gatehouse</title>
@@ -57,7 +55,9 @@ ${content.form ? renderForm(content.form) : ""}
 }
 
 function renderForm(form: PageForm): string {
-  const hidden = Object.entries(form.fields).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join("");
+  const hidden = Object.entries(form.fields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join("");
   return `<form method="post" action="${escapeHtml(form.action)}">${hidden}<button type="submit" id="confirm">${escapeHtml(form.button)}</button></form>`;
 }
 

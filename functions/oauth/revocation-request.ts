@@ -45,7 +45,12 @@ export function revocationCall(preset: ProviderPreset, client: ClientCredentials
         body: JSON.stringify({ access_token: tokens.accessToken }),
       };
     case "slack":
-      return { url, method: "POST", headers: { accept: "application/json", authorization: `Bearer ${tokens.accessToken}`, "content-type": "application/x-www-form-urlencoded" }, body: "" };
+      return {
+        url,
+        method: "POST",
+        headers: { accept: "application/json", authorization: `Bearer ${tokens.accessToken}`, "content-type": "application/x-www-form-urlencoded" },
+        body: "",
+      };
     case "google":
       return {
         url,
@@ -69,7 +74,12 @@ export function revocationCall(preset: ProviderPreset, client: ClientCredentials
         delete fields.token_type_hint;
         return { url, method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(fields) };
       }
-      return { url, method: "POST", headers: { ...headers, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() };
+      return {
+        url,
+        method: "POST",
+        headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields).toString(),
+      };
     }
   }
 }
@@ -85,7 +95,10 @@ export function revocationOutcome(preset: ProviderPreset, response: OAuthHttpRes
   switch (preset.revocationStyle) {
     case "github":
       if (response.status === 204 || response.status === 404) return { revoked: true };
-      return { revoked: false, reason: `${preset.provider} answered ${response.status}${typeof body?.message === "string" ? `: ${body.message.slice(0, 120)}` : ""}` };
+      return {
+        revoked: false,
+        reason: `${preset.provider} answered ${response.status}${typeof body?.message === "string" ? `: ${body.message.slice(0, 120)}` : ""}`,
+      };
     case "slack":
       if (response.status === 200 && body?.ok === true) return { revoked: true };
       if (response.status === 200 && (errorCode === "token_revoked" || errorCode === "account_inactive")) return { revoked: true };
@@ -107,4 +120,3 @@ function parseJson(text: string): Record<string, unknown> | null {
     return null;
   }
 }
-

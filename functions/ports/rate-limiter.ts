@@ -42,6 +42,4 @@ export interface WindowState {
 }
 
 /** The decision. */
-export type RateLimitResult =
-  | { allowed: true; windows: WindowState[] }
-  | { allowed: false; windows: WindowState[]; retryAfterSeconds: number };
+export type RateLimitResult = { allowed: true; windows: WindowState[] } | { allowed: false; windows: WindowState[]; retryAfterSeconds: number };

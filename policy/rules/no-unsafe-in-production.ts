@@ -13,7 +13,9 @@ export function noUnsafeInProduction({ gateway, stackName }: RuleInput): string[
     for (const [field, value] of Object.entries(endpoint).sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (!field.startsWith("unsafe") || !isOn(value)) continue;
       const detail = Array.isArray(value) ? ` (${value.join(", ")})` : "";
-      messages.push(`endpoint '${endpoint.slug}' of gateway '${gateway.name}' sets ${field}${detail}; unsafe allowances are refused in production stack '${stackName}'`);
+      messages.push(
+        `endpoint '${endpoint.slug}' of gateway '${gateway.name}' sets ${field}${detail}; unsafe allowances are refused in production stack '${stackName}'`,
+      );
     }
   }
   return messages;

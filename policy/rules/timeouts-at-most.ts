@@ -7,5 +7,8 @@ import type { GuardrailConfig, RuleInput } from "./rule-input.ts";
 export function timeoutsAtMost({ gateway }: RuleInput, { maxTimeoutSeconds }: GuardrailConfig): string[] {
   return Object.values(gateway.endpoints)
     .filter((endpoint) => endpoint.timeoutSeconds > maxTimeoutSeconds)
-    .map((endpoint) => `endpoint '${endpoint.slug}' of gateway '${gateway.name}' has timeoutSeconds ${endpoint.timeoutSeconds}, above the maximum of ${maxTimeoutSeconds}`);
+    .map(
+      (endpoint) =>
+        `endpoint '${endpoint.slug}' of gateway '${gateway.name}' has timeoutSeconds ${endpoint.timeoutSeconds}, above the maximum of ${maxTimeoutSeconds}`,
+    );
 }

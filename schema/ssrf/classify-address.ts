@@ -8,9 +8,7 @@ import { cidrContains } from "./parse-cidr.ts";
 import { parseIp } from "./parse-ip.ts";
 
 /** The decision for one address. `allowedBy` names the allowance that re-opened a blocked range. */
-export type AddressVerdict =
-  | { blocked: false; allowedBy?: string }
-  | { blocked: true; rule: string; reason: string };
+export type AddressVerdict = { blocked: false; allowedBy?: string } | { blocked: true; rule: string; reason: string };
 
 /** Options for `classifyAddress`. */
 export interface ClassifyOptions {

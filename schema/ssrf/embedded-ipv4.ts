@@ -50,7 +50,16 @@ export const EMBEDDINGS: readonly EmbeddingRule[] = [
   { via: "ipv4-compatible", block: cidr("::/96"), places: [LOW], isTheIpv4: false, routesToIpv4: true },
   { via: "nat64-local-use", block: cidr("64:ff9b:1::/48"), places: [LOW, { bytes: [6, 7, 9, 10], inverted: false }], isTheIpv4: false, routesToIpv4: true },
   { via: "6to4", block: cidr("2002::/16"), places: [{ bytes: [2, 3, 4, 5], inverted: false }], isTheIpv4: false, routesToIpv4: true },
-  { via: "teredo", block: cidr("2001::/32"), places: [{ bytes: [4, 5, 6, 7], inverted: false }, { ...LOW, inverted: true }], isTheIpv4: false, routesToIpv4: false },
+  {
+    via: "teredo",
+    block: cidr("2001::/32"),
+    places: [
+      { bytes: [4, 5, 6, 7], inverted: false },
+      { ...LOW, inverted: true },
+    ],
+    isTheIpv4: false,
+    routesToIpv4: false,
+  },
 ];
 
 /** The rule whose block holds an IPv6 address, if any. */

@@ -11,7 +11,17 @@ export { validateAllowance } from "./validate-allowance.ts";
 export { compileAllowList, type AllowInput, type AllowList } from "./allow-list.ts";
 export { CLOUD_METADATA, findCloudMetadata, type MetadataEndpoint } from "./cloud-metadata.ts";
 export { IPV4_RULES, IPV6_RULES, type AddressRule } from "./address-rules.ts";
-export { EMBEDDINGS, embeddedIpv4, embeddingOf, ipv4At, reachableIpv4, type EmbeddedIpv4, type Embedding, type EmbeddingPlace, type EmbeddingRule } from "./embedded-ipv4.ts";
+export {
+  EMBEDDINGS,
+  embeddedIpv4,
+  embeddingOf,
+  ipv4At,
+  reachableIpv4,
+  type EmbeddedIpv4,
+  type Embedding,
+  type EmbeddingPlace,
+  type EmbeddingRule,
+} from "./embedded-ipv4.ts";
 export { parseIp, parseIpv4, parseIpv6 } from "./parse-ip.ts";
 export { parseLegacyIpv4 } from "./parse-legacy-ipv4.ts";
 export { normalizeIpLiteral } from "./normalize-ip-literal.ts";

@@ -17,14 +17,35 @@ describe("records read back from a store", () => {
   it("are an error naming the field when hand-edited to the wrong type", () => {
     expect(() => storedTokenRecord({ ...token, createdAt: "yesterday" })).toThrow(/stored token record is malformed \(createdAt: .*\)/);
     expect(() => storedTokenRecord({ ...token, endpoints: "api" })).toThrow(/endpoints/);
-    expect(() => storedConnectionRecord({ gatewayId: "g", connection: "c", provider: "github", version: 1, status: "broken" })).toThrow(/stored connection record is malformed \(status: .*refreshable/);
+    expect(() => storedConnectionRecord({ gatewayId: "g", connection: "c", provider: "github", version: 1, status: "broken" })).toThrow(
+      /stored connection record is malformed \(status: .*refreshable/,
+    );
   });
 
   it("keep the optional audit fields of newer versions", () => {
     const record = {
-      requestId: "req_1", time: 1, event: "proxy.request", gatewayId: null, gatewayName: null, endpoint: null, tokenId: null, tokenLabel: null,
-      method: "GET", path: "/", status: 200, upstreamStatus: 200, decision: "OK", reason: null, durationMs: 1, upstreamDurationMs: 1,
-      bytesIn: 0, bytesOut: 0, clientAddress: "127.0.0.1", userAgent: null, revision: null, secretsScrubbed: true,
+      requestId: "req_1",
+      time: 1,
+      event: "proxy.request",
+      gatewayId: null,
+      gatewayName: null,
+      endpoint: null,
+      tokenId: null,
+      tokenLabel: null,
+      method: "GET",
+      path: "/",
+      status: 200,
+      upstreamStatus: 200,
+      decision: "OK",
+      reason: null,
+      durationMs: 1,
+      upstreamDurationMs: 1,
+      bytesIn: 0,
+      bytesOut: 0,
+      clientAddress: "127.0.0.1",
+      userAgent: null,
+      revision: null,
+      secretsScrubbed: true,
     };
     expect(storedAuditRecord(record)).toEqual(record);
     expect(() => storedAuditRecord({ ...record, status: "200" })).toThrow(/stored audit record is malformed \(status: /);

@@ -29,7 +29,15 @@ Transfer/sec:     30.00MB
 `;
 
 const result = (target: TargetName, connections: number, rps: number, p50: number, p99: number, cpu: number | null = null): LoadResult => ({
-  target, connections, requestsPerSecond: rps, p50Ms: p50, p99Ms: p99, requests: rps * 5, errors: 0, non2xx: 0, cpuUsPerRequest: cpu,
+  target,
+  connections,
+  requestsPerSecond: rps,
+  p50Ms: p50,
+  p99Ms: p99,
+  requests: rps * 5,
+  errors: 0,
+  non2xx: 0,
+  cpuUsPerRequest: cpu,
 });
 
 describe("argument parsing", () => {
@@ -110,9 +118,25 @@ describe("report formatting", () => {
   });
   it("writes the machine, the table and the ratio lines into the markdown", () => {
     const report: BenchReport = {
-      date: "2026-01-01T00:00:00Z", mode: "quick", settings: "wrk", rows, memory: [], unavailable: [{ target: "nginx", reason: "not available: not installed" }],
-      lines: [{ text: "ratio x", met: false }], micro: [{ title: "Engine", lines: [{ name: "baseline", usPerOp: 2, opsPerSecond: 500000 }], notes: ["n"] }], extras: [],
-      machine: { cpuModel: "AMD EPYC", cores: 2, memoryGb: 24, kernel: "6.1", node: "v20.20.2", nginx: "nginx/1.22.1", loadGenerator: "wrk", load: "0.5 / 0.7" },
+      date: "2026-01-01T00:00:00Z",
+      mode: "quick",
+      settings: "wrk",
+      rows,
+      memory: [],
+      unavailable: [{ target: "nginx", reason: "not available: not installed" }],
+      lines: [{ text: "ratio x", met: false }],
+      micro: [{ title: "Engine", lines: [{ name: "baseline", usPerOp: 2, opsPerSecond: 500000 }], notes: ["n"] }],
+      extras: [],
+      machine: {
+        cpuModel: "AMD EPYC",
+        cores: 2,
+        memoryGb: 24,
+        kernel: "6.1",
+        node: "v20.20.2",
+        nginx: "nginx/1.22.1",
+        loadGenerator: "wrk",
+        load: "0.5 / 0.7",
+      },
     };
     const md = formatMarkdown(report);
     expect(md).toContain("# Gatehouse benchmark, 2026-01-01T00:00:00Z (quick)");

@@ -21,7 +21,9 @@ describe("gatehouse dev on a busy port", () => {
     const io = recordingIo(repo, { QUICKSTART_DEMO_KEY: "k" });
     const code = await main(["dev", "examples/quickstart/gateway.ts", "--memory", "--port", String(port)], io);
     expect(code).toBe(1);
-    expect(io.stderr()).toContain(`gatehouse dev: port ${port} on 127.0.0.1 is already in use; stop what holds it or pick another with --port <n> (--port 0 takes any free port)`);
+    expect(io.stderr()).toContain(
+      `gatehouse dev: port ${port} on 127.0.0.1 is already in use; stop what holds it or pick another with --port <n> (--port 0 takes any free port)`,
+    );
     expect(io.stderr()).not.toMatch(/\n\s+at /);
     expect(io.stdout()).not.toContain("Gatehouse dev server on");
   });

@@ -97,24 +97,35 @@ describe("gatehouse dev --upstream", () => {
   });
 
   it("is an error (exit 2) for an unknown slug, listing the known ones", async () => {
-    const file = await definition("two.ts", `export default defineGateway({ name: "two", endpoints: { alpha: { upstream: "https://a.example.com", methods: ["GET"] }, beta: { upstream: "https://b.example.com", methods: ["GET"] } } });`);
+    const file = await definition(
+      "two.ts",
+      `export default defineGateway({ name: "two", endpoints: { alpha: { upstream: "https://a.example.com", methods: ["GET"] }, beta: { upstream: "https://b.example.com", methods: ["GET"] } } });`,
+    );
     const r = await run("dev", file, "--memory", "--upstream", "gamma=http://127.0.0.1:9");
     expect(r.code).toBe(2);
     expect(r.err).toContain("gatehouse dev: --upstream gamma: no endpoint 'gamma'; endpoints: alpha, beta\nusage: gatehouse dev");
   });
 
   it("is an error (exit 2) without '=' or with an unusable URL", async () => {
-    const file = await definition("one.ts", `export default defineGateway({ name: "one", endpoints: { alpha: { upstream: "https://a.example.com", methods: ["GET"] } } });`);
+    const file = await definition(
+      "one.ts",
+      `export default defineGateway({ name: "one", endpoints: { alpha: { upstream: "https://a.example.com", methods: ["GET"] } } });`,
+    );
     const malformed = await run("dev", file, "--memory", "--upstream", "alpha");
     expect(malformed.code).toBe(2);
     expect(malformed.err).toContain("gatehouse dev: --upstream 'alpha' must look like <slug>=<url> or <gateway>/<slug>=<url>");
     const relative = await run("dev", file, "--memory", "--upstream", "alpha=127.0.0.1:4010");
     expect(relative.code).toBe(2);
-    expect(relative.err).toContain("gatehouse dev: --upstream alpha=127.0.0.1:4010: '127.0.0.1:4010' is not an absolute URL; write it like https://api.example.com/v1");
+    expect(relative.err).toContain(
+      "gatehouse dev: --upstream alpha=127.0.0.1:4010: '127.0.0.1:4010' is not an absolute URL; write it like https://api.example.com/v1",
+    );
   });
 
   it("never allows a cloud metadata address, even explicitly (exit 2)", async () => {
-    const file = await definition("meta.ts", `export default defineGateway({ name: "meta", endpoints: { alpha: { upstream: "https://a.example.com", methods: ["GET"] } } });`);
+    const file = await definition(
+      "meta.ts",
+      `export default defineGateway({ name: "meta", endpoints: { alpha: { upstream: "https://a.example.com", methods: ["GET"] } } });`,
+    );
     const r = await run("dev", file, "--memory", "--upstream", "alpha=http://169.254.169.254/latest");
     expect(r.code).toBe(2);
     expect(r.err).toContain(

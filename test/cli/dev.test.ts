@@ -27,7 +27,10 @@ afterAll(async () => {
 
 /** Starts `gatehouse dev` as a user would and waits for its banner. */
 async function startDev(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [join(repo, "cli/bin.mjs"), "dev", ...args], { cwd: repo, env: { ...process.env, ...env } }) as ChildProcessWithoutNullStreams;
+  const child = spawn(process.execPath, [join(repo, "cli/bin.mjs"), "dev", ...args], {
+    cwd: repo,
+    env: { ...process.env, ...env },
+  }) as ChildProcessWithoutNullStreams;
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c) => (stdout += c));
@@ -40,8 +43,11 @@ async function startDev(args: string[], env: Record<string, string> = {}) {
 describe("gatehouse dev", () => {
   it("refuses to start when a secret is missing, naming it", async () => {
     const file = join(dir, "secret.ts");
-    await writeFile(file, `import { defineGateway, secret } from "gatehouse-gateway";
-export default defineGateway({ name: "s", endpoints: { a: { upstream: "https://api.example.com", methods: ["GET"], headers: { inject: { "x-key": secret("DEV_TEST_MISSING_KEY") } } } } });\n`);
+    await writeFile(
+      file,
+      `import { defineGateway, secret } from "gatehouse-gateway";
+export default defineGateway({ name: "s", endpoints: { a: { upstream: "https://api.example.com", methods: ["GET"], headers: { inject: { "x-key": secret("DEV_TEST_MISSING_KEY") } } } } });\n`,
+    );
     const dev = await startDev([file, "--memory", "--port", "0"]);
     expect(await dev.exited).toBe(1);
     expect(dev.err()).toContain("missing secret: DEV_TEST_MISSING_KEY (gateway s)");
@@ -50,8 +56,11 @@ export default defineGateway({ name: "s", endpoints: { a: { upstream: "https://a
 
   it("serves, injects the secret, prints a dev token, and drains in-flight requests on SIGTERM", async () => {
     const file = join(dir, "ok.ts");
-    await writeFile(file, `import { defineGateway, secret } from "gatehouse-gateway";
-export default defineGateway({ name: "devtest", endpoints: { api: { upstream: "${upstream.url}/v1", methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], headers: { inject: { "x-key": secret("DEV_TEST_KEY") } } } } });\n`);
+    await writeFile(
+      file,
+      `import { defineGateway, secret } from "gatehouse-gateway";
+export default defineGateway({ name: "devtest", endpoints: { api: { upstream: "${upstream.url}/v1", methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], headers: { inject: { "x-key": secret("DEV_TEST_KEY") } } } } });\n`,
+    );
     const dev = await startDev([file, "--memory", "--port", "0", "--data", join(dir, "data")], { DEV_TEST_KEY: "k-dev" });
     const out = dev.out();
     expect(dev.err()).toContain("⚠ devtest/api may reach private network 127.0.0.1/32 (unsafeAllowPrivateNetworks)");

@@ -6,7 +6,12 @@ import { main } from "../../cli/main.ts";
 import { recordingIo } from "../helpers/recording-io.ts";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
-const own = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as { version: string; dependencies: Record<string, string>; devDependencies: Record<string, string>; peerDependencies?: Record<string, string> };
+const own = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as {
+  version: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+};
 const pinned = (pkg: string) => own.devDependencies[pkg] ?? own.dependencies[pkg] ?? own.peerDependencies?.[pkg];
 let dir: string;
 
@@ -74,15 +79,30 @@ describe("gatehouse init", () => {
     expect(pkg.name).toBe("my-infra");
     expect(pkg.type).toBe("module");
     expect(pkg.private).toBe(true);
-    expect(pkg.dependencies).toEqual({ "gatehouse-gateway": `^${own.version}`, "@pulumi/aws": pinned("@pulumi/aws"), "@pulumi/pulumi": pinned("@pulumi/pulumi") });
+    expect(pkg.dependencies).toEqual({
+      "gatehouse-gateway": `^${own.version}`,
+      "@pulumi/aws": pinned("@pulumi/aws"),
+      "@pulumi/pulumi": pinned("@pulumi/pulumi"),
+    });
     expect(pkg.devDependencies).toEqual({ "@types/node": pinned("@types/node"), tsx: pinned("tsx"), typescript: pinned("typescript") });
-    expect(pkg.scripts).toMatchObject({ validate: "gatehouse validate gateways/*.ts", plan: "gatehouse plan gateways/*.ts", diff: "gatehouse diff --base origin/main gateways/" });
+    expect(pkg.scripts).toMatchObject({
+      validate: "gatehouse validate gateways/*.ts",
+      plan: "gatehouse plan gateways/*.ts",
+      diff: "gatehouse diff --base origin/main gateways/",
+    });
     for (const version of [...Object.values(pkg.dependencies), ...Object.values(pkg.devDependencies)]) expect(version).toMatch(/^\^?\d+\.\d+\.\d+/);
   });
 
   it("tsconfig.json is plain strict nodenext with skipLibCheck and noEmit", async () => {
     const tsconfig = JSON.parse(await readFile(join(target, "tsconfig.json"), "utf8"));
-    expect(tsconfig.compilerOptions).toEqual({ target: "ES2022", module: "nodenext", moduleResolution: "nodenext", strict: true, skipLibCheck: true, noEmit: true });
+    expect(tsconfig.compilerOptions).toEqual({
+      target: "ES2022",
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+    });
     expect(tsconfig.include).toEqual(["gateways", "index.ts"]);
   });
 
@@ -102,10 +122,15 @@ describe("gatehouse init", () => {
   it("the policy pack installs its own dependencies and registers the guardrails", async () => {
     const pkg = JSON.parse(await readFile(join(target, "policy", "package.json"), "utf8"));
     expect(pkg.name).toBe("my-infra-policy");
-    expect(pkg.dependencies).toEqual({ "@pulumi/policy": pinned("@pulumi/policy"), "@pulumi/pulumi": pinned("@pulumi/pulumi"), "gatehouse-gateway": `^${own.version}`, tsx: pinned("tsx") });
+    expect(pkg.dependencies).toEqual({
+      "@pulumi/policy": pinned("@pulumi/policy"),
+      "@pulumi/pulumi": pinned("@pulumi/pulumi"),
+      "gatehouse-gateway": `^${own.version}`,
+      tsx: pinned("tsx"),
+    });
     const pack = await readFile(join(target, "policy", "PulumiPolicy.yaml"), "utf8");
     expect(pack).toMatch(/^main: index\.ts$/m);
-    expect(pack).toContain("runtime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: \"--import tsx\"\n");
+    expect(pack).toContain('runtime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: "--import tsx"\n');
     const index = await readFile(join(target, "policy", "index.ts"), "utf8");
     expect(index).toContain('import { guardrailsPolicyPack } from "gatehouse-gateway/policy";\n\nguardrailsPolicyPack();');
   });
@@ -118,15 +143,21 @@ describe("gatehouse init", () => {
 
   it("the workflow validates, comments the diff, gates on exit 1 only, and previews with an OIDC role and an optional self-managed backend", async () => {
     const text = await readFile(join(target, ".github", "workflows", "gatehouse.yml"), "utf8");
-    expect(text).toContain("permissions:\n  contents: read\n  pull-requests: write # to post and update the diff comment\n  id-token: write # to assume AWS_ROLE_ARN through GitHub's OIDC provider\n");
+    expect(text).toContain(
+      "permissions:\n  contents: read\n  pull-requests: write # to post and update the diff comment\n  id-token: write # to assume AWS_ROLE_ARN through GitHub's OIDC provider\n",
+    );
     expect(text).toContain("      - name: Validate definitions\n        run: npx gatehouse validate gateways/*.ts\n");
     expect(text).toContain('npx gatehouse diff --base "origin/$BASE_REF" --format markdown gateways/ > diff.md 2> diff.err');
     expect(text).toContain("uses: actions/github-script@v7");
     expect(text).toContain('npx gatehouse diff --base "origin/$BASE_REF" --fail-on widening gateways/ > /dev/null 2> gate.err');
     // Exit 1 (widens) may be approved by the label; exit 2 (could not compare) never is.
     expect(text).toMatch(/ 1\)\n\s+if \[ "\$APPROVED" = "true" \]; then/);
-    expect(text).toContain('echo "::error title=Gatehouse could not compare::gatehouse diff exited $code: $(head -n 1 gate.err)"\n              exit "$code" ;;');
-    expect(text).toContain("uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${{ env.AWS_ROLE_ARN }}\n          aws-region: ${{ env.AWS_REGION }}\n");
+    expect(text).toContain(
+      'echo "::error title=Gatehouse could not compare::gatehouse diff exited $code: $(head -n 1 gate.err)"\n              exit "$code" ;;',
+    );
+    expect(text).toContain(
+      "uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${{ env.AWS_ROLE_ARN }}\n          aws-region: ${{ env.AWS_REGION }}\n",
+    );
     expect(text).toContain("PULUMI_BACKEND_URL: ${{ vars.PULUMI_BACKEND_URL }}");
     expect(text).toContain("PULUMI_CONFIG_PASSPHRASE: ${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
     expect(text).toContain('if [ -n "$PULUMI_BACKEND_URL" ]; then pulumi login "$PULUMI_BACKEND_URL"; else pulumi login; fi');

@@ -3,7 +3,10 @@ import { loadCommand, missingPeerMessage } from "../../cli/load-command.ts";
 
 /** The error Node gives for an import of a package that is not installed (its shape, as thrown by import()). */
 async function nodeResolutionError(specifier: string): Promise<unknown> {
-  return import(specifier).then(() => null, (error: unknown) => error);
+  return import(specifier).then(
+    () => null,
+    (error: unknown) => error,
+  );
 }
 
 describe("commands that need an optional peer dependency", () => {

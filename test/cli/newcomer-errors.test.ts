@@ -48,7 +48,10 @@ describe("option errors in our words", () => {
     [["dev", "gateway.ts", "--port"], "gatehouse dev: option --port needs a value\nusage: gatehouse dev [file]"],
     [["token", "create", "--gateway"], "gatehouse token: option --gateway needs a value\nusage: gatehouse token create"],
     [["token", "list", "--json=yes"], "gatehouse token: option --json takes no value\nusage: gatehouse token create"],
-    [["diff", "--base", "--format", "json"], "gatehouse diff: option --base needs a value (the next argument starts with '-'; write --base=<value> if it is the value)\nusage: gatehouse diff"],
+    [
+      ["diff", "--base", "--format", "json"],
+      "gatehouse diff: option --base needs a value (the next argument starts with '-'; write --base=<value> if it is the value)\nusage: gatehouse diff",
+    ],
     [["audit", "extra"], "gatehouse audit: unexpected argument 'extra': this command takes options only\nusage: gatehouse audit"],
   ])("%j exits 2 naming the option and the usage", async (argv, message) => {
     const r = await run(repo, ...argv);
@@ -86,7 +89,9 @@ describe("one gateway in two files", () => {
     const r = await run(repo, "validate", a, b, c, d);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`✗ ${a} and ${b} both define gateway 'twice'; names must be unique`);
-    expect(r.out).toContain(`✗ ${c} (gateway 'first-name') and ${d} (gateway 'second-name') have the same id ${OWN_ID}; ids must be unique (both would answer at the same client URLs)`);
+    expect(r.out).toContain(
+      `✗ ${c} (gateway 'first-name') and ${d} (gateway 'second-name') have the same id ${OWN_ID}; ids must be unique (both would answer at the same client URLs)`,
+    );
     const json = await run(repo, "validate", a, b, "--json");
     expect(json.code).toBe(1);
     expect((JSON.parse(json.out) as { conflicts: string[] }).conflicts).toEqual([`${a} and ${b} both define gateway 'twice'; names must be unique`]);
@@ -100,7 +105,9 @@ describe("one gateway in two files", () => {
     await writeFile(b, definition("planned"));
     const r = await run(repo, "plan", a, b);
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`gatehouse plan: nothing planned; fix these first (gatehouse validate shows the same):\n  ${a} and ${b} both define gateway 'planned'; names must be unique`);
+    expect(r.err).toBe(
+      `gatehouse plan: nothing planned; fix these first (gatehouse validate shows the same):\n  ${a} and ${b} both define gateway 'planned'; names must be unique`,
+    );
     expect(r.out).toBe("");
   });
 });
@@ -119,7 +126,9 @@ describe("unknown gateway, endpoint and connection names", () => {
   it("token create --gateway nosuch is an error listing the known gateways, and mints nothing", async () => {
     const r = await run(project, "token", "create", "--gateway", "nosuch", "--data", data);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`gatehouse token: no gateway 'nosuch'; known gateways: payments (from ${data}/gateways.json (written by gatehouse dev) and gateways/)\nusage: gatehouse token create`);
+    expect(r.err).toContain(
+      `gatehouse token: no gateway 'nosuch'; known gateways: payments (from ${data}/gateways.json (written by gatehouse dev) and gateways/)\nusage: gatehouse token create`,
+    );
     expect(r.out).toBe("");
     const listed = await run(project, "token", "list", "--gateway", "payments", "--data", data, "--json");
     expect(JSON.parse(listed.out)).toEqual([]);
@@ -164,7 +173,9 @@ describe("unknown gateway, endpoint and connection names", () => {
     expect(r.err).toContain("gatehouse connect: gateway 'acme' has no connection 'gh'; it has no connections");
     const known = await run(dir, "token", "create", "--gateway", "nope", "--data", other);
     expect(known.code).toBe(2);
-    expect(known.err).toContain(`gatehouse token: no gateway 'nope'; known gateways: acme (from ${other}/gateways.json (written by gatehouse dev) and gateways/)`);
+    expect(known.err).toContain(
+      `gatehouse token: no gateway 'nope'; known gateways: acme (from ${other}/gateways.json (written by gatehouse dev) and gateways/)`,
+    );
   });
 });
 
@@ -176,7 +187,12 @@ describe("--stack-outputs reads what `pulumi stack output --json` writes", () =>
     baseUrl: "https://abc.execute-api.eu-west-1.amazonaws.com",
     streamUrl: null,
     endpoints: { stripe: `https://abc.execute-api.eu-west-1.amazonaws.com/api/${gatewayIdFromName(name)}/proxy/stripe` },
-    tables: { tokens: `${name}-tokens-${suffix}`, rateLimits: `${name}-rate-limits-${suffix}`, audit: `${name}-audit-${suffix}`, connections: `${name}-connections-${suffix}` },
+    tables: {
+      tokens: `${name}-tokens-${suffix}`,
+      rateLimits: `${name}-rate-limits-${suffix}`,
+      audit: `${name}-audit-${suffix}`,
+      connections: `${name}-connections-${suffix}`,
+    },
     keyArn: "arn:aws:kms:eu-west-1:123456789012:key/0",
   });
 
@@ -190,7 +206,9 @@ describe("--stack-outputs reads what `pulumi stack output --json` writes", () =>
       region: "eu-west-1",
       tables: { tokens: "search-tokens-3c4d", rateLimits: "search-rate-limits-3c4d", audit: "search-audit-3c4d", connections: "search-connections-3c4d" },
     });
-    await expect(storeTargetOf({ "stack-outputs": "outputs.json" }, io)).rejects.toThrow("--stack-outputs outputs.json holds gateways payments, search; say which with --gateway <name>");
+    await expect(storeTargetOf({ "stack-outputs": "outputs.json" }, io)).rejects.toThrow(
+      "--stack-outputs outputs.json holds gateways payments, search; say which with --gateway <name>",
+    );
     const parsed = await readStackOutputs(file);
     expect(parsed.gateways?.map((g) => [g.name, g.id, g.endpoints])).toEqual([
       ["payments", gatewayIdFromName("payments"), ["stripe"]],
@@ -210,7 +228,9 @@ describe("--stack-outputs reads what `pulumi stack output --json` writes", () =>
     await writeFile(join(dir, "other.json"), JSON.stringify({ url: "https://example.com" }));
     const other = await run(dir, "token", "list", "--gateway", gatewayIdFromName("payments"), "--stack-outputs", "other.json");
     expect(other.code).toBe(2);
-    expect(other.err).toContain('gatehouse token: --stack-outputs other.json has neither "gateways" (what `pulumi stack output --json > other.json` writes for the Gatehouse program) nor "tables"');
+    expect(other.err).toContain(
+      'gatehouse token: --stack-outputs other.json has neither "gateways" (what `pulumi stack output --json > other.json` writes for the Gatehouse program) nor "tables"',
+    );
     const missing = await run(dir, "audit", "--stack-outputs", "missing.json");
     expect(missing.code).toBe(2);
     expect(missing.err).toContain("gatehouse audit: --stack-outputs missing.json: no such file; write it with: pulumi stack output --json > missing.json");

@@ -56,8 +56,11 @@ describe("gatehouse secrets", () => {
     const data = join(dir, "store-c");
     expect(await main(["secrets", "set", "STORED_KEY", "--data", data], io("k-from-store"))).toBe(0);
     const definition = join(dir, "stored.ts");
-    await writeFile(definition, `import { defineGateway, secret } from "gatehouse-gateway";
-export default defineGateway({ name: "stored", endpoints: { api: { upstream: "${upstream.url}", methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], headers: { inject: { "x-key": secret("STORED_KEY") } } } } });\n`);
+    await writeFile(
+      definition,
+      `import { defineGateway, secret } from "gatehouse-gateway";
+export default defineGateway({ name: "stored", endpoints: { api: { upstream: "${upstream.url}", methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], headers: { inject: { "x-key": secret("STORED_KEY") } } } } });\n`,
+    );
     const env = { ...process.env };
     delete env.STORED_KEY;
     const child = spawn(process.execPath, [join(repo, "cli/bin.mjs"), "dev", definition, "--port", "0", "--data", data], { cwd: repo, env });

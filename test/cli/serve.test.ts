@@ -96,7 +96,10 @@ describe("gatehouse serve", () => {
       for (let i = 0; i < 100 && !serve.lines().some((l) => l.event === "serve.draining"); i++) await new Promise((r) => setTimeout(r, 20));
       expect(serve.lines().find((l) => l.event === "serve.draining")).toMatchObject({ signal: "SIGTERM" });
       // New work is refused while draining: a new connection is not accepted (or answered 503).
-      const late = await send(url, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status, (e: NodeJS.ErrnoException) => e.code);
+      const late = await send(url, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+        (e: NodeJS.ErrnoException) => e.code,
+      );
       expect([503, "ECONNREFUSED"]).toContain(late);
       release!();
       expect((await slow).status).toBe(200);

@@ -55,7 +55,10 @@ describe("store-using commands on a store they cannot use", () => {
 /** The command's error lines (dev warns about the quickstart's loopback allowance first); never a stack frame. */
 function errorLines(stderr: string, name: string): string[] {
   expect(stderr).not.toMatch(/^\s+at /m);
-  const lines = stderr.trim().split("\n").filter((line) => line.startsWith(`gatehouse ${name}:`));
+  const lines = stderr
+    .trim()
+    .split("\n")
+    .filter((line) => line.startsWith(`gatehouse ${name}:`));
   expect(lines).toHaveLength(1);
   return lines;
 }

@@ -75,7 +75,14 @@ describe("gatehouse token and audit on a local data folder", () => {
     const created = await cli(io, "token", "create", "--gateway", "acme", "--endpoints", "echo", "--label", "billing-svc", "--expires", "30d", "--json");
     expect(created.code).toBe(0);
     const json = JSON.parse(created.out);
-    expect(json).toMatchObject({ id: expect.stringMatching(/^tok_/), token: expect.stringMatching(/^gatehouse_/), gatewayId: gw.gateway.id, label: "billing-svc", endpoints: ["echo"], status: "active" });
+    expect(json).toMatchObject({
+      id: expect.stringMatching(/^tok_/),
+      token: expect.stringMatching(/^gatehouse_/),
+      gatewayId: gw.gateway.id,
+      label: "billing-svc",
+      endpoints: ["echo"],
+      status: "active",
+    });
     expect(json).not.toHaveProperty("hash");
     // Written to the store dev holds: the running gateway accepts it at once.
     expect((await gw.get(json.token)).status).toBe(200);
@@ -115,7 +122,9 @@ describe("gatehouse token and audit on a local data folder", () => {
     const lines = table.out.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^TIME\s+STATUS\s+DECISION\s+METHOD\s+ENDPOINT\s+TOKEN\s+DURATION\s+REVISION\s+PATH$/);
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(new RegExp(`200\\s+OK\\s+GET\\s+echo\\s+${id} \\(auditee\\)\\s+\\d+ms\\s+${gw.gateway.revision}\\s+/api/${gw.gateway.id}/proxy/echo/a`));
+    expect(lines[1]).toMatch(
+      new RegExp(`200\\s+OK\\s+GET\\s+echo\\s+${id} \\(auditee\\)\\s+\\d+ms\\s+${gw.gateway.revision}\\s+/api/${gw.gateway.id}/proxy/echo/a`),
+    );
 
     const refused = JSON.parse((await cli(io, "audit", "--gateway", "acme", "--status", "4xx", "--since", "1h", "--json")).out);
     expect(refused.length).toBeGreaterThanOrEqual(1);
@@ -162,7 +171,9 @@ describe("gatehouse token and audit without a running dev", () => {
     // No gateways.json and no definitions: a name is unknown, a UUID is taken as it is.
     const unknown = await cli(io, "token", "create", "--gateway", "solo", "--data", dir, "--json");
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain(`gatehouse token: no gateway 'solo': none is recorded in ${join(dir, "gateways.json")} (written by gatehouse dev) and there are no definitions in gateways/; run gatehouse dev <file> first, or give the gateway's UUID`);
+    expect(unknown.err).toContain(
+      `gatehouse token: no gateway 'solo': none is recorded in ${join(dir, "gateways.json")} (written by gatehouse dev) and there are no definitions in gateways/; run gatehouse dev <file> first, or give the gateway's UUID`,
+    );
     const solo = gatewayIdFromName("solo");
     const created = JSON.parse((await cli(io, "token", "create", "--gateway", solo, "--data", dir, "--json")).out);
     expect(created.gatewayId).toBe(solo);

@@ -27,7 +27,9 @@ describe("gatehouse validate", () => {
     const io = recordingIo(repo);
     const code = await main(["validate", "examples/quickstart/gateway.ts", "examples/github-oauth/gateway.ts", "examples/shared-api-key/gateway.ts"], io);
     expect(code).toBe(0);
-    expect(io.stdout()).toMatch(/✓ examples\/quickstart\/gateway.ts: gateway 'quickstart' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 2 endpoints \[echo, httpbin\]/);
+    expect(io.stdout()).toMatch(
+      /✓ examples\/quickstart\/gateway.ts: gateway 'quickstart' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 2 endpoints \[echo, httpbin\]/,
+    );
     expect(io.stdout()).toContain("! endpoint 'echo' may reach private network 127.0.0.1/32 (unsafeAllowPrivateNetworks)");
     expect(io.stdout()).toContain("gateway 'payments'");
   });
@@ -88,7 +90,11 @@ export default defineGateway({
     const io = recordingIo(repo);
     expect(await main(["validate", "--json", "examples/quickstart/gateway.ts", bad], io)).toBe(1);
     const parsed = JSON.parse(io.stdout());
-    expect(parsed.files[0]).toMatchObject({ file: "examples/quickstart/gateway.ts", ok: true, gateways: [{ name: "quickstart", endpoints: ["echo", "httpbin"] }] });
+    expect(parsed.files[0]).toMatchObject({
+      file: "examples/quickstart/gateway.ts",
+      ok: true,
+      gateways: [{ name: "quickstart", endpoints: ["echo", "httpbin"] }],
+    });
     expect(parsed.files[1]).toEqual({ file: bad, ok: false, issues: [{ path: "endpoints.a.methods", message: "methods must name at least one method" }] });
   });
 
@@ -122,13 +128,24 @@ export default defineGateway({
 });
 `,
     );
-    const pins = ["--resolve-host", "api.partner.test:140.82.112.6", "--resolve-host", "evil.partner.test:140.82.112.7,169.254.169.254", "--resolve-host", "svc.corp.test:10.1.2.3"];
+    const pins = [
+      "--resolve-host",
+      "api.partner.test:140.82.112.6",
+      "--resolve-host",
+      "evil.partner.test:140.82.112.7,169.254.169.254",
+      "--resolve-host",
+      "svc.corp.test:10.1.2.3",
+    ];
     const io = recordingIo(repo);
     expect(await main(["validate", path, "--resolve", ...pins], io)).toBe(1);
     const out = io.stdout();
     expect(out).toContain("resolved public: api.partner.test -> 140.82.112.6");
     expect(out).toContain("resolved internal: svc.corp.test -> 10.1.2.3");
-    expect(out).toMatch(new RegExp(`✗ ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: endpoints\\.rebound\\.upstream: evil\\.partner\\.test is refused when resolved: .*\\(SSRF rule dns->ipv4:link-local\\)`));
+    expect(out).toMatch(
+      new RegExp(
+        `✗ ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: endpoints\\.rebound\\.upstream: evil\\.partner\\.test is refused when resolved: .*\\(SSRF rule dns->ipv4:link-local\\)`,
+      ),
+    );
 
     const json = recordingIo(repo);
     await main(["validate", path, "--json", "--resolve", ...pins], json);
@@ -138,7 +155,9 @@ export default defineGateway({
 
     // Without the bad answer every upstream passes: exit 0.
     const clean = recordingIo(repo);
-    expect(await main(["validate", path, "--resolve", ...pins.slice(0, 2), "--resolve-host", "evil.partner.test:140.82.112.7", ...pins.slice(4)], clean)).toBe(0);
+    expect(await main(["validate", path, "--resolve", ...pins.slice(0, 2), "--resolve-host", "evil.partner.test:140.82.112.7", ...pins.slice(4)], clean)).toBe(
+      0,
+    );
   });
 
   it("exits 2 on a usage error", async () => {

@@ -100,7 +100,15 @@ export function auditSinkContract(name: string, make: () => Promise<AuditSink & 
 
     it("finds records of requests that matched no gateway", async () => {
       const sink = await make();
-      const lost = auditRecord({ gatewayId: null, gatewayName: null, endpoint: null, tokenId: null, tokenLabel: null, status: 404, decision: "ROUTE_NOT_FOUND" });
+      const lost = auditRecord({
+        gatewayId: null,
+        gatewayName: null,
+        endpoint: null,
+        tokenId: null,
+        tokenLabel: null,
+        status: 404,
+        decision: "ROUTE_NOT_FOUND",
+      });
       await sink.write(lost);
       expect(await sink.query({ status: 404 })).toEqual([lost]);
     });

@@ -9,7 +9,10 @@ const gateway = (name: string, timeoutSeconds: number, extra: object = {}) => ({
   endpoints: { llm: { upstream: "https://api.example.com/v1", methods: ["POST"], timeoutSeconds, rateLimit: { perMinute: 10 } } },
 });
 
-type Json = { summary: Record<string, number>; gateways: Array<{ name: string; changes: Array<{ effect: string; kind: string; text: string; alert?: boolean; breaking?: boolean }> }> };
+type Json = {
+  summary: Record<string, number>;
+  gateways: Array<{ name: string; changes: Array<{ effect: string; kind: string; text: string; alert?: boolean; breaking?: boolean }> }>;
+};
 
 describe("gatehouse diff: changes that move a client URL are breaking 🚨 (no --infra needed)", () => {
   let repo: TempRepo;
@@ -38,7 +41,14 @@ describe("gatehouse diff: changes that move a client URL are breaking 🚨 (no -
   it("a timeout raised across 29 s moves the endpoint onto the streaming Function URL", async () => {
     const json = await compare({ before: { "gateways/ai.ts": gateway("ai", 20) }, after: { "gateways/ai.ts": gateway("ai", 120) } });
     expect(flat(json)).toEqual([
-      ["ai", "neutral", "timeout-door", "timeout on `llm` raised from 20 s to 120 s: above 29 s it moves from the API Gateway URL to the streaming Function URL, so its client URL changes (the old URL answers 421 with the new one)", true, true],
+      [
+        "ai",
+        "neutral",
+        "timeout-door",
+        "timeout on `llm` raised from 20 s to 120 s: above 29 s it moves from the API Gateway URL to the streaming Function URL, so its client URL changes (the old URL answers 421 with the new one)",
+        true,
+        true,
+      ],
     ]);
     expect(json.summary).toEqual({ widening: 0, narrowing: 0, neutral: 1, breaking: 1 });
   });
@@ -46,7 +56,14 @@ describe("gatehouse diff: changes that move a client URL are breaking 🚨 (no -
   it("a timeout lowered to 29 s moves it back; one that stays on its side is plain neutral", async () => {
     const back = await compare({ before: { "gateways/ai.ts": gateway("ai", 120) }, after: { "gateways/ai.ts": gateway("ai", 29) } });
     expect(flat(back)).toEqual([
-      ["ai", "neutral", "timeout-door", "timeout on `llm` lowered from 120 s to 29 s: at 29 s or less it moves from the streaming Function URL to the API Gateway URL, so its client URL changes", true, true],
+      [
+        "ai",
+        "neutral",
+        "timeout-door",
+        "timeout on `llm` lowered from 120 s to 29 s: at 29 s or less it moves from the streaming Function URL to the API Gateway URL, so its client URL changes",
+        true,
+        true,
+      ],
     ]);
     const same = await compare({ before: { "gateways/ai.ts": gateway("ai", 29) }, after: { "gateways/ai.ts": gateway("ai", 10) } });
     expect(flat(same)).toEqual([["ai", "neutral", "timeout", "timeout on `llm` lowered from 29 s to 10 s", false, false]]);
@@ -63,17 +80,41 @@ describe("gatehouse diff: changes that move a client URL are breaking 🚨 (no -
   it("a name changed in place is one rename (breaking), compared with its old self rather than removed and added", async () => {
     const json = await compare({ before: { "gateways/ai.ts": gateway("ai", 10) }, after: { "gateways/ai.ts": gateway("assist", 15) } });
     expect(flat(json)).toEqual([
-      ["assist", "neutral", "gateway-name", "gateway `ai` was renamed to `assist`: Pulumi names its AWS resources after the gateway, so they are created anew (a new API URL, new and empty tables) and every client URL changes", true, true],
-      ["assist", "neutral", "gateway-id", `gateway id changed from ${gatewayIdFromName("ai")} to ${gatewayIdFromName("assist")}: every client URL of \`assist\` changes`, true, true],
+      [
+        "assist",
+        "neutral",
+        "gateway-name",
+        "gateway `ai` was renamed to `assist`: Pulumi names its AWS resources after the gateway, so they are created anew (a new API URL, new and empty tables) and every client URL changes",
+        true,
+        true,
+      ],
+      [
+        "assist",
+        "neutral",
+        "gateway-id",
+        `gateway id changed from ${gatewayIdFromName("ai")} to ${gatewayIdFromName("assist")}: every client URL of \`assist\` changes`,
+        true,
+        true,
+      ],
       ["assist", "neutral", "timeout", "timeout on `llm` raised from 10 s to 15 s", false, false],
     ]);
     expect(json.summary).toEqual({ widening: 0, narrowing: 0, neutral: 3, breaking: 2 });
   });
 
   it("a gateway with its own id renamed and moved to another file is still one rename", async () => {
-    const json = await compare({ before: { "gateways/a.ts": gateway("ai", 10, { id: OWN_ID }) }, after: { "gateways/b.ts": gateway("assist", 10, { id: OWN_ID }) } });
+    const json = await compare({
+      before: { "gateways/a.ts": gateway("ai", 10, { id: OWN_ID }) },
+      after: { "gateways/b.ts": gateway("assist", 10, { id: OWN_ID }) },
+    });
     expect(flat(json)).toEqual([
-      ["assist", "neutral", "gateway-name", "gateway `ai` was renamed to `assist`: Pulumi names its AWS resources after the gateway, so they are created anew (a new API URL, new and empty tables) and every client URL changes", true, true],
+      [
+        "assist",
+        "neutral",
+        "gateway-name",
+        "gateway `ai` was renamed to `assist`: Pulumi names its AWS resources after the gateway, so they are created anew (a new API URL, new and empty tables) and every client URL changes",
+        true,
+        true,
+      ],
     ]);
   });
 

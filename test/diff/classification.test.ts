@@ -52,7 +52,12 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
     "an endpoint with injected secrets, a connection and an allowance added",
     (d) => {
       d.endpoints.repos = { upstream: "https://api.github.com/repos", methods: ["GET"], connection: "gh", rateLimit: { perMinute: 5 } };
-      d.endpoints.wiki = { upstream: "http://10.9.0.1/wiki", methods: ["GET"], headers: { inject: { "x-key": secretRef("WIKI_KEY") } }, unsafeAllowPrivateNetworks: ["10.9.0.0/24"] };
+      d.endpoints.wiki = {
+        upstream: "http://10.9.0.1/wiki",
+        methods: ["GET"],
+        headers: { inject: { "x-key": secretRef("WIKI_KEY") } },
+        unsafeAllowPrivateNetworks: ["10.9.0.0/24"],
+      };
     },
     [
       ["widening", "endpoint `repos` was added (upstream https://api.github.com/repos; methods GET; OAuth connection `gh`)"],
@@ -72,12 +77,22 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
   [
     "the upstream origin changed",
     (d) => (ep(d, "stripe").upstream = "https://stripe.example.net/v1/customers"),
-    [["widening", "upstream origin of `stripe` changed from https://api.stripe.com to https://stripe.example.net (now https://stripe.example.net/v1/customers)"]],
+    [
+      [
+        "widening",
+        "upstream origin of `stripe` changed from https://api.stripe.com to https://stripe.example.net (now https://stripe.example.net/v1/customers)",
+      ],
+    ],
   ],
   [
     "the upstream port changed (another origin)",
     (d) => (ep(d, "stripe").upstream = "https://api.stripe.com:8443/v1/customers"),
-    [["widening", "upstream origin of `stripe` changed from https://api.stripe.com to https://api.stripe.com:8443 (now https://api.stripe.com:8443/v1/customers)"]],
+    [
+      [
+        "widening",
+        "upstream origin of `stripe` changed from https://api.stripe.com to https://api.stripe.com:8443 (now https://api.stripe.com:8443/v1/customers)",
+      ],
+    ],
   ],
   [
     "the upstream path moved up",
@@ -135,12 +150,23 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
     (d) => (ep(d, "stripe").headers!.inject!["x-tenant"] = "acme-us"),
     [["neutral", "literal value of header `x-tenant` injected on `stripe` changed (values are not shown)"]],
   ],
-  ["an injected header name's case changed", (d) => (ep(d, "stripe").headers!.inject = { Authorization: secretRef("STRIPE_BEARER"), "X-Tenant": "acme-eu" }), []],
+  [
+    "an injected header name's case changed",
+    (d) => (ep(d, "stripe").headers!.inject = { Authorization: secretRef("STRIPE_BEARER"), "X-Tenant": "acme-eu" }),
+    [],
+  ],
   ["a scope added", (d) => gh(d).scopes.push("admin:org"), [["widening", "OAuth connection `gh` now requests scope `admin:org`"]]],
   ["a scope removed", (d) => (gh(d).scopes = []), [["narrowing", "OAuth connection `gh` no longer requests scope `repo`"]]],
   [
     "the OAuth provider changed",
-    (d) => (d.connections!.gh = { provider: "generic", clientId: "abc", clientSecret: secretRef("GH_CLIENT_SECRET"), scopes: ["repo"], tokenUrl: "https://auth.example.com/token" }),
+    (d) =>
+      (d.connections!.gh = {
+        provider: "generic",
+        clientId: "abc",
+        clientSecret: secretRef("GH_CLIENT_SECRET"),
+        scopes: ["repo"],
+        tokenUrl: "https://auth.example.com/token",
+      }),
     [["widening", "OAuth connection `gh` changed provider from github to generic (generic; scope `repo`)"]],
   ],
   [
@@ -164,7 +190,11 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
     (d) => (gh(d).clientSecret = secretRef("GH_APP_SECRET")),
     [["widening", "client secret of OAuth connection `gh` now comes from secret `GH_APP_SECRET` instead of `GH_CLIENT_SECRET`"]],
   ],
-  ["the OAuth client id changed", (d) => (gh(d).clientId = "Iv1.0000"), [["neutral", "clientId of OAuth connection `gh` changed from `Iv1.8a61f9b3a7aba766` to `Iv1.0000`"]]],
+  [
+    "the OAuth client id changed",
+    (d) => (gh(d).clientId = "Iv1.0000"),
+    [["neutral", "clientId of OAuth connection `gh` changed from `Iv1.8a61f9b3a7aba766` to `Iv1.0000`"]],
+  ],
   [
     "an endpoint attached to a connection",
     (d) => (ep(d, "internal").connection = "gh"),
@@ -203,11 +233,7 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
     [["narrowing", "`stripe` no longer forwards the client's path (every request goes to the upstream URL itself)"]],
   ],
   ["query forwarding switched off", (d) => (ep(d, "stripe").forwardQuery = false), [["narrowing", "`stripe` no longer forwards the client's query string"]]],
-  [
-    "Set-Cookie allowed",
-    (d) => (ep(d, "stripe").headers!.allowSetCookie = true),
-    [["widening", "`stripe` now passes upstream Set-Cookie headers to clients"]],
-  ],
+  ["Set-Cookie allowed", (d) => (ep(d, "stripe").headers!.allowSetCookie = true), [["widening", "`stripe` now passes upstream Set-Cookie headers to clients"]]],
   [
     "query values kept in the audit",
     (d) => (ep(d, "stripe").auditQueryValues = ["limit"]),
@@ -232,7 +258,13 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
   [
     "the gateway id changed",
     (d) => (d.id = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"),
-    [["neutral", `gateway id changed from ${gatewayIdFromName("acme")} to 1b4e28ba-2fa1-41d2-883f-0016d3cca427: every client URL of \`acme\` changes`, "alert"]],
+    [
+      [
+        "neutral",
+        `gateway id changed from ${gatewayIdFromName("acme")} to 1b4e28ba-2fa1-41d2-883f-0016d3cca427: every client URL of \`acme\` changes`,
+        "alert",
+      ],
+    ],
   ],
   [
     "only keys and lists reordered, defaults moved",
@@ -240,8 +272,19 @@ const cases: Array<[name: string, edit: Edit, expected: Expected]> = [
       const github = ep(d, "github");
       d.endpoints = {
         internal: { rateLimit: { perMinute: 10 }, unsafeAllowPrivateNetworks: ["10.1.0.0/16"], methods: ["get"], upstream: "http://10.1.2.3:8080/api" },
-        stripe: { methods: ["GET"], headers: { inject: { "x-tenant": "acme-eu", authorization: secretRef("STRIPE_BEARER") }, forward: ["Content-Type"] }, upstream: "https://api.stripe.com/v1/customers", timeoutSeconds: 29 },
-        github: { timeoutSeconds: 10, rateLimit: { perHour: 1000, perMinute: 60 }, connection: "gh", methods: ["POST", "GET", "GET"], upstream: github.upstream },
+        stripe: {
+          methods: ["GET"],
+          headers: { inject: { "x-tenant": "acme-eu", authorization: secretRef("STRIPE_BEARER") }, forward: ["Content-Type"] },
+          upstream: "https://api.stripe.com/v1/customers",
+          timeoutSeconds: 29,
+        },
+        github: {
+          timeoutSeconds: 10,
+          rateLimit: { perHour: 1000, perMinute: 60 },
+          connection: "gh",
+          methods: ["POST", "GET", "GET"],
+          upstream: github.upstream,
+        },
       };
       d.connections = { gh: { scopes: ["repo"], clientSecret: secretRef("GH_CLIENT_SECRET"), clientId: "Iv1.8a61f9b3a7aba766", provider: "github" } };
     },

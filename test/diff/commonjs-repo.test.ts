@@ -7,7 +7,7 @@ const definition = (methods: string) => `import { defineGateway } from "gatehous
 export default defineGateway({ name: "billing", endpoints: { stripe: { upstream: "https://api.stripe.com/v1", methods: [${methods}], rateLimit: { perMinute: 60 } } } });
 `;
 
-describe("gatehouse diff in a CommonJS repository (npm init -y: no \"type\")", () => {
+describe('gatehouse diff in a CommonJS repository (npm init -y: no "type")', () => {
   let repo: TempRepo;
   beforeAll(() => {
     repo = createTempRepo();

@@ -40,7 +40,10 @@ describe("--fail-on widening", () => {
   it("exits 1 on a widening change and says why", async () => {
     repo.write("gateways/payments.ts", payments());
     repo.commit("base");
-    repo.write("gateways/payments.ts", payments((d) => stripe(d).methods.push("DELETE")));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => stripe(d).methods.push("DELETE")),
+    );
     repo.commit("widen");
     const result = await repo.diff("--base", "HEAD~1", "--head", "HEAD", "--fail-on", "widening");
     expect(result.code).toBe(1);
@@ -51,7 +54,10 @@ describe("--fail-on widening", () => {
   it("exits 0 on a narrowing change", async () => {
     repo.write("gateways/payments.ts", payments());
     repo.commit("base");
-    repo.write("gateways/payments.ts", payments((d) => (stripe(d).methods = ["GET"])));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => (stripe(d).methods = ["GET"])),
+    );
     repo.commit("narrow");
     const result = await repo.diff("--base", "HEAD~1", "--head", "HEAD", "--fail-on", "widening");
     expect(result.code).toBe(0);
@@ -62,7 +68,10 @@ describe("--fail-on widening", () => {
   it("exits 0 without --fail-on even when access widens", async () => {
     repo.write("gateways/payments.ts", payments());
     repo.commit("base");
-    repo.write("gateways/payments.ts", payments((d) => stripe(d).methods.push("DELETE")));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => stripe(d).methods.push("DELETE")),
+    );
     repo.commit("widen");
     expect((await repo.diff("--base", "HEAD~1", "--head", "HEAD")).code).toBe(0);
   });
@@ -82,7 +91,10 @@ describe("secrets", () => {
   });
 
   it("a secret's name changing shows, and no value ever does", async () => {
-    repo.write("gateways/payments.ts", payments((d) => (stripe(d).headers!.inject!["x-mode"] = "test-mode-literal")));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => (stripe(d).headers!.inject!["x-mode"] = "test-mode-literal")),
+    );
     repo.commit("base");
     repo.write(
       "gateways/payments.ts",
@@ -90,7 +102,9 @@ describe("secrets", () => {
     );
     repo.commit("switch to the live key");
     const result = await repo.diff("--base", "HEAD~1", "--head", "HEAD", "--format", "markdown");
-    expect(result.out).toContain("- ⚠️ **widening**: header `authorization` injected on `stripe` now comes from secret `STRIPE_LIVE_KEY` instead of secret `STRIPE_BEARER`");
+    expect(result.out).toContain(
+      "- ⚠️ **widening**: header `authorization` injected on `stripe` now comes from secret `STRIPE_LIVE_KEY` instead of secret `STRIPE_BEARER`",
+    );
     expect(result.out).toContain("- ➖ neutral: literal value of header `x-mode` injected on `stripe` changed (values are not shown)");
     expect(result.out).not.toMatch(/mode-literal/);
   });
@@ -100,7 +114,10 @@ describe("revisions and paths", () => {
   it("compares the working tree with HEAD when there is no origin/main", async () => {
     repo.write("gateways/payments.ts", payments());
     const head = repo.commit("base");
-    repo.write("gateways/payments.ts", payments((d) => (stripe(d).rateLimit = { perMinute: 120 })));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => (stripe(d).rateLimit = { perMinute: 120 })),
+    );
     const result = await repo.diff();
     expect(result.out.split("\n")[0]).toBe(`gatehouse diff: HEAD (${head.slice(0, 7)}) -> the working tree: 1 widening, 0 narrowing, 0 neutral`);
     expect(result.out).toContain("rate limit perMinute on `stripe` raised from 60 to 120");
@@ -110,10 +127,16 @@ describe("revisions and paths", () => {
     repo.write("gateways/payments.ts", payments());
     const fork = repo.commit("base");
     // main moves on after the branch forked: that change must not show as reverted by the branch.
-    repo.write("gateways/payments.ts", payments((d) => (stripe(d).timeoutSeconds = 5)));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => (stripe(d).timeoutSeconds = 5)),
+    );
     repo.git("update-ref", "refs/remotes/origin/main", repo.commit("on main"));
     repo.git("checkout", "-q", "-b", "feature", fork);
-    repo.write("gateways/payments.ts", payments((d) => stripe(d).methods.push("PATCH")));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => stripe(d).methods.push("PATCH")),
+    );
     repo.commit("on the branch");
     const result = await repo.diff("--format", "json");
     const report = JSON.parse(result.out) as { base: { label: string; commit: string }; gateways: Array<{ changes: Array<{ text: string }> }> };
@@ -158,10 +181,19 @@ describe("revisions and paths", () => {
 
   it("named paths limit the comparison, relative to the working directory", async () => {
     repo.write("gateways/payments.ts", payments());
-    repo.write("gateways/other.ts", payments((d) => (d.name = "other")));
+    repo.write(
+      "gateways/other.ts",
+      payments((d) => (d.name = "other")),
+    );
     repo.commit("base");
-    repo.write("gateways/payments.ts", payments((d) => stripe(d).methods.push("PUT")));
-    repo.write("gateways/other.ts", payments((d) => ((d.name = "other"), stripe(d).methods.push("DELETE"))));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => stripe(d).methods.push("PUT")),
+    );
+    repo.write(
+      "gateways/other.ts",
+      payments((d) => ((d.name = "other"), stripe(d).methods.push("DELETE"))),
+    );
     repo.commit("both change");
     const out: string[] = [];
     const io: CliIo = { out: (t) => out.push(t), err: () => {}, cwd: join(repo.dir, "gateways"), env: {} };
@@ -171,23 +203,37 @@ describe("revisions and paths", () => {
   });
 
   it("reads gateways/ and examples/ by default, follows helper imports at a past revision, and cleans up", async () => {
-    repo.write("gateways/shared.ts", "export const STRIPE = \"https://api.stripe.com/v1\";\n");
+    repo.write("gateways/shared.ts", 'export const STRIPE = "https://api.stripe.com/v1";\n');
     repo.write(
       "gateways/payments.ts",
-      payments().replace('"https://api.stripe.com/v1"', "STRIPE").replace('from "gatehouse-gateway";', 'from "gatehouse-gateway";\nimport { STRIPE } from "./shared.ts";'),
+      payments()
+        .replace('"https://api.stripe.com/v1"', "STRIPE")
+        .replace('from "gatehouse-gateway";', 'from "gatehouse-gateway";\nimport { STRIPE } from "./shared.ts";'),
     );
-    repo.write("examples/demo/gateway.ts", payments((d) => (d.name = "demo")));
-    repo.write("other/ignored.ts", payments((d) => (d.name = "ignored")));
+    repo.write(
+      "examples/demo/gateway.ts",
+      payments((d) => (d.name = "demo")),
+    );
+    repo.write(
+      "other/ignored.ts",
+      payments((d) => (d.name = "ignored")),
+    );
     repo.commit("base");
-    repo.write("gateways/shared.ts", "export const STRIPE = \"https://api.stripe.com/v2\";\n");
+    repo.write("gateways/shared.ts", 'export const STRIPE = "https://api.stripe.com/v2";\n');
     repo.remove("examples/demo/gateway.ts");
     repo.remove("other/ignored.ts");
     repo.commit("head");
     const result = await repo.diff("--base", "HEAD~1", "--head", "HEAD", "--format", "json");
     const report = JSON.parse(result.out) as { gateways: Array<{ name: string; changes: Array<{ effect: string; text: string }> }> };
     expect(report.gateways).toEqual([
-      { name: "demo", changes: [{ effect: "narrowing", kind: "gateway", subject: "gateway", text: "gateway `demo` was removed (endpoints `stripe` stop answering)" }] },
-      { name: "payments", changes: [{ effect: "neutral", kind: "upstream-path", subject: "endpoint:stripe", text: "upstream path of `stripe` changed from /v1 to /v2" }] },
+      {
+        name: "demo",
+        changes: [{ effect: "narrowing", kind: "gateway", subject: "gateway", text: "gateway `demo` was removed (endpoints `stripe` stop answering)" }],
+      },
+      {
+        name: "payments",
+        changes: [{ effect: "neutral", kind: "upstream-path", subject: "endpoint:stripe", text: "upstream path of `stripe` changed from /v1 to /v2" }],
+      },
     ]);
     expect(readdirSync(join(repo.dir, ".gatehouse", "tmp"))).toEqual([]);
   });
@@ -196,10 +242,16 @@ describe("revisions and paths", () => {
 describe("gateways", () => {
   it("a gateway added in a new file, and one removed", async () => {
     repo.write("gateways/payments.ts", payments());
-    repo.write("gateways/old.ts", payments((d) => (d.name = "old")));
+    repo.write(
+      "gateways/old.ts",
+      payments((d) => (d.name = "old")),
+    );
     repo.commit("base");
     repo.remove("gateways/old.ts");
-    repo.write("gateways/search.ts", definitionSource({ name: "search", endpoints: { web: { upstream: "https://api.search.example/v1", methods: ["GET"], rateLimit: { perMinute: 10 } } } }));
+    repo.write(
+      "gateways/search.ts",
+      definitionSource({ name: "search", endpoints: { web: { upstream: "https://api.search.example/v1", methods: ["GET"], rateLimit: { perMinute: 10 } } } }),
+    );
     repo.commit("head");
     const result = await repo.diff("--base", "HEAD~1", "--head", "HEAD");
     expect(result.out.split("\n").slice(1)).toEqual([
@@ -220,19 +272,31 @@ describe("gateways", () => {
     repo.write(
       "gateways/billing/stripe.ts",
       definitionSource({
-        endpoints: { stripe: { rateLimit: { perMinute: 60 }, headers: { inject: { Authorization: secretRef("STRIPE_BEARER") } }, methods: ["post", "get"], upstream: "https://api.stripe.com/v1/" } },
+        endpoints: {
+          stripe: {
+            rateLimit: { perMinute: 60 },
+            headers: { inject: { Authorization: secretRef("STRIPE_BEARER") } },
+            methods: ["post", "get"],
+            upstream: "https://api.stripe.com/v1/",
+          },
+        },
         name: "payments",
       }),
     );
     repo.commit("move");
     const result = await repo.diff("--base", "HEAD~1", "--head", "HEAD", "--format", "markdown");
-    expect(result.out).toBe(`<!-- gatehouse-diff -->\n## Gatehouse policy diff\n\n\`HEAD~1\` (${repo.git("rev-parse", "--short=7", "HEAD~1")}) → \`HEAD\` (${repo.git("rev-parse", "--short=7", "HEAD")}): 0 widening, 0 narrowing, 0 neutral.\n\nNo policy changes.\n`);
+    expect(result.out).toBe(
+      `<!-- gatehouse-diff -->\n## Gatehouse policy diff\n\n\`HEAD~1\` (${repo.git("rev-parse", "--short=7", "HEAD~1")}) → \`HEAD\` (${repo.git("rev-parse", "--short=7", "HEAD")}): 0 widening, 0 narrowing, 0 neutral.\n\nNo policy changes.\n`,
+    );
   });
 
   it("a definition invalid at head is reported and exits 1; its gateways are not shown as removed", async () => {
     repo.write("gateways/payments.ts", payments());
     repo.commit("base");
-    repo.write("gateways/payments.ts", payments((d) => stripe(d).methods.push("TRACE" as never)));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => stripe(d).methods.push("TRACE" as never)),
+    );
     const result = await repo.diff("--fail-on", "widening");
     expect(result.code).toBe(1);
     expect(result.out.split("\n")).toEqual([
@@ -245,7 +309,10 @@ describe("gateways", () => {
   });
 
   it("a definition invalid at base is a note; its gateways show as added and the exit is 0", async () => {
-    repo.write("gateways/payments.ts", payments((d) => (stripe(d).methods = ["GET", "FETCH" as "GET"])));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => (stripe(d).methods = ["GET", "FETCH" as "GET"])),
+    );
     repo.commit("broken base");
     repo.write("gateways/payments.ts", payments());
     const result = await repo.diff("--format", "json");
@@ -268,7 +335,18 @@ describe("gateways", () => {
 
 describe("markdown for a pull request", () => {
   it("has a heading, a summary line and a section per gateway with marked bullets", async () => {
-    repo.write("gateways/payments.ts", payments((d) => (d.endpoints.internal = { upstream: "http://10.0.0.5/api", methods: ["GET"], unsafeAllowPrivateNetworks: ["10.0.0.5/32"], rateLimit: { perMinute: 5 } })));
+    repo.write(
+      "gateways/payments.ts",
+      payments(
+        (d) =>
+          (d.endpoints.internal = {
+            upstream: "http://10.0.0.5/api",
+            methods: ["GET"],
+            unsafeAllowPrivateNetworks: ["10.0.0.5/32"],
+            rateLimit: { perMinute: 5 },
+          }),
+      ),
+    );
     const base = repo.commit("base");
     repo.write(
       "gateways/payments.ts",
@@ -276,7 +354,12 @@ describe("markdown for a pull request", () => {
         stripe(d).methods.push("DELETE");
         stripe(d).rateLimit = { perMinute: 30 };
         stripe(d).timeoutSeconds = 20;
-        d.endpoints.internal = { upstream: "http://10.0.0.5/api", methods: ["GET"], unsafeAllowPrivateNetworks: ["10.0.0.5/32", "10.0.1.0/24"], rateLimit: { perMinute: 5 } };
+        d.endpoints.internal = {
+          upstream: "http://10.0.0.5/api",
+          methods: ["GET"],
+          unsafeAllowPrivateNetworks: ["10.0.0.5/32", "10.0.1.0/24"],
+          rateLimit: { perMinute: 5 },
+        };
       }),
     );
     const head = repo.commit("head");
@@ -307,7 +390,10 @@ describe("the installed command", () => {
   it("runs from a shell: tsx, the package's own name, and exit codes", async () => {
     repo.write("gateways/payments.ts", payments());
     repo.commit("base");
-    repo.write("gateways/payments.ts", payments((d) => stripe(d).methods.push("DELETE")));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => stripe(d).methods.push("DELETE")),
+    );
     repo.commit("widen");
     const bin = join(PROJECT_ROOT, "cli", "bin.mjs");
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("GIT_") && !key.startsWith("VITEST")));

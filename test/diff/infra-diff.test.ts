@@ -49,7 +49,10 @@ const reports = new Map<string, DiffReport>();
 async function infraDiff(base: string, head: string): Promise<DiffReport> {
   const key = `${base}..${head}`;
   if (!reports.has(key)) {
-    reports.set(key, await buildDiffReport({ root: repo.dir, base: commits[base], head: commits[head], paths: ["gateways"], explicitPaths: false, infra: true }));
+    reports.set(
+      key,
+      await buildDiffReport({ root: repo.dir, base: commits[base], head: commits[head], paths: ["gateways"], explicitPaths: false, infra: true }),
+    );
   }
   return reports.get(key)!;
 }
@@ -72,7 +75,10 @@ beforeAll(() => {
   const edits: Array<(d: GatewayInput) => void> = [];
   for (const [name, edit] of steps) {
     edits.push(edit);
-    repo.write("gateways/payments.ts", payments((d) => edits.forEach((e) => e(d))));
+    repo.write(
+      "gateways/payments.ts",
+      payments((d) => edits.forEach((e) => e(d))),
+    );
     commits[name] = repo.commit(name);
   }
   // Same gateway, written another way: keys, endpoints and list items in another order.
@@ -100,7 +106,13 @@ describe("gatehouse diff --infra", () => {
     const report = await infraDiff("base", "method");
     expect(infraOf(report).summary).toEqual({ create: 0, update: 1, delete: 0, unchanged: 24, permissionsWidened: 0, protectionLost: 0 });
     expect(changesOf(report)).toEqual([
-      { action: "update", type: "aws:lambda/function:Function", name: "payments-api", inputs: [{ path: "code[gateway.json]", text: "function code changed (bundled definition)" }], flags: [] },
+      {
+        action: "update",
+        type: "aws:lambda/function:Function",
+        name: "payments-api",
+        inputs: [{ path: "code[gateway.json]", text: "function code changed (bundled definition)" }],
+        flags: [],
+      },
     ]);
     expect(infraOf(report).notes).toEqual([]);
   }, 60_000);
@@ -142,9 +154,11 @@ describe("gatehouse diff --infra", () => {
     const infra = markdown.slice(markdown.indexOf("### Infrastructure"));
     expect(markdown.indexOf("### Infrastructure")).toBeGreaterThan(markdown.indexOf("### Gateway `payments`"));
     expect(infra).toContain("5 to create, 2 to update, 3 to delete, 20 unchanged; 1 widens permissions, none loses table protection (shadow plan:");
-    expect(infra).toContain("- ⚠️ **update** `iam.RolePolicy` `payments-role-policy` — **permissions widened**\n  - ⚠️ statement `WriteOwnLogs`: resources added:");
+    expect(infra).toContain(
+      "- ⚠️ **update** `iam.RolePolicy` `payments-role-policy` — **permissions widened**\n  - ⚠️ statement `WriteOwnLogs`: resources added:",
+    );
     expect(infra).toContain("- **create** `lambda.FunctionUrl` `payments-stream-url`: `RESPONSE_STREAM, auth NONE`");
-    expect(infra).toContain("  - `environment.variables.GATEHOUSE_STREAM_URL`: (none) → `\"https://payments-stream-url.lambda-url.eu-west-1.on.aws\"`");
+    expect(infra).toContain('  - `environment.variables.GATEHOUSE_STREAM_URL`: (none) → `"https://payments-stream-url.lambda-url.eu-west-1.on.aws"`');
     const text = renderText(report);
     expect(text).toContain("! ~ update  iam.RolePolicy  payments-role-policy  (permissions widened)");
     expect(text).toContain("  + create  lambda.FunctionUrl  payments-stream-url  RESPONSE_STREAM, auth NONE");
@@ -154,7 +168,9 @@ describe("gatehouse diff --infra", () => {
     const report = await infraDiff("timeout", "secret");
     const changes = changesOf(report);
     expect(changes.filter((c) => c.action !== "update").map(line)).toEqual(["create aws:kms/ciphertext:Ciphertext payments-secret-stripe-account"]);
-    expect(changes.find((c) => c.action === "create")!.settings).toMatch(/^plaintext \[secret\], context \{"gateway":"[0-9a-f-]{36}","name":"STRIPE_ACCOUNT","purpose":"secret"\}$/);
+    expect(changes.find((c) => c.action === "create")!.settings).toMatch(
+      /^plaintext \[secret\], context \{"gateway":"[0-9a-f-]{36}","name":"STRIPE_ACCOUNT","purpose":"secret"\}$/,
+    );
     for (const name of ["payments-api", "payments-stream"]) {
       expect(changes.find((c) => c.name === name)!.inputs).toEqual([
         // The ciphertexts travel in the archive (secrets.json), not in the 4 KB environment.
@@ -184,13 +200,25 @@ describe("gatehouse diff --infra", () => {
     expect(infraOf(report).gateways).toEqual([]);
     expect(infraOf(report).summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: 25, permissionsWidened: 0, protectionLost: 0 });
     expect(infraOf(report).notes).toEqual([]);
-    expect(renderMarkdown(report)).toContain("\n### Infrastructure\n\n0 to create, 0 to update, 0 to delete, 25 unchanged; none widens permissions, none loses table protection");
+    expect(renderMarkdown(report)).toContain(
+      "\n### Infrastructure\n\n0 to create, 0 to update, 0 to delete, 25 unchanged; none widens permissions, none loses table protection",
+    );
     expect(renderText(report)).toMatch(/\nno infrastructure changes\n?$/);
   }, 60_000);
 
   it("never prints a secret value or a ciphertext, in any format, though the value reached the program", async () => {
-    for (const [base, head] of [["base", "method"], ["method", "timeout"], ["timeout", "secret"], ["secret", "removed"], ["removed", "reordered"]] as const) await infraDiff(base, head);
-    const plaintexts = runs.flat().filter((r) => r.type === "aws:kms/ciphertext:Ciphertext").map((r) => pulumi.runtime.unwrapRpcSecret(r.rawInputs.plaintext));
+    for (const [base, head] of [
+      ["base", "method"],
+      ["method", "timeout"],
+      ["timeout", "secret"],
+      ["secret", "removed"],
+      ["removed", "reordered"],
+    ] as const)
+      await infraDiff(base, head);
+    const plaintexts = runs
+      .flat()
+      .filter((r) => r.type === "aws:kms/ciphertext:Ciphertext")
+      .map((r) => pulumi.runtime.unwrapRpcSecret(r.rawInputs.plaintext));
     expect(plaintexts).toContain(SECRET_VALUE);
     const ciphertexts = [...new Set(runs.flat().flatMap((r) => (typeof r.computed.ciphertextBlob === "string" ? [r.computed.ciphertextBlob] : [])))];
     expect(ciphertexts.length).toBe(2);
@@ -261,7 +289,14 @@ describe("resource comparison (fabricated plans)", () => {
       problems: [],
       notes: [],
     };
-    const markdown = renderMarkdown({ base: { label: "a", commit: "a".repeat(40) }, head: { label: "b", commit: "b".repeat(40) }, gateways: [], problems: [], notes: [], infra: report });
+    const markdown = renderMarkdown({
+      base: { label: "a", commit: "a".repeat(40) },
+      head: { label: "b", commit: "b".repeat(40) },
+      gateways: [],
+      problems: [],
+      notes: [],
+      infra: report,
+    });
     expect(markdown).toContain("- 🚨 **update** `dynamodb.Table` `payments-audit` — **protection lost**\n  - 🚨 point-in-time recovery switched off");
     expect(markdown).toContain("> A table loses a protection");
   });
@@ -274,12 +309,26 @@ describe("resource comparison (fabricated plans)", () => {
   it("policy statements: added, wider actions and a dropped condition widen; a removed statement does not", () => {
     const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
     const read = { Sid: "ReadTokens", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: ["arn:t"] };
-    const key = { Sid: "EnvelopeKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: ["arn:k"], Condition: { StringEquals: { "kms:EncryptionContext:gateway": "g" } } };
+    const key = {
+      Sid: "EnvelopeKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: ["arn:k"],
+      Condition: { StringEquals: { "kms:EncryptionContext:gateway": "g" } },
+    };
     const logs = { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: ["arn:l"] };
     const policy = (d: string) => resource("aws:iam/rolePolicy:RolePolicy", "payments-role-policy", { policy: d, role: "payments-role-id" });
     const { changes } = diffResources(
       [policy(doc(read, key, logs))],
-      [policy(doc({ ...read, Action: ["dynamodb:GetItem", "dynamodb:Scan"] }, { Sid: "Extra", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:s"] }, { ...key, Condition: undefined }))],
+      [
+        policy(
+          doc(
+            { ...read, Action: ["dynamodb:GetItem", "dynamodb:Scan"] },
+            { Sid: "Extra", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:s"] },
+            { ...key, Condition: undefined },
+          ),
+        ),
+      ],
     );
     expect(changes[0]!.change.inputs).toEqual([
       { path: "policy.Statement[ReadTokens].Action", text: "statement `ReadTokens`: actions added: `dynamodb:Scan`", flag: "permissions-widened" },
@@ -297,6 +346,8 @@ describe("resource comparison (fabricated plans)", () => {
       archives: { code: { "gateway.json": definition, "index.mjs": bundle } },
     });
     expect(diffResources([fn("d1", "b1")], [fn("d1", "b1")])).toEqual({ changes: [], unchanged: 1 });
-    expect(diffResources([fn("d1", "b1")], [fn("d1", "b2")]).changes[0]!.change.inputs).toEqual([{ path: "code[index.mjs]", text: "function code changed (handler bundle)" }]);
+    expect(diffResources([fn("d1", "b1")], [fn("d1", "b2")]).changes[0]!.change.inputs).toEqual([
+      { path: "code[index.mjs]", text: "function code changed (handler bundle)" },
+    ]);
   });
 });

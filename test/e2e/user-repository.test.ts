@@ -31,7 +31,14 @@ export default defineGateway({
 const FILES = {
   "gateways/payments.ts": PAYMENTS(`"GET", "POST"`),
   "gateways/shared/limits.ts": "export const limits = { perMinute: 60, perHour: 1000 };\n",
-  "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, noEmit: true, allowImportingTsExtensions: true }, include: ["gateways"] }, null, 2),
+  "tsconfig.json": JSON.stringify(
+    {
+      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, noEmit: true, allowImportingTsExtensions: true },
+      include: ["gateways"],
+    },
+    null,
+    2,
+  ),
   ".gitignore": "node_modules/\n.gatehouse/\n",
 };
 
@@ -67,11 +74,26 @@ afterAll(async () => {
 describe("the published package", () => {
   it("ships the built JavaScript, types, the CLI and the legal files, and nothing of our development", async () => {
     const listed = await run(work, "tar", ["tzf", tarball]);
-    const files = listed.stdout.trim().split("\n").map((f) => f.replace(/^package\//, ""));
-    for (const file of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "cli/bin.mjs", "cli/templates/init/Pulumi.yaml.tmpl", "dist/schema/index.js", "dist/schema/index.d.ts", "dist/infra/index.js", "dist/policy/index.js", "dist/cli/main.js"]) {
+    const files = listed.stdout
+      .trim()
+      .split("\n")
+      .map((f) => f.replace(/^package\//, ""));
+    for (const file of [
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "CHANGELOG.md",
+      "cli/bin.mjs",
+      "cli/templates/init/Pulumi.yaml.tmpl",
+      "dist/schema/index.js",
+      "dist/schema/index.d.ts",
+      "dist/infra/index.js",
+      "dist/policy/index.js",
+      "dist/cli/main.js",
+    ]) {
       expect(files).toContain(file);
     }
-    expect(files.filter((f) => /^(test|bench|\.ci|examples|node_modules)\//.test(f) || f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+    expect(files.filter((f) => /^(test|bench|\.ci|examples|node_modules)\//.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")))).toEqual([]);
   });
 
   it("installs no development tools for the user: no tsx, dynalite, oidc-provider or playwright", async () => {
@@ -131,7 +153,10 @@ for (const type of ["commonjs", "module"] as const) {
     }, 90_000);
 
     it("diff --fail-on widening explains a pull request's change and exits 1", async () => {
-      const git = (...args: string[]) => run(dir(), "git", args, { env: userEnv({ GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" }) });
+      const git = (...args: string[]) =>
+        run(dir(), "git", args, {
+          env: userEnv({ GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" }),
+        });
       await git("init", "-q", "-b", "main");
       await git("add", "-A");
       expect((await git("commit", "-qm", "base")).code).toBe(0);
@@ -147,7 +172,9 @@ for (const type of ["commonjs", "module"] as const) {
       const clean = await run(dir(), process.execPath, [tsc, "-p", "."]);
       expect(clean.stdout + clean.stderr).toBe("");
       expect(clean.code).toBe(0);
-      await writeFiles(dir(), { "gateways/typo.ts": `import { defineGateway } from "gatehouse-gateway";\nexport default defineGateway({ name: "t", endpoints: { a: { upstream: "https://a.example", methods: ["PSOT"], timeoutSecond: 5 } } });\n` });
+      await writeFiles(dir(), {
+        "gateways/typo.ts": `import { defineGateway } from "gatehouse-gateway";\nexport default defineGateway({ name: "t", endpoints: { a: { upstream: "https://a.example", methods: ["PSOT"], timeoutSecond: 5 } } });\n`,
+      });
       const typo = await run(dir(), process.execPath, [tsc, "-p", "."]);
       expect(typo.stdout).toMatch(/gateways\/typo\.ts\(2,\d+\): error TS2322: Type '"PSOT"' is not assignable/);
       expect(typo.code).toBe(2);

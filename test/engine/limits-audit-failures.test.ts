@@ -15,7 +15,10 @@ afterEach(async () => {
 async function setup(endpoint: Record<string, unknown>, options: Parameters<typeof startHarness>[1] = {}, handler?: Parameters<typeof startUpstream>[0]) {
   const upstream: UpstreamStub = await startUpstream(handler);
   const h: Harness = await startHarness(
-    { name: "acme", endpoints: { api: { upstream: upstream.url, methods: ["GET", "POST"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], ...endpoint } } } as never,
+    {
+      name: "acme",
+      endpoints: { api: { upstream: upstream.url, methods: ["GET", "POST"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], ...endpoint } },
+    } as never,
     options,
   );
   open.push(upstream, h);
@@ -65,7 +68,10 @@ describe("rate limits", () => {
   });
 
   it("refuses with 503 and forwards nothing when the rate limiter fails", async () => {
-    const { h, upstream, auth } = await setup({ rateLimit: { perMinute: 5 } }, { ports: { rateLimiter: { consume: async () => Promise.reject(new Error("store down")) } } });
+    const { h, upstream, auth } = await setup(
+      { rateLimit: { perMinute: 5 } },
+      { ports: { rateLimiter: { consume: async () => Promise.reject(new Error("store down")) } } },
+    );
     const r = await send(h.url("api"), { headers: auth });
     expect(r.status).toBe(503);
     expect(r.json().code).toBe("STORE_UNAVAILABLE");
@@ -108,9 +114,16 @@ describe("failures fail closed", () => {
 
 describe("audit", () => {
   it("records admitted requests with every field, and never header values, bodies or secrets", async () => {
-    const { h, auth, id } = await setup({ headers: { forward: ["content-type"], inject: { "x-key": secret("UPSTREAM_KEY") } } }, { secrets: { UPSTREAM_KEY: "sk-very-secret" } });
+    const { h, auth, id } = await setup(
+      { headers: { forward: ["content-type"], inject: { "x-key": secret("UPSTREAM_KEY") } } },
+      { secrets: { UPSTREAM_KEY: "sk-very-secret" } },
+    );
     const token = auth.authorization.slice(7);
-    const r = await send(h.url("api", "/orders?id=7"), { method: "POST", headers: { ...auth, "content-type": "application/json", "user-agent": "billing/1.0" }, body: '{"card":"4242"}' });
+    const r = await send(h.url("api", "/orders?id=7"), {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json", "user-agent": "billing/1.0" },
+      body: '{"card":"4242"}',
+    });
     expect(r.status).toBe(200);
     const [record] = await h.audit(1);
     expect(record).toMatchObject({

@@ -87,10 +87,24 @@ describe("client tokens", () => {
     }
     expect(bodies.size).toBe(1);
     expect([...bodies][0]).toBe(
-      JSON.stringify({ type: "https://gatehouse.dev/problems/token-invalid", title: "Unauthorized", status: 401, detail: "A valid Gatehouse token is required (Authorization: Bearer <token>).", code: "TOKEN_INVALID" }),
+      JSON.stringify({
+        type: "https://gatehouse.dev/problems/token-invalid",
+        title: "Unauthorized",
+        status: 401,
+        detail: "A valid Gatehouse token is required (Authorization: Bearer <token>).",
+        code: "TOKEN_INVALID",
+      }),
     );
     const records = (await h.audit(before + attempts.length)).slice(before);
-    expect(records.map((r) => r.reason)).toEqual(["missing token", "malformed token", "malformed token", "malformed token", "unknown token", "expired token", "revoked token"]);
+    expect(records.map((r) => r.reason)).toEqual([
+      "missing token",
+      "malformed token",
+      "malformed token",
+      "malformed token",
+      "unknown token",
+      "expired token",
+      "revoked token",
+    ]);
     expect(records.every((r) => r.decision === "TOKEN_INVALID" && r.status === 401)).toBe(true);
     expect(records[5]!.tokenId).toBe(expired.id);
     expect(upstream.seen.length).toBe(seenBefore);

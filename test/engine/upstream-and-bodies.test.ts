@@ -227,7 +227,9 @@ describe("malformed requests", () => {
   const path = () => new URL(h.url("api", "/x")).pathname;
 
   it("400s conflicting Content-Length and Transfer-Encoding", async () => {
-    const response = await raw(`POST ${path()} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`);
+    const response = await raw(
+      `POST ${path()} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+    );
     expect(response).toMatch(/^HTTP\/1\.1 400 /);
     expect(response).toContain('"code":"MALFORMED_REQUEST"');
   });

@@ -19,7 +19,10 @@ export interface ServeProcess {
 
 /** Starts `gatehouse serve` as an operator would and waits for `serve.started` (or the exit). */
 export async function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [join(REPO, "cli/bin.mjs"), "serve", ...args], { cwd: REPO, env: { ...process.env, ...env } }) as ChildProcessWithoutNullStreams;
+  const child = spawn(process.execPath, [join(REPO, "cli/bin.mjs"), "serve", ...args], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+  }) as ChildProcessWithoutNullStreams;
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));

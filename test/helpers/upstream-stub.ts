@@ -38,7 +38,14 @@ export async function startUpstream(handle: Handler = okJson, options: { streami
   const seen: SeenRequest[] = [];
   let connections = 0;
   const server: Server = createServer(async (req, res) => {
-    const record: SeenRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, rawHeaders: req.rawHeaders, body: Buffer.alloc(0), aborted: false };
+    const record: SeenRequest = {
+      method: req.method ?? "",
+      url: req.url ?? "",
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      body: Buffer.alloc(0),
+      aborted: false,
+    };
     seen.push(record);
     req.on("aborted", () => (record.aborted = true));
     req.on("error", () => (record.aborted = true));

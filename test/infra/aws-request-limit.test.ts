@@ -3,7 +3,13 @@ import { defineGateway } from "../../schema/index.ts";
 import { prepareGateway } from "../../infra/prepare-gateway.ts";
 
 const gateway = (maxRequestBytes: number) =>
-  defineGateway({ name: "uploads", endpoints: { files: { upstream: "https://files.example.com", methods: ["POST"], maxRequestBytes }, small: { upstream: "https://files.example.com", methods: ["GET"] } } });
+  defineGateway({
+    name: "uploads",
+    endpoints: {
+      files: { upstream: "https://files.example.com", methods: ["POST"], maxRequestBytes },
+      small: { upstream: "https://files.example.com", methods: ["GET"] },
+    },
+  });
 
 describe("maxRequestBytes on AWS", () => {
   it("accepts up to 4,400,000 bytes, what a 6 MB Lambda invocation carries of a base64 body", () => {

@@ -23,7 +23,12 @@ const timeouts = defineGateway({
     quick: { upstream: "https://quick.example.com", methods: ["GET"] },
     edge: { upstream: "https://edge.example.com", methods: ["GET"], timeoutSeconds: 29 },
     thirty: { upstream: "https://thirty.example.com", methods: ["GET"], timeoutSeconds: 30 },
-    report: { upstream: "https://reports.example.com", methods: ["POST"], timeoutSeconds: 300, headers: { inject: { authorization: secret("REPORTS_TOKEN") } } },
+    report: {
+      upstream: "https://reports.example.com",
+      methods: ["POST"],
+      timeoutSeconds: 300,
+      headers: { inject: { authorization: secret("REPORTS_TOKEN") } },
+    },
   },
 });
 
@@ -39,7 +44,9 @@ beforeAll(async () => {
     (f): f is string => f !== null,
   );
   examples = await loadGatewayFiles(present);
-  const run = await runUnderMocks(() => ({ gateways: deployGateways([...examples, timeouts], { secret: (n) => pulumi.secret(plaintext(n)) }).outputs }), { region: "eu-west-1" });
+  const run = await runUnderMocks(() => ({ gateways: deployGateways([...examples, timeouts], { secret: (n) => pulumi.secret(plaintext(n)) }).outputs }), {
+    region: "eu-west-1",
+  });
   resources = run.resources;
   outputs = run.outputs.gateways;
 }, 60_000);
@@ -50,7 +57,10 @@ const ofType = (type: string, gateway?: string) =>
 describe("the Gateway component under Pulumi mocks, over every example", () => {
   it("deploys every example (and the timeouts gateway), each as one gatehouse:aws:Gateway", () => {
     expect(examples.length).toBeGreaterThanOrEqual(3);
-    const components = resources.filter((r) => r.type === GATEWAY_TYPE).map((r) => r.name).sort();
+    const components = resources
+      .filter((r) => r.type === GATEWAY_TYPE)
+      .map((r) => r.name)
+      .sort();
     expect(components).toEqual([...examples.map((e) => e.name), "timeouts"].sort());
   });
 
@@ -74,7 +84,11 @@ describe("the Gateway component under Pulumi mocks, over every example", () => {
   it("every table (four per gateway, from the shared definitions) has PITR, SSE with the gateway's customer key, TTL, deletion protection, on-demand billing", () => {
     for (const gw of [...examples, timeouts]) {
       const tables = ofType("aws:dynamodb/table:Table", gw.name);
-      expect(tables.map((t) => t.name).sort()).toEqual(Object.values(TABLES).map((t) => `${gw.name}-${t.suffix}`).sort());
+      expect(tables.map((t) => t.name).sort()).toEqual(
+        Object.values(TABLES)
+          .map((t) => `${gw.name}-${t.suffix}`)
+          .sort(),
+      );
       const tableKeyArn = `arn:aws:kms:eu-west-1:123456789012:key/${gw.name}-table-key-key-id`;
       for (const t of tables) {
         const def = Object.values(TABLES).find((d) => t.name === `${gw.name}-${d.suffix}`)!;
@@ -111,7 +125,8 @@ describe("the Gateway component under Pulumi mocks, over every example", () => {
         for (const action of s.Action as string[]) expect(action).toMatch(/^[a-z0-9]+:[A-Za-z]+$/);
         for (const resource of s.Resource as string[]) {
           expect(resource).not.toBe("*");
-          if (resource.includes("*")) expect(resource).toMatch(new RegExp(`^arn:aws:logs:eu-west-1:123456789012:log-group:/gatehouse/plan/${gateway}/(api|stream):log-stream:\\*$`));
+          if (resource.includes("*"))
+            expect(resource).toMatch(new RegExp(`^arn:aws:logs:eu-west-1:123456789012:log-group:/gatehouse/plan/${gateway}/(api|stream):log-stream:\\*$`));
           else expect(resource).toMatch(/^arn:aws:(dynamodb|kms|logs):eu-west-1:123456789012:/);
         }
       }
@@ -150,7 +165,9 @@ describe("the Gateway component under Pulumi mocks, over every example", () => {
     expect(integration("edge")!.rawInputs.timeoutMilliseconds).toBe(30_000);
     expect(integration("thirty")).toBeUndefined();
     expect(integration("report")).toBeUndefined();
-    expect(ofType("aws:apigatewayv2/integration:Integration").find((i) => i.name === "timeouts-integration-default")!.rawInputs.timeoutMilliseconds).toBe(30_000);
+    expect(ofType("aws:apigatewayv2/integration:Integration").find((i) => i.name === "timeouts-integration-default")!.rawInputs.timeoutMilliseconds).toBe(
+      30_000,
+    );
     const fn = (door: string) => ofType("aws:lambda/function:Function").find((f) => f.name === `timeouts-${door}`)!.rawInputs;
     expect(fn("api").timeout).toBe(34);
     expect(fn("stream").timeout).toBe(305);
@@ -229,7 +246,12 @@ describe("the Gateway component under Pulumi mocks, over every example", () => {
   it("outputs every gateway in the stack-outputs shape: base URL, endpoint URLs, table names, key ARN", () => {
     for (const gw of examples) {
       const out = outputs[gw.name]!;
-      expect(out).toMatchObject({ name: gw.name, id: gw.id, region: "eu-west-1", keyArn: `arn:aws:kms:eu-west-1:123456789012:key/${gw.name}-envelope-key-key-id` });
+      expect(out).toMatchObject({
+        name: gw.name,
+        id: gw.id,
+        region: "eu-west-1",
+        keyArn: `arn:aws:kms:eu-west-1:123456789012:key/${gw.name}-envelope-key-key-id`,
+      });
       expect(out.baseUrl).toBe(`https://${gw.name}-api.execute-api.eu-west-1.amazonaws.com`);
       expect(Object.keys(out.endpoints).sort()).toEqual(Object.keys(gw.endpoints).sort());
       expect(Object.keys(out.tables).sort()).toEqual(Object.keys(TABLES).sort());

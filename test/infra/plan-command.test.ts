@@ -33,7 +33,9 @@ describe("gatehouse plan", () => {
     const out = io.stdout();
     expect(out).toMatch(/echo: https:\/\/quickstart-api\.execute-api\.us-east-2\.amazonaws\.com\/api\/[0-9a-f-]{36}\/proxy\/echo {2}\(timeout 10 s\)/);
     expect(out).toMatch(/httpbin: https:\/\/quickstart-api\.execute-api\.us-east-2\.amazonaws\.com\/api\/[0-9a-f-]{36}\/proxy\/httpbin {2}\(timeout 29 s\)/);
-    expect(out).toMatch(/stripe-reports: https:\/\/payments-stream-url\.lambda-url\.us-east-2\.on\.aws\/api\/[0-9a-f-]{36}\/proxy\/stripe-reports {2}\(timeout 120 s, streaming Function URL\)/);
+    expect(out).toMatch(
+      /stripe-reports: https:\/\/payments-stream-url\.lambda-url\.us-east-2\.on\.aws\/api\/[0-9a-f-]{36}\/proxy\/stripe-reports {2}\(timeout 120 s, streaming Function URL\)/,
+    );
     expect(out).toMatch(/lambda\.FunctionUrl\s+payments-stream-url\s+RESPONSE_STREAM, auth NONE/);
     expect(out).not.toMatch(/quickstart-stream-url/);
   });

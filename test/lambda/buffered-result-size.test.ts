@@ -5,7 +5,8 @@ import { MAX_BUFFERED_RESULT_BYTES, toLambdaResult } from "../../functions/front
 async function* chunked(bytes: Buffer, size = 1 << 20): AsyncIterable<Uint8Array> {
   for (let at = 0; at < bytes.byteLength; at += size) yield bytes.subarray(at, at + size);
 }
-const answer = (contentType: string, bytes: Buffer) => toLambdaResult({ status: 200, headers: { "content-type": contentType, "x-request-id": "req_2" }, body: chunked(bytes) }, "GET");
+const answer = (contentType: string, bytes: Buffer) =>
+  toLambdaResult({ status: 200, headers: { "content-type": contentType, "x-request-id": "req_2" }, body: chunked(bytes) }, "GET");
 
 describe("the buffered door's size limit counts the encoded result", () => {
   it("is Lambda's 6 MB (6 MiB) payload", () => {

@@ -49,7 +49,14 @@ beforeAll(async () => {
   });
   dir = await mkdtemp(join(tmpdir(), "gatehouse-lambda-"));
   await writeLambdaArchive(join(dir, "bundle"), gateway, { ECHO_KEY: kms.encrypt(ECHO_KEY, { gateway: gateway.id, purpose: "secret", name: "ECHO_KEY" }) });
-  token = (await issueToken(new DynamoTokenStore({ client: dynalite.client, tableName: dynalite.tables.tokens }), { gatewayId: gateway.id, label: "billing-svc", endpoints: null, now: Date.now() })).token;
+  token = (
+    await issueToken(new DynamoTokenStore({ client: dynalite.client, tableName: dynalite.tables.tokens }), {
+      gatewayId: gateway.id,
+      label: "billing-svc",
+      endpoints: null,
+      now: Date.now(),
+    })
+  ).token;
   for (const file of (await readdir(FIXTURES)).filter((f) => f.endsWith(".json"))) {
     fixtures[file.replace(/\.json$/, "")] = JSON.parse((await readFile(new URL(file, FIXTURES), "utf8")).replaceAll("{{TOKEN}}", token));
   }

@@ -41,7 +41,13 @@ describe("payload v2 event -> GatewayRequest", () => {
 describe("GatewayResponse -> payload v2 result", () => {
   it("puts each Set-Cookie in cookies and joins other repeated headers with ', ', dropping framing headers", () => {
     expect(
-      responseHead({ "Set-Cookie": ["a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT", "b=2"], vary: ["accept", "origin"], "content-length": "5", "transfer-encoding": "chunked", "x-one": "1" }),
+      responseHead({
+        "Set-Cookie": ["a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT", "b=2"],
+        vary: ["accept", "origin"],
+        "content-length": "5",
+        "transfer-encoding": "chunked",
+        "x-one": "1",
+      }),
     ).toEqual({ headers: { vary: "accept, origin", "x-one": "1" }, cookies: ["a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT", "b=2"] });
   });
 
@@ -80,7 +86,10 @@ describe("GatewayResponse -> payload v2 result", () => {
 
 describe("cold-start inputs", () => {
   it("the bundled definition round-trips to the same revision, and a tampered one is refused", () => {
-    const gateway = defineGateway({ name: "roundtrip", endpoints: { a: { upstream: "https://a.example.com", methods: ["GET"], rateLimit: { perMinute: 5 } } } });
+    const gateway = defineGateway({
+      name: "roundtrip",
+      endpoints: { a: { upstream: "https://a.example.com", methods: ["GET"], rateLimit: { perMinute: 5 } } },
+    });
     const json = serializeDefinition(gateway);
     expect(parseBundledDefinition(json)).toEqual(gateway);
     expect(() => parseBundledDefinition(json.replace('"perMinute": 5', '"perMinute": 500'))).toThrow(/revision .* does not match its content/);

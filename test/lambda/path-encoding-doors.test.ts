@@ -38,7 +38,14 @@ beforeAll(async () => {
   });
   dir = await mkdtemp(join(tmpdir(), "gatehouse-path-encoding-"));
   await writeLambdaArchive(join(dir, "bundle"), gateway);
-  token = (await issueToken(new DynamoTokenStore({ client: dynalite.client, tableName: dynalite.tables.tokens }), { gatewayId: gateway.id, label: "enc", endpoints: null, now: Date.now() })).token;
+  token = (
+    await issueToken(new DynamoTokenStore({ client: dynalite.client, tableName: dynalite.tables.tokens }), {
+      gatewayId: gateway.id,
+      label: "enc",
+      endpoints: null,
+      now: Date.now(),
+    })
+  ).token;
   env = {
     PATH: process.env.PATH ?? "",
     AWS_REGION: "us-east-1",
@@ -79,10 +86,26 @@ describe("percent-encoding on both doors", () => {
     const path = (tail: string) => `/api/${gateway.id}/proxy/echo${tail}`;
     const headers = { authorization: `Bearer ${token}` };
     upstream.seen.length = 0;
-    api = (await invokeBundle<ApiGatewayV2Result>(node, join(dir, "bundle"), "handler", CASES.map(([tail]) => apiGatewayEvent({ path: path(tail), headers })), { ...env, GATEHOUSE_FRONT_DOOR: "api" })).results;
+    api = (
+      await invokeBundle<ApiGatewayV2Result>(
+        node,
+        join(dir, "bundle"),
+        "handler",
+        CASES.map(([tail]) => apiGatewayEvent({ path: path(tail), headers })),
+        { ...env, GATEHOUSE_FRONT_DOOR: "api" },
+      )
+    ).results;
     apiSeen = upstream.seen.map((s) => s.url);
     upstream.seen.length = 0;
-    stream = (await invokeBundle<StreamedAnswer>(node, join(dir, "bundle"), "streamHandler", CASES.map(([tail]) => functionUrlEvent({ path: path(tail), headers })), { ...env, GATEHOUSE_FRONT_DOOR: "stream" })).results;
+    stream = (
+      await invokeBundle<StreamedAnswer>(
+        node,
+        join(dir, "bundle"),
+        "streamHandler",
+        CASES.map(([tail]) => functionUrlEvent({ path: path(tail), headers })),
+        { ...env, GATEHOUSE_FRONT_DOOR: "stream" },
+      )
+    ).results;
     streamSeen = upstream.seen.map((s) => s.url);
   }, 60_000);
 

@@ -38,7 +38,12 @@ beforeAll(async () => {
       limited: { ...base, upstream: `${upstream.origin}/l`, methods: ["GET"] satisfies Method[], rateLimit: { perMinute: 1 } },
       down: { ...base, upstream: "http://127.0.0.1:1/", methods: ["GET"] satisfies Method[] },
       slow: { ...base, upstream: `${upstream.origin}/slow`, methods: ["GET"] satisfies Method[], timeoutSeconds: 1 },
-      locked: { ...base, upstream: `${upstream.origin}/k`, methods: ["GET"] satisfies Method[], headers: { ...base.headers, inject: { "x-key": secret("NEVER_DEPLOYED") } } },
+      locked: {
+        ...base,
+        upstream: `${upstream.origin}/k`,
+        methods: ["GET"] satisfies Method[],
+        headers: { ...base.headers, inject: { "x-key": secret("NEVER_DEPLOYED") } },
+      },
     },
   });
   dir = await mkdtemp(join(tmpdir(), "gatehouse-stream-prelude-"));
@@ -74,7 +79,12 @@ describe("the streaming door under a faithful stand-in of the runtime's response
     ["403 for a token scoped elsewhere", () => ({ path: p("limited"), headers: auth(scopedToken) }), 403, "TOKEN_NOT_SCOPED"],
     ["404 for an unknown endpoint", () => ({ path: p("nope"), headers: auth() }), 404, "ROUTE_NOT_FOUND"],
     ["405 for a method the endpoint does not allow", () => ({ method: "DELETE", path: p("echo"), headers: auth() }), 405, "METHOD_NOT_ALLOWED"],
-    ["413 for a body over maxRequestBytes", () => ({ method: "POST", path: p("echo"), headers: { ...auth(), "content-type": "text/plain" }, body: "0123456789abcdef" }), 413, "BODY_TOO_LARGE"],
+    [
+      "413 for a body over maxRequestBytes",
+      () => ({ method: "POST", path: p("echo"), headers: { ...auth(), "content-type": "text/plain" }, body: "0123456789abcdef" }),
+      413,
+      "BODY_TOO_LARGE",
+    ],
     ["200 for the first request of a limited endpoint", () => ({ path: p("limited"), headers: auth() }), 200, null],
     ["429 for the second", () => ({ path: p("limited"), headers: auth() }), 429, "RATE_LIMITED"],
     ["502 for an unreachable upstream", () => ({ path: p("down"), headers: auth() }), 502, "UPSTREAM_UNREACHABLE"],
@@ -89,21 +99,32 @@ describe("the streaming door under a faithful stand-in of the runtime's response
   let answers: StreamedAnswer[];
 
   beforeAll(async () => {
-    answers = (await invokeBundle<StreamedAnswer>(node, join(dir, "bundle"), "streamHandler", cases.map(([, input]) => functionUrlEvent(input())), env)).results;
+    answers = (
+      await invokeBundle<StreamedAnswer>(
+        node,
+        join(dir, "bundle"),
+        "streamHandler",
+        cases.map(([, input]) => functionUrlEvent(input())),
+        env,
+      )
+    ).results;
   }, 60_000);
 
-  it.each(cases.map(([name, , status, code], i) => [name, i, status, code] as const))("%s: status, headers and cookies reach the client", (_name, i, status, code) => {
-    const answer = answers[i]!;
-    expect(answer.error).toBeUndefined();
-    expect(answer.preludeMissing).toBeUndefined();
-    expect(answer.contentType).toBe("application/vnd.awslambda.http-integration-response");
-    expect(answer.prelude.statusCode).toBe(status);
-    expect(answer.prelude.headers["x-request-id"]).toMatch(/^req_[0-9a-f]{32}$/);
-    if (code) {
-      expect(answer.prelude.headers["content-type"]).toBe("application/problem+json");
-      expect(JSON.parse(streamedText(answer))).toMatchObject({ status, code });
-    }
-  });
+  it.each(cases.map(([name, , status, code], i) => [name, i, status, code] as const))(
+    "%s: status, headers and cookies reach the client",
+    (_name, i, status, code) => {
+      const answer = answers[i]!;
+      expect(answer.error).toBeUndefined();
+      expect(answer.preludeMissing).toBeUndefined();
+      expect(answer.contentType).toBe("application/vnd.awslambda.http-integration-response");
+      expect(answer.prelude.statusCode).toBe(status);
+      expect(answer.prelude.headers["x-request-id"]).toMatch(/^req_[0-9a-f]{32}$/);
+      if (code) {
+        expect(answer.prelude.headers["content-type"]).toBe("application/problem+json");
+        expect(JSON.parse(streamedText(answer))).toMatchObject({ status, code });
+      }
+    },
+  );
 
   it("the 401 carries the Bearer challenge; the 429 its Retry-After", () => {
     expect(answers[0]!.prelude.headers["www-authenticate"]).toMatch(/^Bearer/);
@@ -126,7 +147,12 @@ describe("the streaming door under a faithful stand-in of the runtime's response
   });
 
   it("a gateway that cannot be wired answers 503 GATEWAY_UNAVAILABLE with its prelude", async () => {
-    const [answer] = (await invokeBundle<StreamedAnswer>(node, join(dir, "bundle"), "streamHandler", [functionUrlEvent({ path: p("echo"), headers: auth() })], { ...env, GATEHOUSE_TABLES: "{not json" })).results;
+    const [answer] = (
+      await invokeBundle<StreamedAnswer>(node, join(dir, "bundle"), "streamHandler", [functionUrlEvent({ path: p("echo"), headers: auth() })], {
+        ...env,
+        GATEHOUSE_TABLES: "{not json",
+      })
+    ).results;
     expect(answer!.preludeMissing).toBeUndefined();
     expect(answer!.prelude.statusCode).toBe(503);
     expect(answer!.prelude.headers["content-type"]).toBe("application/problem+json");

@@ -45,14 +45,32 @@ describe("the AWS wiring of a gateway with OAuth connections", () => {
     const { engine } = await wireAws(serializeDefinition(gateway), { ...settings, secretCiphertexts });
 
     // Without an operator-issued session the start route refuses; it exists (not a 404).
-    const start = await engine.handle({ method: "GET", path: `/api/${gateway.id}/oauth/github/start`, query: "", headers: {}, body: null, clientAddress: "203.0.113.9" });
+    const start = await engine.handle({
+      method: "GET",
+      path: `/api/${gateway.id}/oauth/github/start`,
+      query: "",
+      headers: {},
+      body: null,
+      clientAddress: "203.0.113.9",
+    });
     expect(start.status).toBeGreaterThanOrEqual(400);
     expect(start.status).toBeLessThan(500);
     expect(start.status).not.toBe(404);
 
     // A proxied call asks the connection store, which has no grant yet.
-    const { token } = await issueToken(new DynamoTokenStore({ client: dynalite.client, tableName: dynalite.tables.tokens }), { gatewayId: gateway.id, label: "app", now: Date.now() });
-    const proxied = await engine.handle({ method: "GET", path: `/api/${gateway.id}/proxy/github/user`, query: "", headers: { authorization: `Bearer ${token}` }, body: null, clientAddress: "203.0.113.9" });
+    const { token } = await issueToken(new DynamoTokenStore({ client: dynalite.client, tableName: dynalite.tables.tokens }), {
+      gatewayId: gateway.id,
+      label: "app",
+      now: Date.now(),
+    });
+    const proxied = await engine.handle({
+      method: "GET",
+      path: `/api/${gateway.id}/proxy/github/user`,
+      query: "",
+      headers: { authorization: `Bearer ${token}` },
+      body: null,
+      clientAddress: "203.0.113.9",
+    });
     expect(proxied.status).toBe(503);
     const problem = JSON.parse(Buffer.from(proxied.body as Uint8Array).toString("utf8"));
     expect(problem).toMatchObject({ code: "CONNECTION_NOT_CONNECTED", connection: "github", reconnect: "gatehouse connect gh-aws github" });

@@ -23,7 +23,8 @@ async function makeRepo(type: "commonjs" | "module", files: Record<string, strin
 }
 
 const endpoint = `{ upstream: "https://api.example.com/v1", methods: ["GET"] }`;
-const esmDefinition = (name: string) => `import { defineGateway } from "gatehouse-gateway";\nexport default defineGateway({ name: "${name}", endpoints: { api: ${endpoint} } });\n`;
+const esmDefinition = (name: string) =>
+  `import { defineGateway } from "gatehouse-gateway";\nexport default defineGateway({ name: "${name}", endpoints: { api: ${endpoint} } });\n`;
 
 describe("loading definitions in the user's repository", () => {
   const repos: string[] = [];
@@ -49,7 +50,10 @@ describe("loading definitions in the user's repository", () => {
       "gateways/compiled.cts": `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.default = { name: "compiled-cts", endpoints: { api: ${endpoint} } };\n`,
       "gateways/where.mts": `import { defineGateway } from "gatehouse-gateway";\nexport default defineGateway({ name: "where", description: import.meta.url, endpoints: { api: ${endpoint} } });\n`,
     };
-    cjs = await makeRepo("commonjs", { ...shared, "gateways/plain.js": `const { defineGateway } = require("gatehouse-gateway");\nmodule.exports = defineGateway({ name: "plain-js", endpoints: { api: ${endpoint} } });\n` });
+    cjs = await makeRepo("commonjs", {
+      ...shared,
+      "gateways/plain.js": `const { defineGateway } = require("gatehouse-gateway");\nmodule.exports = defineGateway({ name: "plain-js", endpoints: { api: ${endpoint} } });\n`,
+    });
     esm = await makeRepo("module", { ...shared, "gateways/plain.js": esmDefinition("plain-js") });
     repos.push(cjs, esm);
   });
@@ -115,8 +119,12 @@ describe("a definition that does not load says why, in words a user can act on",
   afterAll(() => rm(repo, { recursive: true, force: true }));
 
   it.each([
-    ["gateways/needs-package.ts", "line 1", "cannot find the package 'not-installed-anywhere' from this file; install it in this repository (npm install not-installed-anywhere)"],
-    ["gateways/broken-helper.ts", "helpers/broken.ts line 1", "Expected identifier but found \";\""],
+    [
+      "gateways/needs-package.ts",
+      "line 1",
+      "cannot find the package 'not-installed-anywhere' from this file; install it in this repository (npm install not-installed-anywhere)",
+    ],
+    ["gateways/broken-helper.ts", "helpers/broken.ts line 1", 'Expected identifier but found ";"'],
     ["gateways/throws.ts", "", "the file threw while loading: STRIPE_ACCOUNT is not set"],
     ["gateways/bad-field.ts", "endpoints.api.timeoutSecond", "unknown field 'timeoutSecond' (check its spelling; unknown fields are never ignored)"],
     ["gateways/README.md", "", "a definition file ends in .ts, .mts, .cts, .js, .mjs, .cjs; got '.md'"],
@@ -133,6 +141,11 @@ describe("a definition that does not load says why, in words a user can act on",
 
   it("a missing file is marked missing (the CLI exits 2 for it)", async () => {
     const loaded = await loadDefinitionFile("gateways/nope.ts", repo);
-    expect(loaded).toEqual({ file: "gateways/nope.ts", ok: false, missing: true, issues: [{ path: "", message: `no such file: ${join(repo, "gateways/nope.ts")}` }] });
+    expect(loaded).toEqual({
+      file: "gateways/nope.ts",
+      ok: false,
+      missing: true,
+      issues: [{ path: "", message: `no such file: ${join(repo, "gateways/nope.ts")}` }],
+    });
   });
 });

@@ -38,13 +38,25 @@ describe("readTokenReply: error shapes by provider", () => {
   const reply = (status: number, text: string, headers: Record<string, string> = {}) => ({ status, text, headers });
 
   it("GitHub: HTTP 200 with error is a failure; a form-encoded success is read", () => {
-    expect(readTokenReply(github, reply(200, '{"error":"bad_refresh_token","error_description":"expired"}'), 0)).toMatchObject({ ok: false, failure: { class: "grant_dead", code: "bad_refresh_token", status: 200 } });
-    expect(readTokenReply(github, reply(200, "error=incorrect_client_credentials&error_description=x"), 0)).toMatchObject({ ok: false, failure: { class: "misconfigured" } });
-    expect(readTokenReply(github, reply(200, "access_token=gho_1&scope=repo%2Cgist&token_type=bearer"), 0)).toMatchObject({ ok: true, body: { access_token: "gho_1", scope: "repo,gist" } });
+    expect(readTokenReply(github, reply(200, '{"error":"bad_refresh_token","error_description":"expired"}'), 0)).toMatchObject({
+      ok: false,
+      failure: { class: "grant_dead", code: "bad_refresh_token", status: 200 },
+    });
+    expect(readTokenReply(github, reply(200, "error=incorrect_client_credentials&error_description=x"), 0)).toMatchObject({
+      ok: false,
+      failure: { class: "misconfigured" },
+    });
+    expect(readTokenReply(github, reply(200, "access_token=gho_1&scope=repo%2Cgist&token_type=bearer"), 0)).toMatchObject({
+      ok: true,
+      body: { access_token: "gho_1", scope: "repo,gist" },
+    });
   });
 
   it("Slack: ok:false with HTTP 200 is a failure", () => {
-    expect(readTokenReply(slack, reply(200, '{"ok":false,"error":"invalid_refresh_token"}'), 0)).toMatchObject({ ok: false, failure: { class: "grant_dead", code: "invalid_refresh_token" } });
+    expect(readTokenReply(slack, reply(200, '{"ok":false,"error":"invalid_refresh_token"}'), 0)).toMatchObject({
+      ok: false,
+      failure: { class: "grant_dead", code: "invalid_refresh_token" },
+    });
   });
 
   it("Notion: the error envelope's code and message", () => {

@@ -86,7 +86,10 @@ describe("gatehouse connections disconnect --definition: revokes at the provider
   it("refuses a definition that does not define the gateway, with a usage error", async () => {
     expect((await connectHeadless((await h.oauth.createConnectSession(h.gateway, "idp", h.base)).url)).status).toBe(200);
     const other = join(dir, "other.mjs");
-    await writeFile(other, `export default ${JSON.stringify({ name: "other", endpoints: { a: { upstream: "https://api.example.com", methods: ["GET"] } } })};\n`);
+    await writeFile(
+      other,
+      `export default ${JSON.stringify({ name: "other", endpoints: { a: { upstream: "https://api.example.com", methods: ["GET"] } } })};\n`,
+    );
     const result = await run("connections", "disconnect", h.gateway.id, "idp", "--definition", other);
     expect(result.code).toBe(2);
     expect(result.err).toContain(`does not define gateway ${h.gateway.id}`);

@@ -24,7 +24,13 @@ describe("connect links: a GET shows a confirm page and spends nothing; only its
     const gateway = defineGateway({
       name: "confirm",
       connections: {
-        conn: oauth.generic({ clientId: STAND_IN_CLIENT.id, clientSecret: secret("CLIENT_SECRET"), authorizationUrl: `${standIn.url}/authorize`, tokenUrl: `${standIn.url}/token`, scopes: ["read"] }),
+        conn: oauth.generic({
+          clientId: STAND_IN_CLIENT.id,
+          clientSecret: secret("CLIENT_SECRET"),
+          authorizationUrl: `${standIn.url}/authorize`,
+          tokenUrl: `${standIn.url}/token`,
+          scopes: ["read"],
+        }),
       },
       endpoints: { api: { upstream: "https://api.example.com", methods: ["GET"], connection: "conn" } },
     });
@@ -41,7 +47,11 @@ describe("connect links: a GET shows a confirm page and spends nothing; only its
     );
   const get = async (cookie?: string): Promise<ConfirmPage> => readConfirmPage(await handle({ method: "GET", headers: cookie ? { cookie } : {} }));
   const post = (fields: Record<string, string>, headers: Record<string, string>) =>
-    handle({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: Buffer.from(new URLSearchParams(fields).toString()) });
+    handle({
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: Buffer.from(new URLSearchParams(fields).toString()),
+    });
   const stage = async () => (await h.store.getSession(sha256Hex(startUrl.searchParams.get("session")!), h.clock.now()))?.stage ?? null;
 
   it("GET twice (an unfurler, then the person) leaves the link unspent; the button's POST redirects to the provider once", async () => {
@@ -92,7 +102,14 @@ describe("connect links: a GET shows a confirm page and spends nothing; only its
       ["cross-site", await post({ confirm: page.token }, { cookie: page.cookie, "sec-fetch-site": "cross-site" })],
       ["same-site", await post({ confirm: page.token }, { cookie: page.cookie, "sec-fetch-site": "same-site" })],
       ["other origin", await post({ confirm: page.token }, { cookie: page.cookie, origin: "https://evil.example" })],
-      ["not a form", await handle({ method: "POST", headers: { "content-type": "application/json", cookie: page.cookie }, body: Buffer.from(JSON.stringify({ confirm: page.token })) })],
+      [
+        "not a form",
+        await handle({
+          method: "POST",
+          headers: { "content-type": "application/json", cookie: page.cookie },
+          body: Buffer.from(JSON.stringify({ confirm: page.token })),
+        }),
+      ],
       ["too large", await post({ confirm: page.token, pad: "z".repeat(5000) }, { cookie: page.cookie })],
     ];
     for (const [why, response] of refusals) {

@@ -43,10 +43,7 @@ describe("two gateway instances sharing one DynamoDB ConnectionStore (dynalite)"
     expect(before.ok).toBe(true);
     await sleep(2050);
     a.oidc.setRefreshDelay(300); // the first refresh is still running when the second instance looks
-    const [fromA, fromB] = await Promise.all([
-      a.oauth.connections.accessToken(a.gateway, "idp"),
-      b.connections.accessToken(a.gateway, "idp"),
-    ]);
+    const [fromA, fromB] = await Promise.all([a.oauth.connections.accessToken(a.gateway, "idp"), b.connections.accessToken(a.gateway, "idp")]);
     expect(a.oidc.grants.refresh_token).toBe(1);
     expect(a.oidc.grants.errors).toEqual([]);
     expect(fromA.ok && fromB.ok).toBe(true);

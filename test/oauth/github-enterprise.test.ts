@@ -34,7 +34,13 @@ describe("GitHub Enterprise Server: enterpriseHost on the github preset", () => 
     expect(preset.userinfoUrl).toBe("https://github.example.com/api/v3/user");
     expect(preset.revocationUrl).toBe("https://github.example.com/api/v3/applications/{client_id}/grant");
     expect(resolvePreset(gatewayWith("ghe.corp.example:8443").connections.conn!).userinfoUrl).toBe("https://ghe.corp.example:8443/api/v3/user");
-    const dotCom = resolvePreset(defineGateway({ name: "gh", connections: { conn: oauth.github(client) }, endpoints: { api: { upstream: "https://api.github.com", methods: ["GET"], connection: "conn" } } }).connections.conn!);
+    const dotCom = resolvePreset(
+      defineGateway({
+        name: "gh",
+        connections: { conn: oauth.github(client) },
+        endpoints: { api: { upstream: "https://api.github.com", methods: ["GET"], connection: "conn" } },
+      }).connections.conn!,
+    );
     expect([dotCom.authorizationUrl, dotCom.tokenUrl, dotCom.userinfoUrl, dotCom.revocationUrl]).toEqual([
       "https://github.com/login/oauth/authorize",
       "https://github.com/login/oauth/access_token",
@@ -61,7 +67,8 @@ describe("GitHub Enterprise Server: enterpriseHost on the github preset", () => 
     const net = loopbackNetwork({ "github.example.com": "127.0.0.1" }, Number(new URL(standIn.url).port));
     let challenge: string | null = null;
     standIn.route("POST /login/oauth/access_token", (request) => {
-      if (request.fields.client_secret !== STAND_IN_CLIENT.secret || !pkceMatches(request.fields.code_verifier, challenge)) return { json: { error: "bad_verification_code" } };
+      if (request.fields.client_secret !== STAND_IN_CLIENT.secret || !pkceMatches(request.fields.code_verifier, challenge))
+        return { json: { error: "bad_verification_code" } };
       return { json: { access_token: "gho_enterprise", scope: "repo", token_type: "bearer" } };
     });
     standIn.route("GET /api/v3/user", (request) =>
@@ -82,7 +89,16 @@ describe("GitHub Enterprise Server: enterpriseHost on the github preset", () => 
     ]);
     expect(net.asked).toContain("github.example.com");
     expect(net.dialed.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(net.dialed.map((d) => JSON.stringify(d)))).toEqual(new Set([JSON.stringify({ address: "127.0.0.1", port: "", protocol: "https:", servername: "github.example.com" }) /* port "": undici leaves the https default (443) implicit */]));
+    expect(new Set(net.dialed.map((d) => JSON.stringify(d)))).toEqual(
+      new Set([
+        JSON.stringify({
+          address: "127.0.0.1",
+          port: "",
+          protocol: "https:",
+          servername: "github.example.com",
+        }) /* port "": undici leaves the https default (443) implicit */,
+      ]),
+    );
   });
 
   it("a GHES host that resolves to a private address is never dialled, and the connect page says the provider could not be reached", async () => {

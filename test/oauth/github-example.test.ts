@@ -30,7 +30,11 @@ function githubStandIn(standIn: ProviderStandIn, clientId: string, clientSecret:
     if (request.headers.authorization || request.fields.client_id !== clientId || request.fields.client_secret !== clientSecret) {
       return reply(request, { error: "incorrect_client_credentials", error_description: "The client_id and/or client_secret passed are incorrect." });
     }
-    if (request.fields.grant_type === "refresh_token" ? request.fields.refresh_token !== state.refresh : !pkceMatches(request.fields.code_verifier, state.challenge)) {
+    if (
+      request.fields.grant_type === "refresh_token"
+        ? request.fields.refresh_token !== state.refresh
+        : !pkceMatches(request.fields.code_verifier, state.challenge)
+    ) {
       const error = request.fields.grant_type === "refresh_token" ? "bad_refresh_token" : "bad_verification_code";
       return reply(request, { error, error_description: "The code passed is incorrect or expired.", error_uri: "https://docs.github.com/" });
     }
@@ -52,7 +56,9 @@ function githubStandIn(standIn: ProviderStandIn, clientId: string, clientSecret:
     return { json: { login: "octocat", id: 583231, name: "The Octocat" } };
   });
   standIn.route("GET /user/repos", (request) =>
-    request.headers.authorization === `Bearer ${state.access}` ? { json: [{ full_name: "octocat/hello-world" }] } : { status: 401, json: { message: "Bad credentials" } },
+    request.headers.authorization === `Bearer ${state.access}`
+      ? { json: [{ full_name: "octocat/hello-world" }] }
+      : { status: 401, json: { message: "Bad credentials" } },
   );
   return state;
 }
@@ -74,20 +80,38 @@ describe("examples/github-oauth against a local GitHub stand-in, exactly as agai
     };
     const clientId = example.connections.github!.clientId;
     const github = githubStandIn(standIn, clientId, "s3cret/with:odd+chars", true);
-    const h = presetHarness(gateway, {
-      github: { authorizationUrl: `${standIn.url}/login/oauth/authorize`, tokenUrl: `${standIn.url}/login/oauth/access_token`, userinfoUrl: `${standIn.url}/user` },
-    }, "GITHUB_CLIENT_SECRET");
+    const h = presetHarness(
+      gateway,
+      {
+        github: {
+          authorizationUrl: `${standIn.url}/login/oauth/authorize`,
+          tokenUrl: `${standIn.url}/login/oauth/access_token`,
+          userinfoUrl: `${standIn.url}/user`,
+        },
+      },
+      "GITHUB_CLIENT_SECRET",
+    );
     // presetHarness names the connection "conn"; the example calls it "github".
     const connectGithub = async () => {
       const session = await h.oauth.createConnectSession(gateway, "github", "https://gw.example.test");
       const start = new URL(session.url);
       const request = (path: string, query: string, cookie?: string) =>
-        h.oauth.oauthRoutes.handle({ method: "GET", path, query, headers: cookie ? { cookie } : {}, body: null, clientAddress: "127.0.0.1" }, gateway, "github", path.split("/").at(-1)!, "req_test");
+        h.oauth.oauthRoutes.handle(
+          { method: "GET", path, query, headers: cookie ? { cookie } : {}, body: null, clientAddress: "127.0.0.1" },
+          gateway,
+          "github",
+          path.split("/").at(-1)!,
+          "req_test",
+        );
       const { start: started } = await pressConnect((r) => h.oauth.oauthRoutes.handle(r, gateway, "github", r.path.split("/").at(-1)!, "req_test"), start.href);
       const authorize = new URL(String(started.headers.location));
       github.challenge = authorize.searchParams.get("code_challenge");
       const cookie = connectCookieOf(started);
-      const page = await request(`/api/${gateway.id}/oauth/github/callback`, new URLSearchParams({ code: "gh-code", state: authorize.searchParams.get("state")! }).toString(), cookie);
+      const page = await request(
+        `/api/${gateway.id}/oauth/github/callback`,
+        new URLSearchParams({ code: "gh-code", state: authorize.searchParams.get("state")! }).toString(),
+        cookie,
+      );
       return { authorize, page, html: Buffer.from(page.body as Uint8Array).toString() };
     };
     const { authorize, page, html } = await connectGithub();
@@ -109,13 +133,25 @@ describe("examples/github-oauth against a local GitHub stand-in, exactly as agai
     const engine = createEngine({
       gateways: [gateway],
       ports: {
-        tokens, rateLimiter: new MemoryRateLimiter(), audit: h.audit, secrets: new StaticSecretSource({}), upstream, clock: h.clock,
-        log: jsonLog(() => {}), connections: h.oauth.connections, oauthRoutes: h.oauth.oauthRoutes,
+        tokens,
+        rateLimiter: new MemoryRateLimiter(),
+        audit: h.audit,
+        secrets: new StaticSecretSource({}),
+        upstream,
+        clock: h.clock,
+        log: jsonLog(() => {}),
+        connections: h.oauth.connections,
+        oauthRoutes: h.oauth.oauthRoutes,
       },
     });
     const call = async () => {
       const response = await engine.handle({
-        method: "GET", path: `/api/${gateway.id}/proxy/github/user/repos`, query: "", headers: { authorization: `Bearer ${token}` }, body: null, clientAddress: "127.0.0.1",
+        method: "GET",
+        path: `/api/${gateway.id}/proxy/github/user/repos`,
+        query: "",
+        headers: { authorization: `Bearer ${token}` },
+        body: null,
+        clientAddress: "127.0.0.1",
       });
       const chunks: Uint8Array[] = [];
       if (response.body instanceof Uint8Array) chunks.push(response.body);
@@ -130,8 +166,14 @@ describe("examples/github-oauth against a local GitHub stand-in, exactly as agai
     github.refresh = "ghr_stolen";
     h.clock.advance(8 * HOUR);
     const dead = await call();
-    expect(dead).toMatchObject({ status: 503, body: { code: "CONNECTION_NEEDS_REAUTHORIZATION", connection: "github", reconnect: "gatehouse connect github-oauth github" } });
-    expect(await h.store.get(gateway.id, "github")).toMatchObject({ status: "needs_reauthorization", lastError: { class: "grant_dead", code: "bad_refresh_token" } });
+    expect(dead).toMatchObject({
+      status: 503,
+      body: { code: "CONNECTION_NEEDS_REAUTHORIZATION", connection: "github", reconnect: "gatehouse connect github-oauth github" },
+    });
+    expect(await h.store.get(gateway.id, "github")).toMatchObject({
+      status: "needs_reauthorization",
+      lastError: { class: "grant_dead", code: "bad_refresh_token" },
+    });
     await upstream.close();
     await h.close();
   });
@@ -144,12 +186,24 @@ describe("examples/github-oauth against a local GitHub stand-in, exactly as agai
     });
     standIn.seen.length = 0;
     const github = githubStandIn(standIn, "Ov23li", "s3cret/with:odd+chars", false);
-    const h = presetHarness(gateway, { github: { authorizationUrl: `${standIn.url}/login/oauth/authorize`, tokenUrl: `${standIn.url}/login/oauth/access_token?form=1`, userinfoUrl: `${standIn.url}/user` } }, "CLIENT_SECRET");
+    const h = presetHarness(
+      gateway,
+      {
+        github: {
+          authorizationUrl: `${standIn.url}/login/oauth/authorize`,
+          tokenUrl: `${standIn.url}/login/oauth/access_token?form=1`,
+          userinfoUrl: `${standIn.url}/user`,
+        },
+      },
+      "CLIENT_SECRET",
+    );
     // This stand-in ignores Accept and answers form-encoded, as GitHub does by default.
     standIn.route("POST /login/oauth/access_token", (request) => {
       github.n++;
       github.access = `gho_${github.n}`;
-      return pkceMatches(request.fields.code_verifier, github.challenge) ? { text: `access_token=${github.access}&scope=repo%2Cread%3Auser&token_type=bearer` } : { text: "error=bad_verification_code" };
+      return pkceMatches(request.fields.code_verifier, github.challenge)
+        ? { text: `access_token=${github.access}&scope=repo%2Cread%3Auser&token_type=bearer` }
+        : { text: "error=bad_verification_code" };
     });
     const { page, html } = await h.connect((url) => {
       github.challenge = url.searchParams.get("code_challenge");

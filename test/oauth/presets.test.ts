@@ -1,15 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { defineGateway, oauth, secret } from "../../schema/index.ts";
 import type { ConnectionInput } from "../../schema/connection.ts";
-import {
-  basicOf,
-  pkceMatches,
-  presetHarness,
-  startStandIn,
-  STAND_IN_CLIENT,
-  type PresetHarness,
-  type ProviderStandIn,
-} from "./support/provider-harness.ts";
+import { basicOf, pkceMatches, presetHarness, startStandIn, STAND_IN_CLIENT, type PresetHarness, type ProviderStandIn } from "./support/provider-harness.ts";
 
 const HOUR = 3600_000;
 let standIn: ProviderStandIn;
@@ -51,15 +43,30 @@ describe("Slack: Basic auth, comma scopes and user_scope, ok:false errors, bot a
       if (request.fields.grant_type === "authorization_code") {
         return {
           json: {
-            ok: true, access_token: "xoxe.xoxb-bot-1", token_type: "bot", scope: "chat:write,channels:read", bot_user_id: "B01",
-            refresh_token: "xoxe-1-bot", expires_in: 43200, team: { id: "T01", name: "Acme" },
-            authed_user: { id: "U01", scope: "search:read", access_token: "xoxe.xoxp-user-1", token_type: "user", refresh_token: "xoxe-1-user-1", expires_in: 43200 },
+            ok: true,
+            access_token: "xoxe.xoxb-bot-1",
+            token_type: "bot",
+            scope: "chat:write,channels:read",
+            bot_user_id: "B01",
+            refresh_token: "xoxe-1-bot",
+            expires_in: 43200,
+            team: { id: "T01", name: "Acme" },
+            authed_user: {
+              id: "U01",
+              scope: "search:read",
+              access_token: "xoxe.xoxp-user-1",
+              token_type: "user",
+              refresh_token: "xoxe-1-user-1",
+              expires_in: 43200,
+            },
           },
         };
       }
       refreshes++;
       if (request.fields.refresh_token === "xoxe-1-user-1") {
-        return { json: { ok: true, access_token: "xoxe.xoxp-user-2", token_type: "user", refresh_token: "xoxe-1-user-2", expires_in: 43200, scope: "search:read" } };
+        return {
+          json: { ok: true, access_token: "xoxe.xoxp-user-2", token_type: "user", refresh_token: "xoxe-1-user-2", expires_in: 43200, scope: "search:read" },
+        };
       }
       return { json: { ok: false, error: "invalid_refresh_token" } }; // HTTP 200, as Slack does
     });
@@ -102,17 +109,25 @@ describe("Notion: Basic auth + JSON body + Notion-Version, owner=user, its own e
       if (!request.headers["content-type"]?.startsWith("application/json") || !request.headers["notion-version"]) {
         return { status: 400, json: { object: "error", status: 400, code: "missing_version", message: "Notion-Version header missing" } };
       }
-      if (basic?.secret !== STAND_IN_CLIENT.secret) return { status: 401, json: { object: "error", status: 401, code: "unauthorized", message: "API token is invalid." } };
+      if (basic?.secret !== STAND_IN_CLIENT.secret)
+        return { status: 401, json: { object: "error", status: 401, code: "unauthorized", message: "API token is invalid." } };
       if (request.fields.grant_type === "authorization_code") {
         expect(request.fields.redirect_uri).toBe(`https://gw.example.test/api/${h.gateway.id}/oauth/conn/callback`);
         return {
           json: {
-            access_token: "ntn_1", token_type: "bearer", refresh_token: "nr_1", bot_id: "bot-1", workspace_id: "ws-1", workspace_name: "Acme Wiki",
-            owner: { type: "user", user: { id: "u-1", name: "Ada", person: { email: "ada@acme.test" } } }, request_id: "r1",
+            access_token: "ntn_1",
+            token_type: "bearer",
+            refresh_token: "nr_1",
+            bot_id: "bot-1",
+            workspace_id: "ws-1",
+            workspace_name: "Acme Wiki",
+            owner: { type: "user", user: { id: "u-1", name: "Ada", person: { email: "ada@acme.test" } } },
+            request_id: "r1",
           },
         };
       }
-      if (next === "dead") return { status: 400, json: { object: "error", status: 400, code: "invalid_grant", message: "Invalid refresh token.", request_id: "r2" } };
+      if (next === "dead")
+        return { status: 400, json: { object: "error", status: 400, code: "invalid_grant", message: "Invalid refresh token.", request_id: "r2" } };
       if (next === "client") return { status: 401, json: { object: "error", status: 401, code: "unauthorized", message: "API token is invalid." } };
       return { json: { access_token: "ntn_2", token_type: "bearer", refresh_token: "nr_2", bot_id: "bot-1" } };
     });
@@ -153,14 +168,29 @@ describe("Microsoft: tenant in the URLs, offline_access, response_mode=query, PK
     });
     let challenge: string | null = null;
     let broken = false;
-    const idToken = ["e30", Buffer.from(JSON.stringify({ oid: "oid-1", tid: "tid-1", preferred_username: "ada@contoso.example" })).toString("base64url"), "sig"].join(".");
+    const idToken = [
+      "e30",
+      Buffer.from(JSON.stringify({ oid: "oid-1", tid: "tid-1", preferred_username: "ada@contoso.example" })).toString("base64url"),
+      "sig",
+    ].join(".");
     standIn.route("POST /contoso.example/oauth2/v2.0/token", (request) => {
       if (request.fields.client_secret !== STAND_IN_CLIENT.secret || broken) {
         return { status: 401, json: { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided.", error_codes: [7000215] } };
       }
       if (request.fields.grant_type === "authorization_code") {
-        if (!pkceMatches(request.fields.code_verifier, challenge)) return { status: 400, json: { error: "invalid_grant", error_description: "AADSTS501481: code_verifier" } };
-        return { json: { token_type: "Bearer", scope: "User.Read profile openid", expires_in: 4417, ext_expires_in: 4417, access_token: "ms-at-1", refresh_token: "ms-rt-1", id_token: idToken } };
+        if (!pkceMatches(request.fields.code_verifier, challenge))
+          return { status: 400, json: { error: "invalid_grant", error_description: "AADSTS501481: code_verifier" } };
+        return {
+          json: {
+            token_type: "Bearer",
+            scope: "User.Read profile openid",
+            expires_in: 4417,
+            ext_expires_in: 4417,
+            access_token: "ms-at-1",
+            refresh_token: "ms-rt-1",
+            id_token: idToken,
+          },
+        };
       }
       return { json: { token_type: "Bearer", scope: "User.Read profile openid", expires_in: 3900, access_token: "ms-at-2", refresh_token: "ms-rt-2" } };
     });
@@ -200,12 +230,23 @@ describe("Google: offline access + prompt=consent, PKCE, refresh replies without
     });
     let refreshes = 0;
     standIn.route("POST /token", (request) => {
-      if (request.fields.client_secret !== STAND_IN_CLIENT.secret) return { status: 401, json: { error: "invalid_client", error_description: "The OAuth client was not found." } };
+      if (request.fields.client_secret !== STAND_IN_CLIENT.secret)
+        return { status: 401, json: { error: "invalid_client", error_description: "The OAuth client was not found." } };
       if (request.fields.grant_type === "authorization_code") {
-        return { json: { access_token: "ya29.a", expires_in: 3599, refresh_token: "1//rt", scope: "openid https://www.googleapis.com/auth/drive.readonly email profile", token_type: "Bearer", id_token: "x.e30.y" } };
+        return {
+          json: {
+            access_token: "ya29.a",
+            expires_in: 3599,
+            refresh_token: "1//rt",
+            scope: "openid https://www.googleapis.com/auth/drive.readonly email profile",
+            token_type: "Bearer",
+            id_token: "x.e30.y",
+          },
+        };
       }
       refreshes++;
-      if (refreshes > 2) return { status: 400, json: { error: "invalid_grant", error_subtype: "invalid_rapt", error_description: "reauth related error (invalid_rapt)" } };
+      if (refreshes > 2)
+        return { status: 400, json: { error: "invalid_grant", error_subtype: "invalid_rapt", error_description: "reauth related error (invalid_rapt)" } };
       expect(request.fields.refresh_token).toBe("1//rt");
       return { json: { access_token: `ya29.r${refreshes}`, expires_in: 3599, scope: "openid email profile", token_type: "Bearer" } }; // no refresh_token
     });
@@ -231,7 +272,11 @@ describe("Google: offline access + prompt=consent, PKCE, refresh replies without
 describe("Discord: PKCE S256 with a verifier of 43+ characters, RFC 9207 iss, 429 is transient", () => {
   const discord = () =>
     harness(oauth.discord({ ...client, scopes: ["guilds"] }), {
-      discord: { authorizationUrl: `${standIn.url}/oauth2/authorize`, tokenUrl: `${standIn.url}/api/oauth2/token`, userinfoUrl: `${standIn.url}/api/users/@me` },
+      discord: {
+        authorizationUrl: `${standIn.url}/oauth2/authorize`,
+        tokenUrl: `${standIn.url}/api/oauth2/token`,
+        userinfoUrl: `${standIn.url}/api/users/@me`,
+      },
     });
 
   it("refuses a callback without iss or with another issuer", async () => {
@@ -259,7 +304,8 @@ describe("Discord: PKCE S256 with a verifier of 43+ characters, RFC 9207 iss, 42
       }
       refreshes++;
       if (refreshes === 1) return { status: 429, json: { message: "You are being rate limited.", retry_after: 0.05, global: false } };
-      if (refreshes === 2) return { json: { access_token: "d-at-2", token_type: "Bearer", expires_in: 604800, refresh_token: "d-rt-2", scope: "identify guilds" } };
+      if (refreshes === 2)
+        return { json: { access_token: "d-at-2", token_type: "Bearer", expires_in: 604800, refresh_token: "d-rt-2", scope: "identify guilds" } };
       return { status: 400, json: { error: "invalid_request", error_description: 'Invalid "refresh_token" in request.' } };
     });
     standIn.route("GET /api/users/@me", () => ({ json: { id: "80351110224678912", username: "nelly", global_name: "Nelly" } }));

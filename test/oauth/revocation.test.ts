@@ -3,7 +3,15 @@ import { defineGateway, oauth, secret } from "../../schema/index.ts";
 import type { ConnectionInput } from "../../schema/connection.ts";
 import type { EndpointOverrides } from "../../functions/oauth/provider-preset.ts";
 import { sealTokens } from "../../functions/oauth/token-vault.ts";
-import { basicOf, presetHarness, startStandIn, STAND_IN_CLIENT, type PresetHarness, type ProviderStandIn, type StandInReply } from "./support/provider-harness.ts";
+import {
+  basicOf,
+  presetHarness,
+  startStandIn,
+  STAND_IN_CLIENT,
+  type PresetHarness,
+  type ProviderStandIn,
+  type StandInReply,
+} from "./support/provider-harness.ts";
 
 const client = { clientId: STAND_IN_CLIENT.id, clientSecret: secret("CLIENT_SECRET") };
 const basicHeader = `Basic ${Buffer.from(`${STAND_IN_CLIENT.id}:${STAND_IN_CLIENT.secret}`).toString("base64")}`;
@@ -23,16 +31,39 @@ describe("disconnect revokes the grant at the provider, in each provider's docum
   });
 
   /** A connected record for the connection, tokens sealed as the connect flow would leave them. */
-  async function connected(connection: ConnectionInput, endpoints: EndpointOverrides, tokens: { access: string; refresh: string | null; expiresAt?: number | null }) {
-    const gateway = defineGateway({ name: "revoke", connections: { conn: connection }, endpoints: { api: { upstream: "https://api.example.com", methods: ["GET"], connection: "conn" } } });
+  async function connected(
+    connection: ConnectionInput,
+    endpoints: EndpointOverrides,
+    tokens: { access: string; refresh: string | null; expiresAt?: number | null },
+  ) {
+    const gateway = defineGateway({
+      name: "revoke",
+      connections: { conn: connection },
+      endpoints: { api: { upstream: "https://api.example.com", methods: ["GET"], connection: "conn" } },
+    });
     h = presetHarness(gateway, endpoints, "CLIENT_SECRET");
     const now = h.clock.now();
     await h.store.put(
       {
-        gatewayId: gateway.id, connection: "conn", provider: connection.provider, version: 1, status: "connected",
-        sealedTokens: await sealTokens(h.box, gateway.id, "conn", { accessToken: tokens.access, refreshToken: tokens.refresh, lifetimeMs: 3600_000, refreshTokenExpiresAt: null }),
-        scopes: [], expiresAt: tokens.expiresAt === undefined ? now + 3600_000 : tokens.expiresAt, refreshable: tokens.refresh !== null,
-        lastRefreshAt: null, lastError: null, updatedAt: now, connectedAt: now, identity: null,
+        gatewayId: gateway.id,
+        connection: "conn",
+        provider: connection.provider,
+        version: 1,
+        status: "connected",
+        sealedTokens: await sealTokens(h.box, gateway.id, "conn", {
+          accessToken: tokens.access,
+          refreshToken: tokens.refresh,
+          lifetimeMs: 3600_000,
+          refreshTokenExpiresAt: null,
+        }),
+        scopes: [],
+        expiresAt: tokens.expiresAt === undefined ? now + 3600_000 : tokens.expiresAt,
+        refreshable: tokens.refresh !== null,
+        lastRefreshAt: null,
+        lastError: null,
+        updatedAt: now,
+        connectedAt: now,
+        identity: null,
       },
       null,
     );
@@ -44,7 +75,11 @@ describe("disconnect revokes the grant at the provider, in each provider's docum
   };
 
   it("GitHub: DELETE /applications/{client_id}/grant, Basic client_id:client_secret, JSON {access_token}; 204 is revoked", async () => {
-    const gateway = await connected(oauth.github({ ...client, scopes: ["repo"] }), { github: { revocationUrl: `${standIn.url}/applications/{client_id}/grant` } }, { access: "gho_live", refresh: null, expiresAt: null });
+    const gateway = await connected(
+      oauth.github({ ...client, scopes: ["repo"] }),
+      { github: { revocationUrl: `${standIn.url}/applications/{client_id}/grant` } },
+      { access: "gho_live", refresh: null, expiresAt: null },
+    );
     standIn.route(`DELETE /applications/${STAND_IN_CLIENT.id}/grant`, () => ({ status: 204, text: "" }));
     const result = await h.oauth.disconnect(gateway, "conn");
     expect(result).toMatchObject({ removed: true, revoked: "revoked", reason: null });
@@ -64,7 +99,11 @@ describe("disconnect revokes the grant at the provider, in each provider's docum
       { github: { tokenUrl: `${standIn.url}/login/oauth/access_token`, revocationUrl: `${standIn.url}/applications/{client_id}/grant` } },
       { access: "ghu_old", refresh: "ghr_old", expiresAt: Date.now() - 1000 },
     );
-    standIn.route("POST /login/oauth/access_token", (r) => (r.fields.refresh_token === "ghr_old" ? { json: { access_token: "ghu_new", refresh_token: "ghr_new", expires_in: 28800, token_type: "bearer" } } : { json: { error: "bad_refresh_token" } }));
+    standIn.route("POST /login/oauth/access_token", (r) =>
+      r.fields.refresh_token === "ghr_old"
+        ? { json: { access_token: "ghu_new", refresh_token: "ghr_new", expires_in: 28800, token_type: "bearer" } }
+        : { json: { error: "bad_refresh_token" } },
+    );
     standIn.route(`DELETE /applications/${STAND_IN_CLIENT.id}/grant`, () => ({ status: 204, text: "" }));
     expect(await h.oauth.disconnect(gateway, "conn")).toMatchObject({ removed: true, revoked: "revoked" });
     expect(standIn.seen.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /login/oauth/access_token", `DELETE /applications/${STAND_IN_CLIENT.id}/grant`]);
@@ -72,7 +111,11 @@ describe("disconnect revokes the grant at the provider, in each provider's docum
   });
 
   it("Google: POST /revoke with form token=<refresh token> and nothing else; 400 invalid_token (already gone) counts as revoked", async () => {
-    const gateway = await connected(oauth.google(client), { google: { revocationUrl: `${standIn.url}/revoke` } }, { access: "ya29.live", refresh: "1//refresh" });
+    const gateway = await connected(
+      oauth.google(client),
+      { google: { revocationUrl: `${standIn.url}/revoke` } },
+      { access: "ya29.live", refresh: "1//refresh" },
+    );
     standIn.route("POST /revoke", () => ({ status: 400, json: { error: "invalid_token", error_description: "Token expired or revoked" } }));
     expect(await h.oauth.disconnect(gateway, "conn")).toMatchObject({ removed: true, revoked: "revoked" });
     const request = only();
@@ -82,8 +125,14 @@ describe("disconnect revokes the grant at the provider, in each provider's docum
   });
 
   it("Slack: POST auth.revoke with the token as bearer and an empty body; ok:true revoked:true", async () => {
-    const gateway = await connected(oauth.slack({ ...client, scopes: ["chat:write"] }), { slack: { revocationUrl: `${standIn.url}/api/auth.revoke` } }, { access: "xoxb-live", refresh: null, expiresAt: null });
-    standIn.route("POST /api/auth.revoke", (r) => (r.headers.authorization === "Bearer xoxb-live" ? { json: { ok: true, revoked: true } } : { json: { ok: false, error: "invalid_auth" } }));
+    const gateway = await connected(
+      oauth.slack({ ...client, scopes: ["chat:write"] }),
+      { slack: { revocationUrl: `${standIn.url}/api/auth.revoke` } },
+      { access: "xoxb-live", refresh: null, expiresAt: null },
+    );
+    standIn.route("POST /api/auth.revoke", (r) =>
+      r.headers.authorization === "Bearer xoxb-live" ? { json: { ok: true, revoked: true } } : { json: { ok: false, error: "invalid_auth" } },
+    );
     expect(await h.oauth.disconnect(gateway, "conn")).toMatchObject({ removed: true, revoked: "revoked" });
     const request = only();
     expect(request.headers.authorization).toBe("Bearer xoxb-live");
@@ -91,7 +140,11 @@ describe("disconnect revokes the grant at the provider, in each provider's docum
   });
 
   it("Slack: HTTP 200 ok:false invalid_auth is a failed revocation; the record is removed anyway and the result says how to revoke by hand", async () => {
-    const gateway = await connected(oauth.slack({ ...client, scopes: ["chat:write"] }), { slack: { revocationUrl: `${standIn.url}/api/auth.revoke` } }, { access: "xoxb-live", refresh: null, expiresAt: null });
+    const gateway = await connected(
+      oauth.slack({ ...client, scopes: ["chat:write"] }),
+      { slack: { revocationUrl: `${standIn.url}/api/auth.revoke` } },
+      { access: "xoxb-live", refresh: null, expiresAt: null },
+    );
     standIn.route("POST /api/auth.revoke", () => ({ json: { ok: false, error: "invalid_auth" } }));
     const result = await h.oauth.disconnect(gateway, "conn");
     expect(result).toMatchObject({ removed: true, revoked: "failed", reason: "slack answered 200 invalid_auth" });
@@ -101,8 +154,14 @@ describe("disconnect revokes the grant at the provider, in each provider's docum
   });
 
   it("Discord: POST /oauth2/token/revoke, Basic client auth, form token + token_type_hint=refresh_token", async () => {
-    const gateway = await connected(oauth.discord(client), { discord: { revocationUrl: `${standIn.url}/api/oauth2/token/revoke` } }, { access: "d-access", refresh: "d-refresh" });
-    standIn.route("POST /api/oauth2/token/revoke", (r) => (basicOf(r)?.secret === STAND_IN_CLIENT.secret ? { json: {} } : { status: 401, json: { error: "invalid_client" } }));
+    const gateway = await connected(
+      oauth.discord(client),
+      { discord: { revocationUrl: `${standIn.url}/api/oauth2/token/revoke` } },
+      { access: "d-access", refresh: "d-refresh" },
+    );
+    standIn.route("POST /api/oauth2/token/revoke", (r) =>
+      basicOf(r)?.secret === STAND_IN_CLIENT.secret ? { json: {} } : { status: 401, json: { error: "invalid_client" } },
+    );
     expect(await h.oauth.disconnect(gateway, "conn")).toMatchObject({ removed: true, revoked: "revoked" });
     const request = only();
     expect(request.headers.authorization).toBe(basicHeader);
@@ -110,7 +169,11 @@ describe("disconnect revokes the grant at the provider, in each provider's docum
   });
 
   it("Notion: POST /v1/oauth/revoke, Basic, JSON {token} with Notion-Version", async () => {
-    const gateway = await connected(oauth.notion(client), { notion: { revocationUrl: `${standIn.url}/v1/oauth/revoke` } }, { access: "ntn_live", refresh: "ntn_refresh" });
+    const gateway = await connected(
+      oauth.notion(client),
+      { notion: { revocationUrl: `${standIn.url}/v1/oauth/revoke` } },
+      { access: "ntn_live", refresh: "ntn_refresh" },
+    );
     standIn.route("POST /v1/oauth/revoke", () => ({ json: { request_id: "r1" } }));
     expect(await h.oauth.disconnect(gateway, "conn")).toMatchObject({ revoked: "revoked" });
     const request = only();
@@ -121,7 +184,12 @@ describe("disconnect revokes the grant at the provider, in each provider's docum
 
   it("generic with revocationUrl: RFC 7009 with the connection's client authentication (form-encoded Basic)", async () => {
     const gateway = await connected(
-      oauth.generic({ ...client, authorizationUrl: "https://as.example.com/authorize", tokenUrl: "https://as.example.com/token", revocationUrl: "https://as.example.com/revoke" }),
+      oauth.generic({
+        ...client,
+        authorizationUrl: "https://as.example.com/authorize",
+        tokenUrl: "https://as.example.com/token",
+        revocationUrl: "https://as.example.com/revoke",
+      }),
       { generic: { revocationUrl: `${standIn.url}/revoke` } },
       { access: "g-access", refresh: null },
     );
@@ -134,7 +202,11 @@ describe("disconnect revokes the grant at the provider, in each provider's docum
   });
 
   it("generic without revocationUrl and Microsoft: nothing is sent, the record is removed, and the result says it is unsupported and how to revoke by hand", async () => {
-    const generic = await connected(oauth.generic({ ...client, tokenUrl: "https://as.example.com/token", authorizationUrl: "https://as.example.com/a" }), {}, { access: "a", refresh: null });
+    const generic = await connected(
+      oauth.generic({ ...client, tokenUrl: "https://as.example.com/token", authorizationUrl: "https://as.example.com/a" }),
+      {},
+      { access: "a", refresh: null },
+    );
     expect(await h.oauth.disconnect(generic, "conn")).toMatchObject({ removed: true, revoked: "unsupported" });
     await h.close();
     const microsoft = await connected(oauth.microsoft({ ...client, scopes: ["User.Read"] }), {}, { access: "m", refresh: "mr" });

@@ -50,16 +50,39 @@ describe("Slack's HTTP 200 ok:false token_expired is an expired token: refreshed
     const gateway = defineGateway({
       name: "slack-api",
       connections: { conn: oauth.slack({ clientId: STAND_IN_CLIENT.id, clientSecret: secret("CLIENT_SECRET"), scopes: ["chat:write"] }) },
-      endpoints: { slack: { upstream: `${standIn.url}/api`, methods: ["POST"], connection: "conn", headers: { forward: ["content-type"] }, unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } },
+      endpoints: {
+        slack: {
+          upstream: `${standIn.url}/api`,
+          methods: ["POST"],
+          connection: "conn",
+          headers: { forward: ["content-type"] },
+          unsafeAllowPrivateNetworks: ["127.0.0.1/32"],
+        },
+      },
     });
     h = presetHarness(gateway, { slack: { tokenUrl: `${standIn.url}/api/oauth.v2.access` } }, "CLIENT_SECRET");
     const now = h.clock.now();
     await h.store.put(
       {
-        gatewayId: gateway.id, connection: "conn", provider: "slack", version: 1, status: "connected",
-        sealedTokens: await sealTokens(h.box, gateway.id, "conn", { accessToken: "xoxe.xoxb-old", refreshToken: refresh.token, lifetimeMs: 43_200_000, refreshTokenExpiresAt: null }),
-        scopes: ["chat:write"], expiresAt: refresh.token ? now + 6 * 3600_000 : null, refreshable: refresh.token !== null,
-        lastRefreshAt: null, lastError: null, updatedAt: now, connectedAt: now, identity: null,
+        gatewayId: gateway.id,
+        connection: "conn",
+        provider: "slack",
+        version: 1,
+        status: "connected",
+        sealedTokens: await sealTokens(h.box, gateway.id, "conn", {
+          accessToken: "xoxe.xoxb-old",
+          refreshToken: refresh.token,
+          lifetimeMs: 43_200_000,
+          refreshTokenExpiresAt: null,
+        }),
+        scopes: ["chat:write"],
+        expiresAt: refresh.token ? now + 6 * 3600_000 : null,
+        refreshable: refresh.token !== null,
+        lastRefreshAt: null,
+        lastError: null,
+        updatedAt: now,
+        connectedAt: now,
+        identity: null,
       },
       null,
     );
@@ -68,7 +91,17 @@ describe("Slack's HTTP 200 ok:false token_expired is an expired token: refreshed
     upstream = new UndiciUpstreamClient();
     engine = createEngine({
       gateways: [gateway],
-      ports: { tokens, rateLimiter: new MemoryRateLimiter(), audit: h.audit, secrets: new StaticSecretSource({}), upstream, clock: h.clock, log: jsonLog(() => {}), connections: h.oauth.connections, oauthRoutes: h.oauth.oauthRoutes },
+      ports: {
+        tokens,
+        rateLimiter: new MemoryRateLimiter(),
+        audit: h.audit,
+        secrets: new StaticSecretSource({}),
+        upstream,
+        clock: h.clock,
+        log: jsonLog(() => {}),
+        connections: h.oauth.connections,
+        oauthRoutes: h.oauth.oauthRoutes,
+      },
     });
   }
 
@@ -89,7 +122,9 @@ describe("Slack's HTTP 200 ok:false token_expired is an expired token: refreshed
   }
 
   it("refreshes once and replays the same request bytes with the new token", async () => {
-    await setUp((authorization) => (authorization === "Bearer xoxe.xoxb-new" ? { json: { ok: true, channel: "C01", ts: "1.2" } } : { json: { ok: false, error: "token_expired" } }));
+    await setUp((authorization) =>
+      authorization === "Bearer xoxe.xoxb-new" ? { json: { ok: true, channel: "C01", ts: "1.2" } } : { json: { ok: false, error: "token_expired" } },
+    );
     const answer = await post();
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ ok: true, channel: "C01", ts: "1.2" });
@@ -125,7 +160,11 @@ describe("Slack's HTTP 200 ok:false token_expired is an expired token: refreshed
       ["text/plain", { text: '{"ok":false,"error":"token_expired"}' }, (body) => expect(body).toBe('{"ok":false,"error":"token_expired"}')],
       // A coded body is never decoded to be inspected (here the coding is a label on plain JSON, so
       // inspecting it anyway would be seen as a replay).
-      ["content-encoding", { headers: { "content-type": "application/json", "content-encoding": "br" }, text: '{"ok":false,"error":"token_expired"}' }, (_body, headers) => expect(headers["content-encoding"]).toBe("br")],
+      [
+        "content-encoding",
+        { headers: { "content-type": "application/json", "content-encoding": "br" }, text: '{"ok":false,"error":"token_expired"}' },
+        (_body, headers) => expect(headers["content-encoding"]).toBe("br"),
+      ],
       ["over 8 KiB, declared", { json: JSON.parse(large) }, (body) => expect(body).toBe(large)],
     ];
     for (const [index, [why, reply, check]] of cases.entries()) {

@@ -43,7 +43,10 @@ describe("wireLocal wires OAuth", () => {
     try {
       const io = recordingIo(dataDir);
       expect(await main(["connect", "local-oauth", "gh", "--data", dataDir, "--base-url", "http://127.0.0.1:8787"], io)).toBe(0);
-      const url = io.stdout().split("\n").find((line) => line.startsWith("http"))!;
+      const url = io
+        .stdout()
+        .split("\n")
+        .find((line) => line.startsWith("http"))!;
       expect((await start(local, url)).status).toBe(303);
       expect((await start(local, url)).status).toBe(410);
     } finally {

@@ -37,7 +37,12 @@ describe("every endpoint is rate-limited", () => {
 
 describe("no unsafe allowances in production", () => {
   const internal = (d: GatewayInput) =>
-    (d.endpoints.internal = { upstream: "http://10.0.0.5/api", methods: ["GET"], rateLimit: { perMinute: 5 }, unsafeAllowPrivateNetworks: ["10.0.0.5/32", "10.0.1.0/24"] });
+    (d.endpoints.internal = {
+      upstream: "http://10.0.0.5/api",
+      methods: ["GET"],
+      rateLimit: { perMinute: 5 },
+      unsafeAllowPrivateNetworks: ["10.0.0.5/32", "10.0.1.0/24"],
+    });
 
   it("passes in a production stack without allowances, and outside production with them", () => {
     expect(noUnsafeInProduction(input(() => {}, { stackName: "acme-prod" }))).toEqual([]);
@@ -73,13 +78,21 @@ describe("no unsafe allowances in production", () => {
 describe("timeouts at most the configured value", () => {
   it("passes at the limit (the default timeout is 30 s)", () => {
     expect(timeoutsAtMost(input(), config)).toEqual([]);
-    expect(timeoutsAtMost(input((d) => (d.endpoints.github!.timeoutSeconds = 30)), config)).toEqual([]);
+    expect(
+      timeoutsAtMost(
+        input((d) => (d.endpoints.github!.timeoutSeconds = 30)),
+        config,
+      ),
+    ).toEqual([]);
   });
 
   it("fails above the limit, and honours a configured limit", () => {
-    expect(timeoutsAtMost(input((d) => (d.endpoints.github!.timeoutSeconds = 31)), config)).toEqual([
-      "endpoint 'github' of gateway 'acme' has timeoutSeconds 31, above the maximum of 30",
-    ]);
+    expect(
+      timeoutsAtMost(
+        input((d) => (d.endpoints.github!.timeoutSeconds = 31)),
+        config,
+      ),
+    ).toEqual(["endpoint 'github' of gateway 'acme' has timeoutSeconds 31, above the maximum of 30"]);
     expect(timeoutsAtMost(input(), { ...config, maxTimeoutSeconds: 20 })).toEqual([
       "endpoint 'stripe' of gateway 'acme' has timeoutSeconds 29, above the maximum of 20",
     ]);
@@ -88,21 +101,32 @@ describe("timeouts at most the configured value", () => {
 
 describe("audit retention at least the configured days", () => {
   it("passes at or above the minimum", () => {
-    expect(auditRetentionAtLeast(input(() => {}, { deployment: { auditRetentionDays: 30 } }), config)).toEqual([]);
+    expect(
+      auditRetentionAtLeast(
+        input(() => {}, { deployment: { auditRetentionDays: 30 } }),
+        config,
+      ),
+    ).toEqual([]);
   });
 
   it("fails below the minimum, and honours a configured minimum", () => {
-    expect(auditRetentionAtLeast(input(() => {}, { deployment: { auditRetentionDays: 7 } }), config)).toEqual([
-      "gateway 'acme' keeps audit records for 7 days, below the minimum of 30",
-    ]);
+    expect(
+      auditRetentionAtLeast(
+        input(() => {}, { deployment: { auditRetentionDays: 7 } }),
+        config,
+      ),
+    ).toEqual(["gateway 'acme' keeps audit records for 7 days, below the minimum of 30"]);
     expect(auditRetentionAtLeast(input(), { ...config, minAuditRetentionDays: 365 })).toEqual([
       "gateway 'acme' keeps audit records for 90 days, below the minimum of 365",
     ]);
   });
 
   it("fails closed when the retention is not given", () => {
-    expect(auditRetentionAtLeast(input(() => {}, { deployment: { auditRetentionDays: Number.NaN } }), config)).toEqual([
-      "gateway 'acme' is deployed without auditRetentionDays; set it to at least 30",
-    ]);
+    expect(
+      auditRetentionAtLeast(
+        input(() => {}, { deployment: { auditRetentionDays: Number.NaN } }),
+        config,
+      ),
+    ).toEqual(["gateway 'acme' is deployed without auditRetentionDays; set it to at least 30"]);
   });
 });

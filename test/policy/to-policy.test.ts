@@ -44,9 +44,13 @@ describe("the policy pack wrapper", () => {
     expect(validate("gatehouse-no-unsafe-in-production", { props: props() })).toEqual([
       "endpoint 'internal' of gateway 'acme' sets unsafeAllowPrivateNetworks (10.0.0.5/32); unsafe allowances are refused in production stack 'acme-prod'",
     ]);
-    expect(validate("gatehouse-timeout-at-most", { props: props() })).toEqual(["endpoint 'slow' of gateway 'acme' has timeoutSeconds 60, above the maximum of 30"]);
+    expect(validate("gatehouse-timeout-at-most", { props: props() })).toEqual([
+      "endpoint 'slow' of gateway 'acme' has timeoutSeconds 60, above the maximum of 30",
+    ]);
     expect(validate("gatehouse-timeout-at-most", { props: props(), config: { maxTimeoutSeconds: 60 } })).toEqual([]);
-    expect(validate("gatehouse-audit-retention-at-least", { props: props() })).toEqual(["gateway 'acme' keeps audit records for 14 days, below the minimum of 30"]);
+    expect(validate("gatehouse-audit-retention-at-least", { props: props() })).toEqual([
+      "gateway 'acme' keeps audit records for 14 days, below the minimum of 30",
+    ]);
     expect(validate("gatehouse-audit-retention-at-least", { props: props({ auditRetentionDays: undefined }) })).toEqual([
       "gateway 'acme' is deployed without auditRetentionDays; set it to at least 30",
     ]);

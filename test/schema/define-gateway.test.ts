@@ -51,7 +51,12 @@ describe("defineGateway", () => {
   it("gives the same revision whatever the key order, and a new one for any change", () => {
     const a = defineGateway(definition());
     const reordered = definition();
-    const b = defineGateway({ endpoints: { stripe: reordered.endpoints.stripe!, github: reordered.endpoints.github! }, connections: reordered.connections, defaults: reordered.defaults, name: "acme" });
+    const b = defineGateway({
+      endpoints: { stripe: reordered.endpoints.stripe!, github: reordered.endpoints.github! },
+      connections: reordered.connections,
+      defaults: reordered.defaults,
+      name: "acme",
+    });
     expect(b.revision).toBe(a.revision);
     const changed = definition();
     changed.endpoints.github!.methods.push("DELETE");
@@ -80,7 +85,10 @@ describe("defineGateway", () => {
   });
 
   it("keeps an endpoint's private-network allowance and refuses metadata inside it", () => {
-    const g = defineGateway({ name: "lab", endpoints: { svc: { upstream: "http://10.1.2.3:8080", methods: ["GET"], unsafeAllowPrivateNetworks: ["10.1.0.0/16"] } } });
+    const g = defineGateway({
+      name: "lab",
+      endpoints: { svc: { upstream: "http://10.1.2.3:8080", methods: ["GET"], unsafeAllowPrivateNetworks: ["10.1.0.0/16"] } },
+    });
     expect(g.endpoints.svc!.unsafeAllowPrivateNetworks).toEqual(["10.1.0.0/16"]);
     expect(() => defineGateway({ name: "lab", endpoints: { svc: { upstream: "http://10.1.2.3:8080", methods: ["GET"] } } })).toThrow(/SSRF rule/);
   });

@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 const keyed = (name: string) =>
-  defineGateway({ name, endpoints: { api: { upstream: "https://api.example.com", methods: ["GET"], headers: { inject: { "x-api-key": secret("API_KEY") } } } } });
+  defineGateway({
+    name,
+    endpoints: { api: { upstream: "https://api.example.com", methods: ["GET"], headers: { inject: { "x-api-key": secret("API_KEY") } } } },
+  });
 
 describe("a secret value a header cannot carry", () => {
   it("is refused at start, naming the secret and its gateway, never printing the value", async () => {
@@ -46,7 +49,17 @@ describe("a secret value a header cannot carry", () => {
   it("revealed at request time anyway (another secret source): 503 SECRET_UNAVAILABLE, nothing forwarded", async () => {
     const upstream = await startUpstream();
     const h = await startHarness(
-      { name: "acme", endpoints: { api: { upstream: `${upstream.url}/v1`, methods: ["GET"], headers: { inject: { "x-api-key": secret("API_KEY") } }, unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } } },
+      {
+        name: "acme",
+        endpoints: {
+          api: {
+            upstream: `${upstream.url}/v1`,
+            methods: ["GET"],
+            headers: { inject: { "x-api-key": secret("API_KEY") } },
+            unsafeAllowPrivateNetworks: ["127.0.0.1/32"],
+          },
+        },
+      },
       { secrets: { API_KEY: SMUGGLED } },
     );
     try {
@@ -66,12 +79,17 @@ describe("headers.forward", () => {
   it("listing expect is a definition error", () => {
     let error: unknown;
     try {
-      defineGateway({ name: "acme", endpoints: { api: { upstream: "https://api.example.com", methods: ["POST"], headers: { forward: ["content-type", "Expect"] } } } });
+      defineGateway({
+        name: "acme",
+        endpoints: { api: { upstream: "https://api.example.com", methods: ["POST"], headers: { forward: ["content-type", "Expect"] } } },
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(DefinitionError);
-    expect((error as DefinitionError).issues).toEqual([{ path: "endpoints.api.headers.forward[1]", message: expect.stringContaining("'Expect' can never be forwarded") }]);
+    expect((error as DefinitionError).issues).toEqual([
+      { path: "endpoints.api.headers.forward[1]", message: expect.stringContaining("'Expect' can never be forwarded") },
+    ]);
   });
 
   it("a method-override header gives a validate warning (exit 0), in text and JSON", async () => {
@@ -85,12 +103,20 @@ describe("headers.forward", () => {
     expect(io.stdout()).toContain("! endpoints.api.headers.forward: 'x-http-method-override' lets clients choose the method the upstream acts on");
     const json = recordingIo(dir);
     expect(await main(["validate", file, "--json"], json)).toBe(0);
-    expect(JSON.parse(json.stdout()).files[0].warnings).toEqual([{ path: "endpoints.api.headers.forward", message: expect.stringContaining("past the endpoint's methods (GET, POST)") }]);
+    expect(JSON.parse(json.stdout()).files[0].warnings).toEqual([
+      { path: "endpoints.api.headers.forward", message: expect.stringContaining("past the endpoint's methods (GET, POST)") },
+    ]);
   });
 
   it.each(["X-HTTP-Method-Override", "X-Method-Override", "X-HTTP-Method"])("diff classes adding %s as a widening method-override change", (header) => {
-    const before = defineGateway({ name: "acme", endpoints: { api: { upstream: "https://api.example.com", methods: ["POST"], headers: { forward: ["content-type"] } } } });
-    const after = defineGateway({ name: "acme", endpoints: { api: { upstream: "https://api.example.com", methods: ["POST"], headers: { forward: ["content-type", header] } } } });
+    const before = defineGateway({
+      name: "acme",
+      endpoints: { api: { upstream: "https://api.example.com", methods: ["POST"], headers: { forward: ["content-type"] } } },
+    });
+    const after = defineGateway({
+      name: "acme",
+      endpoints: { api: { upstream: "https://api.example.com", methods: ["POST"], headers: { forward: ["content-type", header] } } },
+    });
     const changes = diffEndpoint(before.endpoints.api!, after.endpoints.api!);
     const override = changes.find((c) => c.kind === "method-override");
     expect(override).toMatchObject({ effect: "widening", alert: true });

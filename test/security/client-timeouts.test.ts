@@ -45,7 +45,9 @@ describe("timeouts blamed on the right side", () => {
     const client = await rawClient(h.base);
     try {
       const before = h.ports.audit.records.length;
-      client.write(`POST ${path("/upload")} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n0123456789`);
+      client.write(
+        `POST ${path("/upload")} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n0123456789`,
+      );
       const text = await client.waitFor(/\r\n\r\n\{.*\}/s);
       expect(text.startsWith("HTTP/1.1 408 ")).toBe(true);
       expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)).code).toBe("CLIENT_TIMEOUT");
@@ -126,7 +128,9 @@ describe("a parse error behind a response in flight", () => {
     const plainToken = (await plain.token()).token;
     const client = await rawClient(plain.base);
     try {
-      client.write(`GET ${new URL(plain.url("api", "/slow")).pathname} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${plainToken}\r\n\r\nNOT HTTP AT ALL\r\n\r\n`);
+      client.write(
+        `GET ${new URL(plain.url("api", "/slow")).pathname} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${plainToken}\r\n\r\nNOT HTTP AT ALL\r\n\r\n`,
+      );
       await client.closed;
       const text = client.received();
       expect(text.slice(0, 17)).toBe("HTTP/1.1 200 OK\r\n");

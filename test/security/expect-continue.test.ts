@@ -36,9 +36,37 @@ const path = () => new URL(h.url("api", "/items")).pathname;
 describe("Expect: 100-continue", () => {
   it.each([
     ["no token", "POST", {}, 401],
-    ["a token not scoped to the endpoint", "POST", { get authorization() { return `Bearer ${otherToken}`; } }, 403],
-    ["a method not allowed", "PUT", { get authorization() { return `Bearer ${token}`; } }, 405],
-    ["a declared body over the limit", "POST", { get authorization() { return `Bearer ${token}`; }, "content-length": "5000" }, 413],
+    [
+      "a token not scoped to the endpoint",
+      "POST",
+      {
+        get authorization() {
+          return `Bearer ${otherToken}`;
+        },
+      },
+      403,
+    ],
+    [
+      "a method not allowed",
+      "PUT",
+      {
+        get authorization() {
+          return `Bearer ${token}`;
+        },
+      },
+      405,
+    ],
+    [
+      "a declared body over the limit",
+      "POST",
+      {
+        get authorization() {
+          return `Bearer ${token}`;
+        },
+        "content-length": "5000",
+      },
+      413,
+    ],
   ])("%s: the final status comes first and no 100 Continue is ever sent", async (_name, method, extra, status) => {
     const client = await rawClient(h.base);
     try {

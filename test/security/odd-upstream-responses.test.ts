@@ -8,7 +8,7 @@ import { send } from "../helpers/send.ts";
 // raw TCP server writing exact bytes, so nothing in between tidies them up.
 
 const answers: Record<string, string> = {
-  "/304": "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 1234\r\n\r\n",
+  "/304": 'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\nContent-Length: 1234\r\n\r\n',
   "/204": "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello",
   "/continue": "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok",
   "/processing": "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok",

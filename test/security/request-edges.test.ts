@@ -13,7 +13,10 @@ let auth: Record<string, string>;
 
 beforeAll(async () => {
   upstream = await startUpstream();
-  h = await startHarness({ name: "acme", endpoints: { api: { upstream: `${upstream.url}/v1`, methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } } });
+  h = await startHarness({
+    name: "acme",
+    endpoints: { api: { upstream: `${upstream.url}/v1`, methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } },
+  });
   auth = { authorization: `Bearer ${(await h.token()).token}` };
 });
 afterAll(async () => {
@@ -75,14 +78,20 @@ describe("path and query bytes", () => {
 describe("header count", () => {
   it("more than 2000 request header fields: 431, not silently truncated and forwarded", async () => {
     const before = upstream.seen.length;
-    const res = await raw(`GET ${path("/x")} HTTP/1.1`, Array.from({ length: 2001 }, () => "a:"));
+    const res = await raw(
+      `GET ${path("/x")} HTTP/1.1`,
+      Array.from({ length: 2001 }, () => "a:"),
+    );
     expect(res.status).toBe(431);
     expect(res.text).toContain('"code":"HEADERS_TOO_LARGE"');
     expect(upstream.seen.length).toBe(before);
   });
 
   it("2000 are still served", async () => {
-    const res = await raw(`GET ${path("/x")} HTTP/1.1`, Array.from({ length: 1990 }, () => "a:"));
+    const res = await raw(
+      `GET ${path("/x")} HTTP/1.1`,
+      Array.from({ length: 1990 }, () => "a:"),
+    );
     expect(res.status).toBe(200);
   });
 });

@@ -30,7 +30,12 @@ beforeAll(async () => {
     const url = req.url ?? "";
     if (url.endsWith("/headers")) {
       const body = JSON.stringify({ headers: { "x-api-key": key, authorization } });
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-echo-key": key, "x-echo-auth": [authorization, `again:${key}`] });
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        "x-echo-key": key,
+        "x-echo-auth": [authorization, `again:${key}`],
+      });
       res.end(body);
     } else if (url.endsWith("/split")) {
       // The key written in three pieces with pauses, so it crosses chunk boundaries on the way.
@@ -146,7 +151,12 @@ describe("the quickstart's demo echo", () => {
       {
         name: "quickstart",
         endpoints: {
-          echo: { upstream: `http://127.0.0.1:${port}/echo`, methods: ["GET"], headers: { forward: ["accept"], inject: { "x-demo-key": secret("QUICKSTART_DEMO_KEY") } }, unsafeAllowPrivateNetworks: ["127.0.0.1/32"] },
+          echo: {
+            upstream: `http://127.0.0.1:${port}/echo`,
+            methods: ["GET"],
+            headers: { forward: ["accept"], inject: { "x-demo-key": secret("QUICKSTART_DEMO_KEY") } },
+            unsafeAllowPrivateNetworks: ["127.0.0.1/32"],
+          },
         },
       },
       { secrets: { QUICKSTART_DEMO_KEY: "demo-value-not-a-secret" } },

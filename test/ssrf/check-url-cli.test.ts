@@ -13,17 +13,20 @@ function recordingIo() {
 describe("gatehouse check-url", () => {
   it("exits 0 when every URL is allowed and prints the addresses", async () => {
     const { io, out } = recordingIo();
-    const code = await main(["check-url", "https://api.example.com/v1", "https://1.1.1.1/", "--resolve", "api.example.com:93.184.215.14,2606:2800:220:1:248:1893:25c8:1946"], io);
+    const code = await main(
+      ["check-url", "https://api.example.com/v1", "https://1.1.1.1/", "--resolve", "api.example.com:93.184.215.14,2606:2800:220:1:248:1893:25c8:1946"],
+      io,
+    );
     expect(code).toBe(0);
-    expect(out).toEqual([
-      "allowed  https://api.example.com/v1 -> 93.184.215.14, 2606:2800:220:1:248:1893:25c8:1946",
-      "allowed  https://1.1.1.1/ -> 1.1.1.1",
-    ]);
+    expect(out).toEqual(["allowed  https://api.example.com/v1 -> 93.184.215.14, 2606:2800:220:1:248:1893:25c8:1946", "allowed  https://1.1.1.1/ -> 1.1.1.1"]);
   });
 
   it("exits 1 when any URL is refused and names the rule", async () => {
     const { io, out } = recordingIo();
-    const code = await main(["check-url", "https://1.1.1.1/", "http://0x7f.1/", "http://rebind.example/", "--resolve=rebind.example:8.8.8.8,[fd00:ec2::254]"], io);
+    const code = await main(
+      ["check-url", "https://1.1.1.1/", "http://0x7f.1/", "http://rebind.example/", "--resolve=rebind.example:8.8.8.8,[fd00:ec2::254]"],
+      io,
+    );
     expect(code).toBe(1);
     expect(out[0]).toBe("allowed  https://1.1.1.1/ -> 1.1.1.1");
     expect(out[1]).toContain("refused  http://0x7f.1/\n");
@@ -33,20 +36,49 @@ describe("gatehouse check-url", () => {
 
   it("prints JSON with --json", async () => {
     const { io, out } = recordingIo();
-    const code = await main(["check-url", "--json", "http://localhost/", "http://a.example/", "--resolve", "a.example:8.8.8.8", "--resolve", "empty.example:", "http://empty.example/"], io);
+    const code = await main(
+      [
+        "check-url",
+        "--json",
+        "http://localhost/",
+        "http://a.example/",
+        "--resolve",
+        "a.example:8.8.8.8",
+        "--resolve",
+        "empty.example:",
+        "http://empty.example/",
+      ],
+      io,
+    );
     expect(code).toBe(1);
     expect(JSON.parse(out.join(""))).toEqual({
       results: [
-        { url: "http://localhost/", allowed: false, code: "SSRF_BLOCKED_NAME", rule: "name:localhost", reason: "'localhost' always means this machine (RFC 6761)" },
+        {
+          url: "http://localhost/",
+          allowed: false,
+          code: "SSRF_BLOCKED_NAME",
+          rule: "name:localhost",
+          reason: "'localhost' always means this machine (RFC 6761)",
+        },
         { url: "http://a.example/", allowed: true, addresses: [{ address: "8.8.8.8", family: 4 }] },
-        { url: "http://empty.example/", allowed: false, code: "SSRF_UNRESOLVED", rule: "dns:empty-answer", reason: "'empty.example': the name resolved to no addresses", answers: [] },
+        {
+          url: "http://empty.example/",
+          allowed: false,
+          code: "SSRF_UNRESOLVED",
+          rule: "dns:empty-answer",
+          reason: "'empty.example': the name resolved to no addresses",
+          answers: [],
+        },
       ],
     });
   });
 
   it("checks as an endpoint with an unsafe allowance would", async () => {
     const { io, out } = recordingIo();
-    const code = await main(["check-url", "http://billing.internal.example/", "--resolve", "billing.internal.example:10.1.4.20", "--unsafe-allow-private-network", "10.1.0.0/16"], io);
+    const code = await main(
+      ["check-url", "http://billing.internal.example/", "--resolve", "billing.internal.example:10.1.4.20", "--unsafe-allow-private-network", "10.1.0.0/16"],
+      io,
+    );
     expect(code).toBe(0);
     expect(out[0]).toBe("allowed  http://billing.internal.example/ -> 10.1.4.20 [opened by unsafe allowance 10.1.0.0/16]");
   });

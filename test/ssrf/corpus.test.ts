@@ -2,20 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  checkUpstreamUrlStatic,
-  classifyAnswer,
-  normalizeIpLiteral,
-  parseIp,
-  formatIp,
-} from "../../schema/ssrf/index.ts";
-import {
-  checkUrl,
-  createDnsCache,
-  createGuardedAgent,
-  createGuardedConnector,
-  GATEHOUSE_SSRF_REFUSED,
-} from "../../functions/adapters/upstream/ssrf/index.ts";
+import { checkUpstreamUrlStatic, classifyAnswer, normalizeIpLiteral, parseIp, formatIp } from "../../schema/ssrf/index.ts";
+import { checkUrl, createDnsCache, createGuardedAgent, createGuardedConnector, GATEHOUSE_SSRF_REFUSED } from "../../functions/adapters/upstream/ssrf/index.ts";
 import { bareHost, corpus, expectedCode, isUrlLevelRule, type CorpusCase } from "./support/corpus.ts";
 import { fakeDns } from "./support/fake-dns.ts";
 import { connectOnce, loopbackRecordingDialer, recordingDialer, undiciConnectOptions } from "./support/recording-dialer.ts";
@@ -214,23 +202,20 @@ describe("corpus: DNS rebinding", () => {
     },
   );
 
-  it.each(configThenRequest.map((c) => [c.id, c] as const))(
-    "%s: allowed at definition time, decided again at request time",
-    async (_id, c) => {
-      const atConfig = await checkUrl(c.input, { lookup: dnsFor(c, c.configResolvesTo).lookup });
-      expect(atConfig.allowed).toBe(true);
-      const dialer = recordingDialer();
-      const connector = createGuardedConnector({ lookup: dnsFor(c).lookup, dial: dialer.dial });
-      const { error } = await connectOnce(connector, undiciConnectOptions(c.input));
-      if (c.expect === "block") {
-        expect(error?.code).toBe(GATEHOUSE_SSRF_REFUSED);
-        expect(error?.rule).toBe(c.rule);
-        expect(dialer.dials).toHaveLength(0);
-      } else {
-        expect(error).toBeNull();
-      }
-    },
-  );
+  it.each(configThenRequest.map((c) => [c.id, c] as const))("%s: allowed at definition time, decided again at request time", async (_id, c) => {
+    const atConfig = await checkUrl(c.input, { lookup: dnsFor(c, c.configResolvesTo).lookup });
+    expect(atConfig.allowed).toBe(true);
+    const dialer = recordingDialer();
+    const connector = createGuardedConnector({ lookup: dnsFor(c).lookup, dial: dialer.dial });
+    const { error } = await connectOnce(connector, undiciConnectOptions(c.input));
+    if (c.expect === "block") {
+      expect(error?.code).toBe(GATEHOUSE_SSRF_REFUSED);
+      expect(error?.rule).toBe(c.rule);
+      expect(dialer.dials).toHaveLength(0);
+    } else {
+      expect(error).toBeNull();
+    }
+  });
 });
 
 describe("corpus: redirects are relayed, never followed (loopback upstream, guarded agent)", () => {
@@ -275,7 +260,9 @@ describe("corpus: redirects are relayed, never followed (loopback upstream, guar
     expect(hits).toEqual([`${upstream.pathname}${upstream.search}`]);
     expect(dialer.addresses).toEqual(["127.0.0.1"]);
     const locationAddresses = locationHost
-      ? (normalizeIpLiteral(locationHost) ? [normalizeIpLiteral(locationHost)!] : (c.redirect!.locationResolvesTo ?? []))
+      ? normalizeIpLiteral(locationHost)
+        ? [normalizeIpLiteral(locationHost)!]
+        : (c.redirect!.locationResolvesTo ?? [])
       : [];
     for (const address of locationAddresses.filter((a) => a !== "127.0.0.1")) expect(dialer.addresses).not.toContain(address);
     expect(dns.asked.filter((name) => name === locationHost && locationHost !== host)).toEqual([]);

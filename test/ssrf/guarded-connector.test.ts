@@ -1,11 +1,6 @@
 import { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
-import {
-  createGuardedConnector,
-  GATEHOUSE_SSRF_REFUSED,
-  SsrfRefusedError,
-  type Dialer,
-} from "../../functions/adapters/upstream/ssrf/index.ts";
+import { createGuardedConnector, GATEHOUSE_SSRF_REFUSED, SsrfRefusedError, type Dialer } from "../../functions/adapters/upstream/ssrf/index.ts";
 import { verifyPeerDialer } from "../../functions/adapters/upstream/ssrf/verify-peer-dialer.ts";
 import { fakeDns } from "./support/fake-dns.ts";
 import { connectOnce, recordingDialer, undiciConnectOptions } from "./support/recording-dialer.ts";
@@ -17,9 +12,7 @@ describe("createGuardedConnector", () => {
     const connector = createGuardedConnector({ lookup: dns.lookup, dial: dialer.dial });
     const { error } = await connectOnce(connector, undiciConnectOptions("https://api.example.com:8443/v1"));
     expect(error).toBeNull();
-    expect(dialer.dials).toEqual([
-      { hostname: "93.184.215.14", host: "93.184.215.14:8443", protocol: "https:", port: "8443", servername: "api.example.com" },
-    ]);
+    expect(dialer.dials).toEqual([{ hostname: "93.184.215.14", host: "93.184.215.14:8443", protocol: "https:", port: "8443", servername: "api.example.com" }]);
     expect(dns.asked).toEqual(["api.example.com"]);
   });
 
@@ -167,11 +160,13 @@ describe("createGuardedConnector", () => {
 });
 
 describe("verifyPeerDialer", () => {
-  const peerSays = (remoteAddress: string): Dialer => (_options, callback) => {
-    const socket = new Socket();
-    Object.defineProperty(socket, "remoteAddress", { value: remoteAddress });
-    callback(null, socket);
-  };
+  const peerSays =
+    (remoteAddress: string): Dialer =>
+    (_options, callback) => {
+      const socket = new Socket();
+      Object.defineProperty(socket, "remoteAddress", { value: remoteAddress });
+      callback(null, socket);
+    };
 
   it("destroys a socket whose peer is not the checked address", async () => {
     const { error } = await connectOnce(verifyPeerDialer(peerSays("127.0.0.1")), undiciConnectOptions("http://8.8.8.8/"));

@@ -2,12 +2,22 @@ import { describe, expect, it } from "vitest";
 import { validateAllowance } from "../../schema/ssrf/index.ts";
 
 describe("validateAllowance", () => {
-  it.each(["10.1.0.0/16", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "127.0.0.1", "::1/128", "fd12:3456::/32", "169.254.1.0/24", "100.64.0.0/16", "::ffff:10.0.0.0/104", "64:ff9b::a00:0/104"])(
-    "accepts %s",
-    (cidr) => {
-      expect(validateAllowance(cidr)).toBeNull();
-    },
-  );
+  it.each([
+    "10.1.0.0/16",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "127.0.0.0/8",
+    "127.0.0.1",
+    "::1/128",
+    "fd12:3456::/32",
+    "169.254.1.0/24",
+    "100.64.0.0/16",
+    "::ffff:10.0.0.0/104",
+    "64:ff9b::a00:0/104",
+  ])("accepts %s", (cidr) => {
+    expect(validateAllowance(cidr)).toBeNull();
+  });
 
   it.each([
     ["0.0.0.0/0", "169.254.169.0/24"],

@@ -54,7 +54,9 @@ async function auditOf(data: string): Promise<Array<{ requestId: string; status:
 }
 
 describe("two processes on one SQLite file", () => {
-  it("a `token revoke` in another process takes effect within the token cache time while the server is under load; nothing is lost", { timeout: 120_000 }, async () => {
+  it("a `token revoke` in another process takes effect within the token cache time while the server is under load; nothing is lost", {
+    timeout: 120_000,
+  }, async () => {
     const data = join(dir, "revoke");
     const { serve, gatewayId } = await serveOn(data, ["--token-cache-seconds", "1"]);
     const { token, id } = await createToken(data);

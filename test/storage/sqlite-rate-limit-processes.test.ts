@@ -13,7 +13,14 @@ afterAll(async () => {
 
 /** A worker process that has opened the store and waits for `go()`. */
 async function worker(dataDir: string, count: number, cap: number, now: number): Promise<{ go: () => void; allowed: Promise<number> }> {
-  const child = spawn(process.execPath, [join(REPO, "cli/run-ts.mjs"), join(import.meta.dirname, "support", "consume-worker.ts"), dataDir, String(count), String(cap), String(now)]);
+  const child = spawn(process.execPath, [
+    join(REPO, "cli/run-ts.mjs"),
+    join(import.meta.dirname, "support", "consume-worker.ts"),
+    dataDir,
+    String(count),
+    String(cap),
+    String(now),
+  ]);
   let out = "";
   let err = "";
   child.stderr.on("data", (chunk) => (err += chunk));
@@ -24,7 +31,9 @@ async function worker(dataDir: string, count: number, cap: number, now: number):
     }),
   );
   const allowed = new Promise<number>((resolve, reject) =>
-    child.on("exit", (code) => (code === 0 ? resolve((JSON.parse(out.trim().split("\n").at(-1)!) as { allowed: number }).allowed) : reject(new Error(`worker exited ${code}: ${err}`)))),
+    child.on("exit", (code) =>
+      code === 0 ? resolve((JSON.parse(out.trim().split("\n").at(-1)!) as { allowed: number }).allowed) : reject(new Error(`worker exited ${code}: ${err}`)),
+    ),
   );
   await Promise.race([ready, allowed]);
   return { go: () => child.stdin.write("go\n"), allowed };

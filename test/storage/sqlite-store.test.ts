@@ -36,9 +36,27 @@ async function storeWithRevokedToken(): Promise<{ dir: string; file: string; rev
   const live = await issueToken(store.tokens, { gatewayId: "g", label: "live", now: Date.now() });
   for (let i = 0; i < 300; i++) {
     await store.audit.write({
-      requestId: `req_${i}`, time: Date.now(), event: "proxy.request", gatewayId: "g", gatewayName: "g", endpoint: "echo", tokenId: live.record.id,
-      tokenLabel: "live", method: "GET", path: `/p/${"x".repeat(200)}`, status: 200, upstreamStatus: 200, decision: "OK", reason: null, durationMs: 1,
-      upstreamDurationMs: 1, bytesIn: 0, bytesOut: 1, clientAddress: "127.0.0.1", userAgent: null, revision: null,
+      requestId: `req_${i}`,
+      time: Date.now(),
+      event: "proxy.request",
+      gatewayId: "g",
+      gatewayName: "g",
+      endpoint: "echo",
+      tokenId: live.record.id,
+      tokenLabel: "live",
+      method: "GET",
+      path: `/p/${"x".repeat(200)}`,
+      status: 200,
+      upstreamStatus: 200,
+      decision: "OK",
+      reason: null,
+      durationMs: 1,
+      upstreamDurationMs: 1,
+      bytesIn: 0,
+      bytesOut: 1,
+      clientAddress: "127.0.0.1",
+      userAgent: null,
+      revision: null,
     });
   }
   expect(await store.tokens.revoke(revoked.record.id, Date.now())).toBe(true);

@@ -98,7 +98,9 @@ export class DynamoAuditSink implements AuditSink, AuditReader {
       found = await this.collect(
         {
           TableName: this.options.tableName,
-          ...(status.expression ? { FilterExpression: status.expression, ExpressionAttributeNames: status.names, ExpressionAttributeValues: status.values } : {}),
+          ...(status.expression
+            ? { FilterExpression: status.expression, ExpressionAttributeNames: status.names, ExpressionAttributeValues: status.values }
+            : {}),
         },
         filter,
         "scan",

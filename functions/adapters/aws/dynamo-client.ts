@@ -55,8 +55,5 @@ export function createDocumentClient(options: DynamoClientOptions): DynamoDBDocu
 export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   const name = (error as { name?: unknown } | null)?.name;
-  return (
-    (typeof code === "string" && ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"].includes(code)) ||
-    name === "TimeoutError"
-  );
+  return (typeof code === "string" && ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"].includes(code)) || name === "TimeoutError";
 }

@@ -35,7 +35,9 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   async get(gatewayId: string, connection: string): Promise<ConnectionRecord | null> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: connectionKey(gatewayId, connection) }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [PK]: connectionKey(gatewayId, connection) }, ConsistentRead: true }),
+    );
     return Item ? toRecord(Item) : null;
   }
 

@@ -145,7 +145,10 @@ function attributeName(buckets: RateLimitBucket[], key: string, window: Window, 
 function countersOf(request: RateLimitRequest): Counter[] {
   const counters: Counter[] = [];
   for (const bucket of request.buckets) {
-    for (const [window, limit] of [["minute", bucket.perMinute], ["hour", bucket.perHour]] as Array<[Window, number | undefined]>) {
+    for (const [window, limit] of [
+      ["minute", bucket.perMinute],
+      ["hour", bucket.perHour],
+    ] as Array<[Window, number | undefined]>) {
       if (limit === undefined) continue;
       counters.push({
         attribute: attributeName(request.buckets, bucket.key, window, request.now),

@@ -72,19 +72,27 @@ export class DynamoTokenStore implements TokenStore {
   async revoke(id: string, at: number): Promise<boolean> {
     // Only a token not yet revoked gets a time (revokedAt is stored as NULL until then), so
     // revoking twice keeps the first time; a failed condition on an existing token is success.
-    return this.update(id, {
-      UpdateExpression: "SET revokedAt = :at, #ttl = :ttl",
-      ConditionExpression: "attribute_exists(#hash) AND attribute_type(revokedAt, :nullType)",
-      ExpressionAttributeValues: { ":at": at, ":nullType": "NULL", ":ttl": removalTime(at) },
-    }, true);
+    return this.update(
+      id,
+      {
+        UpdateExpression: "SET revokedAt = :at, #ttl = :ttl",
+        ConditionExpression: "attribute_exists(#hash) AND attribute_type(revokedAt, :nullType)",
+        ExpressionAttributeValues: { ":at": at, ":nullType": "NULL", ":ttl": removalTime(at) },
+      },
+      true,
+    );
   }
 
   async setExpiry(id: string, expiresAt: number): Promise<boolean> {
-    return this.update(id, {
-      UpdateExpression: "SET expiresAt = :e, #ttl = :ttl",
-      ConditionExpression: "attribute_exists(#hash)",
-      ExpressionAttributeValues: { ":e": expiresAt, ":ttl": removalTime(expiresAt) },
-    }, false);
+    return this.update(
+      id,
+      {
+        UpdateExpression: "SET expiresAt = :e, #ttl = :ttl",
+        ConditionExpression: "attribute_exists(#hash)",
+        ExpressionAttributeValues: { ":e": expiresAt, ":ttl": removalTime(expiresAt) },
+      },
+      false,
+    );
   }
 
   /** A conditional update by id; `false` when the id is unknown (or vanished in between). */

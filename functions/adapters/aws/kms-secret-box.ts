@@ -59,9 +59,7 @@ export class KmsSecretBox implements SecretBox {
   }
 
   private async generate(): Promise<{ plaintext: Buffer; encrypted: string }> {
-    const out = await this.options.kms.send(
-      new GenerateDataKeyCommand({ KeyId: this.options.keyId, KeySpec: "AES_256", EncryptionContext: this.keyContext }),
-    );
+    const out = await this.options.kms.send(new GenerateDataKeyCommand({ KeyId: this.options.keyId, KeySpec: "AES_256", EncryptionContext: this.keyContext }));
     if (!out.Plaintext || !out.CiphertextBlob || out.Plaintext.length !== 32) throw new Error("KMS returned no usable data key");
     const plaintext = Buffer.from(out.Plaintext);
     const encrypted = Buffer.from(out.CiphertextBlob).toString("base64url");

@@ -38,7 +38,9 @@ export class LocalSecretBox implements SecretBox {
       // A new key cannot open what the lost one sealed: say so instead of making one.
       const sealed = join(dirname(path), LocalSecretBox.SEALED_FILE);
       if (existsSync(sealed)) {
-        throw new KeyringError(`${path} is missing but ${sealed} holds values sealed with it: restore the keyring from your backup (or delete ${LocalSecretBox.SEALED_FILE} and set the secrets again); nothing was changed`);
+        throw new KeyringError(
+          `${path} is missing but ${sealed} holds values sealed with it: restore the keyring from your backup (or delete ${LocalSecretBox.SEALED_FILE} and set the secrets again); nothing was changed`,
+        );
       }
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       key = randomBytes(32);

@@ -39,7 +39,9 @@ export class SealedSecretSource implements SecretSource {
     }
     if (unusable.length) throw new Error(`secret ${unusable.join("; ")}: set it again without it`);
     if (missing.length) {
-      throw new Error(`missing secret${missing.length === 1 ? "" : "s"}: ${missing.join(", ")}. Set ${missing.length === 1 ? "it" : "them"} as environment variable${missing.length === 1 ? "" : "s"} or in the secrets file.`);
+      throw new Error(
+        `missing secret${missing.length === 1 ? "" : "s"}: ${missing.join(", ")}. Set ${missing.length === 1 ? "it" : "them"} as environment variable${missing.length === 1 ? "" : "s"} or in the secrets file.`,
+      );
     }
     return new SealedSecretSource(box, sealed);
   }

@@ -15,13 +15,19 @@ const tokenRecord = z.object({
   id: z.string(),
   hash: z.string(),
   gatewayId: z.string(),
-  label: z.string().nullish().transform((v) => v ?? ""),
+  label: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ""),
   endpoints: nullable(z.array(z.string())),
   createdAt: z.number(),
   expiresAt: nullable(z.number()),
   revokedAt: nullable(z.number()),
   // Stored as null when absent; the record carries it only when set.
-  rotatedFrom: z.string().nullish().transform((v) => v ?? undefined),
+  rotatedFrom: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
 
 const connectionError = z.object({ class: z.enum(["grant_dead", "misconfigured", "transient"]), code: z.string(), message: z.string(), at: z.number() });
@@ -33,7 +39,10 @@ const connectionRecord = z.object({
   status: z.enum(["connected", "needs_reauthorization", "misconfigured"]),
   sealedTokens: nullable(z.string()),
   identity: nullable(z.object({ id: z.string().nullable(), label: z.string().nullable(), details: z.record(z.string(), z.string()) })),
-  scopes: z.array(z.string()).nullish().transform((v) => v ?? []),
+  scopes: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
   expiresAt: nullable(z.number()),
   refreshable: z.boolean(),
   connectedAt: z.number(),

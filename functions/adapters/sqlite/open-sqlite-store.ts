@@ -87,13 +87,23 @@ function checkStore(db: DatabaseSync, dir: string, file: string): void {
   if (id !== APPLICATION_ID) throw damaged(dir, file, "it is not a Gatehouse store (another program's SQLite file, or a damaged header)");
   const version = Number((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
   if (version > SCHEMA_VERSION) {
-    throw new StoreOpenError(`the store ${file} was written by a newer Gatehouse (schema ${version}, this one reads ${SCHEMA_VERSION}); upgrade gatehouse-gateway, or restore a backup made before the upgrade`);
+    throw new StoreOpenError(
+      `the store ${file} was written by a newer Gatehouse (schema ${version}, this one reads ${SCHEMA_VERSION}); upgrade gatehouse-gateway, or restore a backup made before the upgrade`,
+    );
   }
   if (version !== SCHEMA_VERSION) throw damaged(dir, file, `unknown schema version ${version}`);
   const mode = (db.prepare("PRAGMA journal_mode=WAL").get() as { journal_mode: string }).journal_mode;
   if (mode !== "wal") throw damaged(dir, file, `the journal cannot be switched to WAL (it is ${mode})`);
   const rows = db.prepare("PRAGMA quick_check").all() as { quick_check: string }[];
-  if (rows.length !== 1 || rows[0]!.quick_check !== "ok") throw damaged(dir, file, `integrity check: ${rows.map((r) => r.quick_check).slice(0, 3).join("; ")}`);
+  if (rows.length !== 1 || rows[0]!.quick_check !== "ok")
+    throw damaged(
+      dir,
+      file,
+      `integrity check: ${rows
+        .map((r) => r.quick_check)
+        .slice(0, 3)
+        .join("; ")}`,
+    );
 }
 
 /** Builds a new store under a temporary name and links it into place only when complete. */
@@ -103,7 +113,9 @@ function createStoreFile(dir: string, file: string): void {
   try {
     const db = new DatabaseSync(temporary);
     try {
-      db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; BEGIN; ${SCHEMA_SQL} PRAGMA application_id=${APPLICATION_ID}; PRAGMA user_version=${SCHEMA_VERSION}; COMMIT;`);
+      db.exec(
+        `PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; BEGIN; ${SCHEMA_SQL} PRAGMA application_id=${APPLICATION_ID}; PRAGMA user_version=${SCHEMA_VERSION}; COMMIT;`,
+      );
     } finally {
       db.close();
     }

@@ -27,12 +27,14 @@ export class SqliteConnectionStore implements ConnectionStore {
     // A version that does not follow the expected one is a caller bug, not a lost race.
     if (record.version !== wanted) throw new Error(`record version must be ${wanted}, got ${record.version}`);
     return this.database.write("durable", () => {
-      const current = this.database.statement("SELECT version FROM connections WHERE gateway_id = ? AND connection = ?").get(record.gatewayId, record.connection) as
-        | { version: number }
-        | undefined;
+      const current = this.database
+        .statement("SELECT version FROM connections WHERE gateway_id = ? AND connection = ?")
+        .get(record.gatewayId, record.connection) as { version: number } | undefined;
       if ((current === undefined ? null : Number(current.version)) !== expectedVersion) return false;
       this.database
-        .statement("INSERT INTO connections (gateway_id, connection, version, record) VALUES (?, ?, ?, ?) ON CONFLICT (gateway_id, connection) DO UPDATE SET version = excluded.version, record = excluded.record")
+        .statement(
+          "INSERT INTO connections (gateway_id, connection, version, record) VALUES (?, ?, ?, ?) ON CONFLICT (gateway_id, connection) DO UPDATE SET version = excluded.version, record = excluded.record",
+        )
         .run(record.gatewayId, record.connection, record.version, JSON.stringify(record));
       return true;
     });
@@ -50,7 +52,9 @@ export class SqliteConnectionStore implements ConnectionStore {
       const lease = this.lease(gatewayId, connection);
       if (lease && lease.expiresAt > now && lease.owner !== owner) return false;
       this.database
-        .statement("INSERT INTO leases (gateway_id, connection, owner, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (gateway_id, connection) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at")
+        .statement(
+          "INSERT INTO leases (gateway_id, connection, owner, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (gateway_id, connection) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at",
+        )
         .run(gatewayId, connection, owner, now + ttlMs);
       return true;
     });

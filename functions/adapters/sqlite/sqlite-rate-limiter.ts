@@ -35,7 +35,10 @@ export class SqliteRateLimiter implements RateLimiter {
       }
       const found = new Map<string, number>();
       for (const row of read.all(...counters) as Array<{ counter: string; count: number }>) found.set(row.counter, Number(row.count));
-      const settled = settleWindows(windows, counters.map((counter) => found.get(counter) ?? 0));
+      const settled = settleWindows(
+        windows,
+        counters.map((counter) => found.get(counter) ?? 0),
+      );
       if (!settled.refused) add.run(...counters.flatMap((counter, i) => [counter, expiries[i]!]));
       return settled;
     });

@@ -69,7 +69,9 @@ export class SqliteTokenStore implements TokenStore {
     const before = now - DEAD_TOKEN_RETENTION_MS;
     const stale = this.database.statement("SELECT 1 FROM tokens WHERE coalesce(revoked_at, expires_at) < ? LIMIT 1").get(before);
     if (stale === undefined) return 0;
-    return Number(this.database.write("durable", () => this.database.statement("DELETE FROM tokens WHERE coalesce(revoked_at, expires_at) < ?").run(before).changes));
+    return Number(
+      this.database.write("durable", () => this.database.statement("DELETE FROM tokens WHERE coalesce(revoked_at, expires_at) < ?").run(before).changes),
+    );
   }
 }
 

@@ -53,7 +53,12 @@ export function createHandler(wire: () => Promise<AwsGateway>, env: Record<strin
       const where = base
         ? `the gateway's Function URL keeps the client's encoding: call ${base} with the same path`
         : "this gateway has no Function URL door (only endpoints above 29 s get one), so such a path cannot be served";
-      return frontDoorProblem(400, "PATH_ENCODING_LOST", "Bad request", `API Gateway decodes the request path before Gatehouse sees it, and ${restored.reason}; nothing was forwarded. ${where}.`);
+      return frontDoorProblem(
+        400,
+        "PATH_ENCODING_LOST",
+        "Bad request",
+        `API Gateway decodes the request path before Gatehouse sees it, and ${restored.reason}; nothing was forwarded. ${where}.`,
+      );
     }
     const long = wired.settings.frontDoor === "api" ? misdirectedEndpoint(wired.gateway, restored.path) : null;
     if (long) {

@@ -1,7 +1,6 @@
 import { ENV, SECRETS_FILE, type FrontDoorKind } from "../../contracts/lambda-contract.ts";
 import type { TableNames } from "../../contracts/tables.ts";
 
-
 /** What the AWS composition root is built from. */
 export interface AwsSettings {
   region: string;

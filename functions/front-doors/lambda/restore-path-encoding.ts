@@ -32,7 +32,10 @@ export function restoreApiGatewayPath(decoded: string): RestoredPath {
     const code = c.codePointAt(0)!;
     if (c === "%") {
       if (/^[0-9A-Fa-f]{2}$/.test(`${chars[i + 1] ?? ""}${chars[i + 2] ?? ""}`)) {
-        return { ok: false, reason: `the path holds '%${chars[i + 1]}${chars[i + 2]}' after API Gateway decoded it, so the client sent either '%25${chars[i + 1]}${chars[i + 2]}' or '%${chars[i + 1]}${chars[i + 2]}'` };
+        return {
+          ok: false,
+          reason: `the path holds '%${chars[i + 1]}${chars[i + 2]}' after API Gateway decoded it, so the client sent either '%25${chars[i + 1]}${chars[i + 2]}' or '%${chars[i + 1]}${chars[i + 2]}'`,
+        };
       }
       out += "%25";
     } else if (code === 0xfffd || (code >= 0xd800 && code <= 0xdfff)) {

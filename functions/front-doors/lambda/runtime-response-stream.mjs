@@ -34,9 +34,40 @@ export function attachPrelude(stream, prelude) {
   return stream;
 }
 
-const METHODS = ["cork", "destroy", "end", "uncork", "write", "addListener", "emit", "eventNames", "getMaxListeners", "listenerCount", "listeners", "off", "on", "once", "prependListener", "prependOnceListener", "rawListeners", "removeAllListeners", "removeListener", "setMaxListeners", "setContentType"];
+const METHODS = [
+  "cork",
+  "destroy",
+  "end",
+  "uncork",
+  "write",
+  "addListener",
+  "emit",
+  "eventNames",
+  "getMaxListeners",
+  "listenerCount",
+  "listeners",
+  "off",
+  "on",
+  "once",
+  "prependListener",
+  "prependOnceListener",
+  "rawListeners",
+  "removeAllListeners",
+  "removeListener",
+  "setMaxListeners",
+  "setContentType",
+];
 const READ_WRITE = ["destroyed", "writable", "_onBeforeFirstWrite"];
-const READ_ONLY = ["writableFinished", "writableObjectMode", "writableBuffer", "writableEnded", "writableNeedDrain", "writableHighWaterMark", "writableCorked", "writableLength"];
+const READ_ONLY = [
+  "writableFinished",
+  "writableObjectMode",
+  "writableBuffer",
+  "writableEnded",
+  "writableNeedDrain",
+  "writableHighWaterMark",
+  "writableCorked",
+  "writableLength",
+];
 
 /**
  * One invocation's response stream: `handle` is what the handler receives; `settle()` (after the

@@ -21,7 +21,13 @@ const ANSWERS: Record<string, { status: number; reason: string; title: string; c
     detail: "The request was not received in time.",
   },
 };
-const MALFORMED = { status: 400, reason: "Bad Request", title: "Bad request", code: "MALFORMED_REQUEST", detail: "The request could not be parsed (framing or syntax)." };
+const MALFORMED = {
+  status: 400,
+  reason: "Bad Request",
+  title: "Bad request",
+  code: "MALFORMED_REQUEST",
+  detail: "The request could not be parsed (framing or syntax).",
+};
 
 /** The request a connection is busy with, and its response. */
 export interface InFlight {

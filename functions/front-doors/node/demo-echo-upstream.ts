@@ -17,7 +17,9 @@ export async function startDemoEchoUpstream(port: number, host = "127.0.0.1"): P
     const body = JSON.stringify({
       method: req.method,
       path: req.url,
-      headers: Object.keys(req.headers).filter((name) => name !== DEMO_HEADER).sort(),
+      headers: Object.keys(req.headers)
+        .filter((name) => name !== DEMO_HEADER)
+        .sort(),
       demoKeyInjected: req.headers[DEMO_HEADER] !== undefined,
       bodyBytes: bytes,
     });

@@ -67,7 +67,13 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
   const responding = new WeakMap<Socket, InFlight>();
   const handler = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     if (draining) {
-      const problem = problemJson({ status: 503, code: "SHUTTING_DOWN", title: "Shutting down", detail: "The gateway is stopping; retry shortly.", requestId: newRequestId() });
+      const problem = problemJson({
+        status: 503,
+        code: "SHUTTING_DOWN",
+        title: "Shutting down",
+        detail: "The gateway is stopping; retry shortly.",
+        requestId: newRequestId(),
+      });
       res.writeHead(503, { ...problem.headers, connection: "close", "retry-after": "1" });
       res.end(problem.text);
       return;
@@ -142,7 +148,13 @@ async function serve(engine: Engine, req: IncomingMessage, res: ServerResponse, 
 }
 
 function tooManyHeaders(res: ServerResponse): void {
-  const problem = problemJson({ status: 431, code: "HEADERS_TOO_LARGE", title: "Request header fields too large", detail: `More than ${MAX_HEADER_FIELDS} header fields.`, requestId: newRequestId() });
+  const problem = problemJson({
+    status: 431,
+    code: "HEADERS_TOO_LARGE",
+    title: "Request header fields too large",
+    detail: `More than ${MAX_HEADER_FIELDS} header fields.`,
+    requestId: newRequestId(),
+  });
   res.writeHead(431, { ...problem.headers, "content-length": String(Buffer.byteLength(problem.text)), connection: "close" });
   res.end(problem.text);
 }
@@ -157,7 +169,7 @@ async function write(response: GatewayResponse, req: IncomingMessage, res: Serve
   const headers = body instanceof Uint8Array ? { ...response.headers, "content-length": String(body.byteLength) } : response.headers;
   if (!res.destroyed) res.writeHead(response.status, headers);
   if (body === null || body instanceof Uint8Array) {
-    res.end(req.method === "HEAD" ? undefined : body ?? undefined);
+    res.end(req.method === "HEAD" ? undefined : (body ?? undefined));
     return;
   }
   const pipeable = body as NodeReadableBody;

@@ -46,7 +46,11 @@ export const DEFAULT_DATA_DIR = ".gatehouse";
  */
 export async function openLocalStores(options: LocalStoreOptions): Promise<LocalStores> {
   if (options.memory) return openStores({ kind: "memory" });
-  return openStores({ kind: "local", dataDir: options.dataDir || DEFAULT_DATA_DIR, ...(options.auditRetentionDays !== undefined ? { auditRetentionDays: options.auditRetentionDays } : {}) });
+  return openStores({
+    kind: "local",
+    dataDir: options.dataDir || DEFAULT_DATA_DIR,
+    ...(options.auditRetentionDays !== undefined ? { auditRetentionDays: options.auditRetentionDays } : {}),
+  });
 }
 
 /** Which stores to open: memory, a local data folder, or DynamoDB (AWS or a compatible endpoint). */
@@ -100,7 +104,11 @@ export async function openStores(target: StoreTarget): Promise<LocalStores> {
 }
 
 /** The DynamoDB adapters over one client. */
-export function dynamoStores(client: DocumentSender, tables: TableNames, auditRetentionDays?: number): Pick<LocalStores, "tokens" | "rateLimiter" | "audit" | "connections"> {
+export function dynamoStores(
+  client: DocumentSender,
+  tables: TableNames,
+  auditRetentionDays?: number,
+): Pick<LocalStores, "tokens" | "rateLimiter" | "audit" | "connections"> {
   return {
     connections: new DynamoConnectionStore({ client, tableName: tables.connections }),
     tokens: new DynamoTokenStore({ client, tableName: tables.tokens }),

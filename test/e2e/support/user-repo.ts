@@ -27,10 +27,15 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /** Runs a program to its end, never throwing on a non-zero exit. */
 export function run(cwd: string, file: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd, env: options.env ?? userEnv(), timeout: options.timeoutMs ?? 120_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      file,
+      args,
+      { cwd, env: options.env ?? userEnv(), timeout: options.timeoutMs ?? 120_000, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
   });
 }
 
@@ -79,7 +84,11 @@ export function gatehouse(dir: string, args: string[], env?: Record<string, stri
 }
 
 /** Starts `gatehouse dev` in the repository and resolves once it prints its base URL. */
-export async function startDev(dir: string, args: string[], env: Record<string, string> = {}): Promise<{ base: string; output: () => string; stop: () => Promise<number | null> }> {
+export async function startDev(
+  dir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ base: string; output: () => string; stop: () => Promise<number | null> }> {
   const child = spawn(join(dir, "node_modules", ".bin", "gatehouse"), ["dev", ...args], { cwd: dir, env: userEnv(env) }) as ChildProcessWithoutNullStreams;
   let output = "";
   const base = await new Promise<string>((resolve, reject) => {

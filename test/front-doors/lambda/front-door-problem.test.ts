@@ -26,7 +26,9 @@ describe("one problem+json shape", () => {
   });
 
   it("builds the engine's refusals the same way, refusal headers and extra members included", () => {
-    const response = problemResponse(refuse("RATE_LIMITED", "over per-minute", { headers: { "retry-after": "7" }, extra: { retryAfterSeconds: 7 } }), "req_1", { ratelimit: '"per-minute";r=0;t=7' });
+    const response = problemResponse(refuse("RATE_LIMITED", "over per-minute", { headers: { "retry-after": "7" }, extra: { retryAfterSeconds: 7 } }), "req_1", {
+      ratelimit: '"per-minute";r=0;t=7',
+    });
     expect(response.status).toBe(429);
     expect(response.headers).toEqual({
       "content-type": "application/problem+json",

@@ -56,6 +56,11 @@ describe("the Node front door's own problems", () => {
     const { head, body } = await raw(`GET /x HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
     expect(head).toMatch(/^http\/1\.1 431 /);
     expect(head).toContain("cache-control: no-store");
-    expect(body).toMatchObject({ type: "https://gatehouse.dev/problems/headers-too-large", status: 431, code: "HEADERS_TOO_LARGE", requestId: expect.stringMatching(/^req_/) });
+    expect(body).toMatchObject({
+      type: "https://gatehouse.dev/problems/headers-too-large",
+      status: 431,
+      code: "HEADERS_TOO_LARGE",
+      requestId: expect.stringMatching(/^req_/),
+    });
   });
 });

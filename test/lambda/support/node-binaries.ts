@@ -10,4 +10,3 @@ export function node24Binary(): string {
   if (!existsSync(node24)) throw new Error("node_modules/node/bin/node is missing: run npm install (devDependency node@24)");
   return node24;
 }
-

@@ -26,7 +26,16 @@ export interface EventInput {
 const TIME = { time: "01/Dec/2026:23:00:00 +0000", timeEpoch: 1_796_166_000_000 };
 
 function common(input: EventInput, domainName: string, path: string) {
-  const headers = { "content-length": String(input.body ? Buffer.byteLength(input.body, input.isBase64Encoded ? "base64" : "utf8") : 0), host: domainName, "user-agent": "curl/8.5.0", "x-amzn-trace-id": "Root=1-674ce8a0-0a1b2c3d4e5f60718293a4b5", "x-forwarded-for": input.sourceIp ?? "203.0.113.9", "x-forwarded-port": "443", "x-forwarded-proto": "https", ...input.headers };
+  const headers = {
+    "content-length": String(input.body ? Buffer.byteLength(input.body, input.isBase64Encoded ? "base64" : "utf8") : 0),
+    host: domainName,
+    "user-agent": "curl/8.5.0",
+    "x-amzn-trace-id": "Root=1-674ce8a0-0a1b2c3d4e5f60718293a4b5",
+    "x-forwarded-for": input.sourceIp ?? "203.0.113.9",
+    "x-forwarded-port": "443",
+    "x-forwarded-proto": "https",
+    ...input.headers,
+  };
   return {
     version: "2.0",
     routeKey: "$default",
@@ -48,7 +57,19 @@ export function functionUrlEvent(input: EventInput, urlId = "f7xq2m4k9rtzv3hy6bn
     ...rest,
     pathParameters: null,
     stageVariables: null,
-    requestContext: { accountId: "anonymous", apiId: urlId, authentication: null, authorizer: null, domainName, domainPrefix: urlId, http, requestId: "8f3c1a52-7d3e-4e0b-9a51-2c6d0e4f7b18", routeKey: "$default", stage: "$default", ...TIME },
+    requestContext: {
+      accountId: "anonymous",
+      apiId: urlId,
+      authentication: null,
+      authorizer: null,
+      domainName,
+      domainPrefix: urlId,
+      http,
+      requestId: "8f3c1a52-7d3e-4e0b-9a51-2c6d0e4f7b18",
+      routeKey: "$default",
+      stage: "$default",
+      ...TIME,
+    },
   };
 }
 
@@ -66,6 +87,16 @@ export function apiGatewayEvent(input: EventInput, apiId = "k3x9p2q1ab"): Record
     ...rest,
     routeKey: "ANY /api/{proxy+}",
     pathParameters: { proxy: decoded.replace(/^\/api\//, "") },
-    requestContext: { accountId: "123456789012", apiId, domainName, domainPrefix: apiId, http, requestId: "Kq1aAbCdIAMEVxw=", routeKey: "ANY /api/{proxy+}", stage: "$default", ...TIME },
+    requestContext: {
+      accountId: "123456789012",
+      apiId,
+      domainName,
+      domainPrefix: apiId,
+      http,
+      requestId: "Kq1aAbCdIAMEVxw=",
+      routeKey: "ANY /api/{proxy+}",
+      stage: "$default",
+      ...TIME,
+    },
   };
 }

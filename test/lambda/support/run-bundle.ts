@@ -22,7 +22,13 @@ export interface StreamedAnswer {
  * Runs the built bundle in `bundleDir` in a child process of `node` (Lambda's runtime version),
  * calling `handler` with each event in turn, and returns the results in order.
  */
-export async function invokeBundle<R>(node: string, bundleDir: string, handler: "handler" | "streamHandler", events: unknown[], env: Record<string, string>): Promise<{ node: string; results: R[] }> {
+export async function invokeBundle<R>(
+  node: string,
+  bundleDir: string,
+  handler: "handler" | "streamHandler",
+  events: unknown[],
+  env: Record<string, string>,
+): Promise<{ node: string; results: R[] }> {
   const tag = `${handler}-${process.hrtime.bigint()}`;
   const requestFile = join(bundleDir, "..", `request-${tag}.json`);
   const resultFile = join(bundleDir, "..", `result-${tag}.json`);

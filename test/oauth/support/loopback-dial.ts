@@ -26,7 +26,12 @@ export function loopbackNetwork(answers: Record<string, string>, standInPort: nu
     return [{ address, family: address.includes(":") ? 6 : 4 }];
   };
   const dial: Dialer = (options, callback) => {
-    dialed.push({ address: options.hostname, port: String(options.port ?? ""), protocol: String(options.protocol), servername: options.servername ?? undefined });
+    dialed.push({
+      address: options.hostname,
+      port: String(options.port ?? ""),
+      protocol: String(options.protocol),
+      servername: options.servername ?? undefined,
+    });
     const socket = connect({ host: "127.0.0.1", port: standInPort });
     socket.once("connect", () => callback(null, socket));
     socket.once("error", (error) => callback(error, null));

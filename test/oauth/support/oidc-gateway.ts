@@ -86,7 +86,10 @@ export async function startOidcGateway(options: {
     // The upstream trusts the bearer only if the authorization server's userinfo does.
     fetch(`${oidc.issuer}/me`, { headers: { authorization } })
       .then(async (answer) => {
-        res.writeHead(answer.status === 200 ? 200 : 401, { "content-type": "application/json", ...(answer.status === 200 ? {} : { "www-authenticate": answer.headers.get("www-authenticate") ?? "Bearer" }) });
+        res.writeHead(answer.status === 200 ? 200 : 401, {
+          "content-type": "application/json",
+          ...(answer.status === 200 ? {} : { "www-authenticate": answer.headers.get("www-authenticate") ?? "Bearer" }),
+        });
         res.end(answer.status === 200 ? await answer.text() : JSON.stringify({ error: "invalid_token" }));
       })
       .catch(() => {
@@ -140,7 +143,17 @@ export async function startOidcGateway(options: {
   const upstream = new UndiciUpstreamClient();
   const engine = createEngine({
     gateways: [gateway],
-    ports: { tokens, rateLimiter: new MemoryRateLimiter(), audit, secrets, upstream, clock, log, connections: oauthModule.connections, oauthRoutes: oauthModule.oauthRoutes },
+    ports: {
+      tokens,
+      rateLimiter: new MemoryRateLimiter(),
+      audit,
+      secrets,
+      upstream,
+      clock,
+      log,
+      connections: oauthModule.connections,
+      oauthRoutes: oauthModule.oauthRoutes,
+    },
   });
   const door = createNodeServer(engine);
   gatewayListener.handle((req, res) => door.server.emit("request", req, res));
@@ -178,18 +191,28 @@ export async function startOidcGateway(options: {
  * oidc-provider's (headless) interactions back to the gateway's callback, keeping cookies.
  * Cookies are per host, not per port, as in a browser.
  */
-export async function connectHeadless(startUrl: string, jar: Map<string, { value: string; path: string }> = new Map()): Promise<{ status: number; html: string; hops: string[] }> {
+export async function connectHeadless(
+  startUrl: string,
+  jar: Map<string, { value: string; path: string }> = new Map(),
+): Promise<{ status: number; html: string; hops: string[] }> {
   let next = startUrl;
   let post: string | null = null;
   const hops: string[] = [];
   for (let hop = 0; hop < 15; hop++) {
     hops.push(next);
     const url = new URL(next);
-    const cookie = [...jar].filter(([, c]) => url.pathname.startsWith(c.path)).map(([name, c]) => `${name}=${c.value}`).join("; ");
+    const cookie = [...jar]
+      .filter(([, c]) => url.pathname.startsWith(c.path))
+      .map(([name, c]) => `${name}=${c.value}`)
+      .join("; ");
     const response = await fetch(next, {
       redirect: "manual",
       ...(post !== null
-        ? { method: "POST", body: post, headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin", ...(cookie ? { cookie } : {}) } }
+        ? {
+            method: "POST",
+            body: post,
+            headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin", ...(cookie ? { cookie } : {}) },
+          }
         : { headers: cookie ? { cookie } : {} }),
     });
     post = null;
@@ -197,7 +220,11 @@ export async function connectHeadless(startUrl: string, jar: Map<string, { value
       const [pair, ...attributes] = line.split(";");
       const at = pair!.indexOf("=");
       const name = pair!.slice(0, at).trim();
-      const path = attributes.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith("path="))?.slice(5) ?? "/";
+      const path =
+        attributes
+          .map((a) => a.trim())
+          .find((a) => a.toLowerCase().startsWith("path="))
+          ?.slice(5) ?? "/";
       const maxAge = attributes.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith("max-age="));
       if (maxAge === "Max-Age=0" || /expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name);
       else jar.set(name, { value: pair!.slice(at + 1), path });

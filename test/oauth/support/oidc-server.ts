@@ -14,7 +14,12 @@ export interface OidcServer {
 }
 
 /** A server listening on 127.0.0.1 whose handler is set later (ports must be known before the provider exists). */
-export async function listenLater(): Promise<{ server: Server; port: number; url: string; handle(h: (req: IncomingMessage, res: ServerResponse) => void): void }> {
+export async function listenLater(): Promise<{
+  server: Server;
+  port: number;
+  url: string;
+  handle(h: (req: IncomingMessage, res: ServerResponse) => void): void;
+}> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
     res.statusCode = 503;
     res.end();
@@ -112,9 +117,10 @@ export async function startOidcServer(options: {
     provider,
     grants,
     setRefreshDelay: (ms) => (refreshDelay = ms),
-    close: () => new Promise<void>((resolve) => {
-      options.listener.server.closeAllConnections();
-      options.listener.server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        options.listener.server.closeAllConnections();
+        options.listener.server.close(() => resolve());
+      }),
   };
 }

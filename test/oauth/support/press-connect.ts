@@ -35,7 +35,9 @@ export async function pressConnect(
   startUrl: string,
 ): Promise<{ confirm: ConfirmPage; start: GatewayResponse }> {
   const url = new URL(startUrl);
-  const confirm = readConfirmPage(await handle({ method: "GET", path: url.pathname, query: url.search.slice(1), headers: {}, body: null, clientAddress: "127.0.0.1" }));
+  const confirm = readConfirmPage(
+    await handle({ method: "GET", path: url.pathname, query: url.search.slice(1), headers: {}, body: null, clientAddress: "127.0.0.1" }),
+  );
   if (confirm.page.status !== 200) return { confirm, start: confirm.page };
   const target = new URL(confirm.action, url);
   const start = await handle({

@@ -67,10 +67,11 @@ export async function startStandIn(): Promise<ProviderStandIn> {
     url,
     seen,
     route: (key, handler) => routes.set(key, handler),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -106,7 +107,12 @@ export interface PresetHarness {
 }
 
 /** Builds a {@link PresetHarness} for one gateway whose connection is named `conn`. */
-export function presetHarness(gateway: Gateway, endpoints: EndpointOverrides, secretName: string, network: OAuthNetworkOptions = { unsafeAllowPrivate: ["127.0.0.1/32"] }): PresetHarness {
+export function presetHarness(
+  gateway: Gateway,
+  endpoints: EndpointOverrides,
+  secretName: string,
+  network: OAuthNetworkOptions = { unsafeAllowPrivate: ["127.0.0.1/32"] },
+): PresetHarness {
   const clock = new TestClock(Date.now());
   const store = new MemoryConnectionStore();
   const audit = new MemoryAuditSink();
@@ -139,7 +145,10 @@ export function presetHarness(gateway: Gateway, endpoints: EndpointOverrides, se
     box,
     async connect(callback) {
       const session = await oauth.createConnectSession(gateway, "conn", "https://gw.example.test");
-      const { start } = await pressConnect((request) => oauth.oauthRoutes.handle(request, gateway, "conn", request.path.split("/").at(-1)!, "req_test"), session.url);
+      const { start } = await pressConnect(
+        (request) => oauth.oauthRoutes.handle(request, gateway, "conn", request.path.split("/").at(-1)!, "req_test"),
+        session.url,
+      );
       if (start.status !== 303) return { authorize: new URL("about:blank"), start, page: start, html: Buffer.from(start.body as Uint8Array).toString("utf8") };
       const authorize = new URL(String(start.headers.location));
       const cookie = connectCookieOf(start);

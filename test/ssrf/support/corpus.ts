@@ -50,11 +50,5 @@ export function expectedCode(rule: string): string {
 
 /** Rules that only a URL parser can apply; an undici connector only ever sees a host. */
 export function isUrlLevelRule(rule: string): boolean {
-  return (
-    rule.startsWith("malformed:") ||
-    rule.startsWith("hygiene:") ||
-    rule.startsWith("scheme:") ||
-    rule.startsWith("port:") ||
-    rule === "userinfo"
-  );
+  return rule.startsWith("malformed:") || rule.startsWith("hygiene:") || rule.startsWith("scheme:") || rule.startsWith("port:") || rule === "userinfo";
 }

@@ -7,11 +7,9 @@ export interface FakeDns {
   asked: string[];
 }
 
-const notFound = (hostname: string): Error =>
-  Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", hostname });
+const notFound = (hostname: string): Error => Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", hostname });
 
-const toAnswers = (addresses: readonly string[]): LookupAddress[] =>
-  addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+const toAnswers = (addresses: readonly string[]): LookupAddress[] => addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
 
 /**
  * Answers each name from `first` on its first lookup and from `later` (when given) on every

@@ -53,10 +53,7 @@ export function loopbackRecordingDialer(): RecordingDialer {
 }
 
 /** Calls a connector the way undici does and settles with its error or socket. */
-export function connectOnce(
-  connector: Dialer,
-  options: ConnectOptions,
-): Promise<{ error: (Error & Record<string, unknown>) | null; socket: Socket | null }> {
+export function connectOnce(connector: Dialer, options: ConnectOptions): Promise<{ error: (Error & Record<string, unknown>) | null; socket: Socket | null }> {
   return new Promise((resolve) => {
     connector(options, (error, socket) => {
       socket?.destroy();

@@ -70,7 +70,11 @@ export function createDnsCache(options: DnsCacheOptions): DnsCache {
     }
     stats.misses += 1;
     const query = options.lookup(hostname).then((answers) => {
-      if (Array.isArray(answers)) store(key, answers.map((answer) => ({ ...answer })));
+      if (Array.isArray(answers))
+        store(
+          key,
+          answers.map((answer) => ({ ...answer })),
+        );
       return answers;
     });
     pending.set(key, query);

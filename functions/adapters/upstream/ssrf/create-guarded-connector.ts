@@ -8,7 +8,6 @@ import { systemLookup } from "./system-lookup.ts";
 import { verifyPeerDialer } from "./verify-peer-dialer.ts";
 import type { ConnectCallback, ConnectOptions, Connector, Dialer } from "./dialer.ts";
 
-
 /** Options for `createGuardedConnector` and `createGuardedAgent`. */
 export interface GuardOptions {
   /** Resolver. Default: the system resolver behind a bounded 30 s DNS cache. A given lookup is used as is. */

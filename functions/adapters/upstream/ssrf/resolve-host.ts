@@ -2,9 +2,7 @@ import { SSRF_CODES, type SsrfCode } from "../../../../schema/ssrf/index.ts";
 import type { Lookup, LookupAddress } from "./lookup.ts";
 
 /** The answer for a name, or why there is none (fail closed: no answer, no connection). */
-export type Resolution =
-  | { ok: true; answers: LookupAddress[] }
-  | { ok: false; code: SsrfCode; rule: string; reason: string };
+export type Resolution = { ok: true; answers: LookupAddress[] } | { ok: false; code: SsrfCode; rule: string; reason: string };
 
 const NO_SUCH_NAME = new Set(["ENOTFOUND", "ENODATA", "EAI_NONAME", "EAI_NODATA", "NXDOMAIN"]);
 
