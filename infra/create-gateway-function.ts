@@ -2,7 +2,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { TableNames } from "../functions/contracts/tables.ts";
 import { ENV, type FrontDoorKind } from "../functions/contracts/lambda-contract.ts";
-import type { GatewayArgs } from "./gateway-args.ts";
 import { transformed, type GatewayScope } from "./gateway-scope.ts";
 
 /** What both functions share: one archive (with the secret ciphertexts), one role, the tables, the key. */
@@ -12,7 +11,6 @@ export interface FunctionBase {
   rolePolicy: aws.iam.RolePolicy;
   tableNames: pulumi.Output<TableNames>;
   envelopeKey: aws.kms.Key;
-  reservedConcurrency: GatewayArgs["reservedConcurrency"];
 }
 
 /**
@@ -27,6 +25,7 @@ export function createGatewayFunction(
     handler: string;
     timeoutSeconds: number;
     logs: aws.cloudwatch.LogGroup;
+    reservedConcurrency?: number | undefined;
     extraEnvironment?: Record<string, pulumi.Input<string>>;
   },
 ): aws.lambda.Function {
@@ -45,7 +44,7 @@ export function createGatewayFunction(
         role: base.role.arn,
         memorySize: settings.memorySize,
         timeout: door.timeoutSeconds,
-        ...(base.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: base.reservedConcurrency } : {}),
+        ...(door.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: door.reservedConcurrency } : {}),
         loggingConfig: { logFormat: "JSON", logGroup: door.logs.name },
         environment: {
           variables: {

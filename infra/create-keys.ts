@@ -20,9 +20,21 @@ export function createKeys(scope: GatewayScope): { tableKey: aws.kms.Key; envelo
   ] as const) {
     new aws.kms.Alias(
       `${name}-${role}-alias`,
-      transformed(t.alias, { name: `alias/gatehouse/${scope.stack}/${definition.name}/${role}`, targetKeyId: k.keyId }, `${name}-${role}-alias`),
+      transformed(
+        t.alias,
+        { name: `alias/gatehouse/${aliasSafe(scope.project)}/${aliasSafe(scope.stack)}/${definition.name}/${role}`, targetKeyId: k.keyId },
+        `${name}-${role}-alias`,
+      ),
       { parent },
     );
   }
   return { tableKey, envelopeKey };
+}
+
+/**
+ * A name part KMS accepts in an alias (`[a-zA-Z0-9:/_-]` only; Pulumi project and stack names may
+ * also hold `.`): every other character becomes `-`.
+ */
+export function aliasSafe(part: string): string {
+  return part.replace(/[^a-zA-Z0-9:_-]/g, "-");
 }

@@ -6,7 +6,7 @@ export function createLogGroups(
   scope: GatewayScope,
   withStream: boolean,
 ): { api: aws.cloudwatch.LogGroup; stream: aws.cloudwatch.LogGroup | undefined; access: aws.cloudwatch.LogGroup } {
-  const { name, definition, stack } = scope;
+  const { name, definition, project, stack } = scope;
   const group = (role: string, path: string) =>
     new aws.cloudwatch.LogGroup(
       `${name}-${role}-logs`,
@@ -14,8 +14,9 @@ export function createLogGroups(
       { parent: scope.parent },
     );
   return {
-    api: group("api", `/gatehouse/${stack}/${definition.name}/api`),
-    stream: withStream ? group("stream", `/gatehouse/${stack}/${definition.name}/stream`) : undefined,
-    access: group("access", `/aws/vendedlogs/gatehouse/${stack}/${definition.name}/access`),
+    // The project is in every name: two projects with the same stack and gateway names would collide.
+    api: group("api", `/gatehouse/${project}/${stack}/${definition.name}/api`),
+    stream: withStream ? group("stream", `/gatehouse/${project}/${stack}/${definition.name}/stream`) : undefined,
+    access: group("access", `/aws/vendedlogs/gatehouse/${project}/${stack}/${definition.name}/access`),
   };
 }

@@ -59,7 +59,11 @@ export interface GatewayArgs {
   deletionProtection?: boolean;
   /** Stage throttling of the HTTP API (requests per second, steady and burst). @default { rateLimit: 100, burstLimit: 200 } */
   throttle?: { rateLimit: number; burstLimit: number };
-  /** Reserved concurrency of each function. @default none (the account's unreserved pool) */
+  /**
+   * Reserved concurrency of the whole gateway, a whole number of at least 1: the API function gets
+   * it all, or, when the gateway has a streaming door, the API function half rounded up and the
+   * stream function the rest (so it must then be at least 2). @default none (the unreserved pool)
+   */
   reservedConcurrency?: number;
   /** Tags on every taggable child, added to `gatehouse:gateway`. @default {} */
   tags?: Record<string, string>;

@@ -10,7 +10,7 @@ export type GatewaySettings = Required<
 /**
  * What every `create*` step of the Gateway component builds with: the component's name (the
  * prefix of every logical name), the validated definition, the settings, the transform hooks,
- * the tags, the stack and the parent every child is registered under.
+ * the tags, the Pulumi project and stack, and the parent every child is registered under.
  */
 export interface GatewayScope {
   name: string;
@@ -18,6 +18,8 @@ export interface GatewayScope {
   settings: GatewaySettings;
   transform: GatewayTransforms;
   tags: Record<string, string>;
+  /** The Pulumi project: two projects with the same stack and gateway names share an account without colliding. */
+  project: string;
   stack: string;
   parent: pulumi.Resource;
 }

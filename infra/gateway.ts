@@ -15,6 +15,7 @@ import type { GatewayArgs, GatewayTransforms } from "./gateway-args.ts";
 import type { GatewayOutputs } from "./gateway-outputs.ts";
 import type { GatewayScope } from "./gateway-scope.ts";
 import { lambdaArchiveOutput } from "./lambda-archive.ts";
+import { splitReservedConcurrency } from "./reserved-concurrency.ts";
 import { prepareGateway } from "./prepare-gateway.ts";
 import { API_FUNCTION_MIN_SECONDS, functionTimeoutSeconds, splitByDoor } from "./timeouts.ts";
 
@@ -76,6 +77,7 @@ export class Gateway extends pulumi.ComponentResource {
       settings,
       transform: args.transform ?? {},
       tags: { ...args.tags, "gatehouse:gateway": definition.name },
+      project: pulumi.getProject(),
       stack: pulumi.getStack(),
       parent: this,
     };
@@ -98,14 +100,8 @@ export class Gateway extends pulumi.ComponentResource {
       envelopeKey,
       logGroups: [logs.api, ...(logs.stream ? [logs.stream] : [])],
     });
-    const base: FunctionBase = {
-      code: lambdaArchiveOutput(definition, ciphertexts),
-      role,
-      rolePolicy,
-      tableNames,
-      envelopeKey,
-      reservedConcurrency: args.reservedConcurrency,
-    };
+    const base: FunctionBase = { code: lambdaArchiveOutput(definition, ciphertexts), role, rolePolicy, tableNames, envelopeKey };
+    const reserved = splitReservedConcurrency(args.reservedConcurrency, logs.stream !== undefined, definition.name);
 
     // The streaming door, only when an endpoint needs more than API Gateway's 30 s.
     const streamUrl: pulumi.Output<string | null> = logs.stream
@@ -116,6 +112,7 @@ export class Gateway extends pulumi.ComponentResource {
             handler: "index.streamHandler",
             timeoutSeconds: functionTimeoutSeconds(doors.stream),
             logs: logs.stream,
+            reservedConcurrency: reserved.stream,
           }),
         )
       : pulumi.output(null);
@@ -124,6 +121,7 @@ export class Gateway extends pulumi.ComponentResource {
       handler: "index.handler",
       timeoutSeconds: functionTimeoutSeconds(doors.api, API_FUNCTION_MIN_SECONDS),
       logs: logs.api,
+      reservedConcurrency: reserved.api,
       ...(logs.stream ? { extraEnvironment: { [ENV.streamUrl]: streamUrl.apply((u) => u ?? "") } } : {}),
     });
     const baseUrl = createHttpApi(scope, apiFn, doors.api, logs.access);

@@ -143,8 +143,8 @@ describe("gatehouse diff --infra", () => {
       {
         path: "policy.Statement[WriteOwnLogs].Resource",
         text:
-          "statement `WriteOwnLogs`: resources added: `arn:aws:logs:eu-west-1:123456789012:log-group:/gatehouse/plan/payments/stream`, " +
-          "`arn:aws:logs:eu-west-1:123456789012:log-group:/gatehouse/plan/payments/stream:log-stream:*`",
+          "statement `WriteOwnLogs`: resources added: `arn:aws:logs:eu-west-1:123456789012:log-group:/gatehouse/gatehouse/plan/payments/stream`, " +
+          "`arn:aws:logs:eu-west-1:123456789012:log-group:/gatehouse/gatehouse/plan/payments/stream:log-stream:*`",
         flag: "permissions-widened",
       },
     ]);

@@ -111,7 +111,7 @@ describe("the Gateway component under Pulumi mocks, over every example", () => {
     }
     const aliases = ofType("aws:kms/alias:Alias");
     expect(aliases.map((a) => a.rawInputs.targetKeyId).sort()).toEqual(keys.map((k) => `${k.name}-key-id`).sort());
-    for (const a of aliases) expect(a.rawInputs.name).toMatch(/^alias\/gatehouse\/plan\//);
+    for (const a of aliases) expect(a.rawInputs.name).toMatch(/^alias\/gatehouse\/gatehouse\/plan\//);
   });
 
   it("no IAM statement has a wildcard action or resource; KMS use is conditioned; the only pattern is the function's own log streams", () => {
@@ -126,7 +126,9 @@ describe("the Gateway component under Pulumi mocks, over every example", () => {
         for (const resource of s.Resource as string[]) {
           expect(resource).not.toBe("*");
           if (resource.includes("*"))
-            expect(resource).toMatch(new RegExp(`^arn:aws:logs:eu-west-1:123456789012:log-group:/gatehouse/plan/${gateway}/(api|stream):log-stream:\\*$`));
+            expect(resource).toMatch(
+              new RegExp(`^arn:aws:logs:eu-west-1:123456789012:log-group:/gatehouse/gatehouse/plan/${gateway}/(api|stream):log-stream:\\*$`),
+            );
           else expect(resource).toMatch(/^arn:aws:(dynamodb|kms|logs):eu-west-1:123456789012:/);
         }
       }
