@@ -14,6 +14,7 @@ import type { ApiGatewayV2Result } from "../../functions/front-doors/lambda/apig
 import type { StreamPrelude } from "../../functions/front-doors/lambda/create-stream-handler.ts";
 import { startTestDynalite, type TestDynalite } from "../helpers/dynalite.ts";
 import { startFakeKmsServer, type FakeKmsServer } from "./support/fake-kms-server.ts";
+import { lambdaEnvironment } from "./support/lambda-environment.ts";
 import { PNG, SET_COOKIES, startLoopbackUpstream, type SeenRequest } from "./support/loopback-upstream.ts";
 import { node24Binary } from "./support/node-binaries.ts";
 
@@ -60,19 +61,7 @@ beforeAll(async () => {
   for (const file of (await readdir(FIXTURES)).filter((f) => f.endsWith(".json"))) {
     fixtures[file.replace(/\.json$/, "")] = JSON.parse((await readFile(new URL(file, FIXTURES), "utf8")).replaceAll("{{TOKEN}}", token));
   }
-  env = {
-    PATH: process.env.PATH ?? "",
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-    AWS_ENDPOINT_URL_KMS: kms.endpoint,
-    GATEHOUSE_TABLES: JSON.stringify(dynalite.tables),
-    GATEHOUSE_KEY_ARN: kms.keyArn,
-    GATEHOUSE_AUDIT_RETENTION_DAYS: "7",
-    GATEHOUSE_STREAM_URL: STREAM_URL,
-  };
+  env = lambdaEnvironment(dynalite, kms, { GATEHOUSE_AUDIT_RETENTION_DAYS: "7", GATEHOUSE_STREAM_URL: STREAM_URL });
 }, 30_000);
 
 afterAll(async () => {

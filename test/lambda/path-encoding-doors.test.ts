@@ -11,6 +11,7 @@ import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { writeLambdaArchive } from "../../infra/write-lambda-archive.ts";
 import { startTestDynalite, type TestDynalite } from "../helpers/dynalite.ts";
 import { startFakeKmsServer, type FakeKmsServer } from "./support/fake-kms-server.ts";
+import { lambdaEnvironment } from "./support/lambda-environment.ts";
 import { startLoopbackUpstream } from "./support/loopback-upstream.ts";
 import { node24Binary } from "./support/node-binaries.ts";
 import { apiGatewayEvent, functionUrlEvent } from "./support/payload-v2-events.ts";
@@ -46,18 +47,7 @@ beforeAll(async () => {
       now: Date.now(),
     })
   ).token;
-  env = {
-    PATH: process.env.PATH ?? "",
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-    AWS_ENDPOINT_URL_KMS: kms.endpoint,
-    GATEHOUSE_TABLES: JSON.stringify(dynalite.tables),
-    GATEHOUSE_KEY_ARN: kms.keyArn,
-    GATEHOUSE_STREAM_URL: STREAM_URL,
-  };
+  env = lambdaEnvironment(dynalite, kms, { GATEHOUSE_STREAM_URL: STREAM_URL });
 }, 60_000);
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { writeLambdaArchive } from "../../infra/write-lambda-archive.ts";
 import { startTestDynalite, type TestDynalite } from "../helpers/dynalite.ts";
 import { startFakeKmsServer, type FakeKmsServer } from "./support/fake-kms-server.ts";
+import { lambdaEnvironment } from "./support/lambda-environment.ts";
 import { node24Binary } from "./support/node-binaries.ts";
 import { functionUrlEvent, type EventInput } from "./support/payload-v2-events.ts";
 import { invokeBundle, streamedText, type StreamedAnswer } from "./support/run-bundle.ts";
@@ -51,19 +52,7 @@ beforeAll(async () => {
   const store = new DynamoTokenStore({ client: dynalite.client, tableName: dynalite.tables.tokens });
   token = (await issueToken(store, { gatewayId: gateway.id, label: "all", endpoints: null, now: Date.now() })).token;
   scopedToken = (await issueToken(store, { gatewayId: gateway.id, label: "echo-only", endpoints: ["echo"], now: Date.now() })).token;
-  env = {
-    PATH: process.env.PATH ?? "",
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-    AWS_ENDPOINT_URL_KMS: kms.endpoint,
-    GATEHOUSE_TABLES: JSON.stringify(dynalite.tables),
-    GATEHOUSE_KEY_ARN: kms.keyArn,
-    GATEHOUSE_AUDIT_RETENTION_DAYS: "7",
-    GATEHOUSE_FRONT_DOOR: "stream",
-  };
+  env = lambdaEnvironment(dynalite, kms, { GATEHOUSE_AUDIT_RETENTION_DAYS: "7", GATEHOUSE_FRONT_DOOR: "stream" });
 }, 60_000);
 
 afterAll(async () => {
