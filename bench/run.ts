@@ -39,7 +39,7 @@ const startedAt = Date.now();
 const loadAtStart = loadAverage();
 const tools = ensureTools(options.install);
 tools.messages.forEach((m) => log(`bench: ${m}`));
-let generator: LoadGenerator = options.loadGenerator === "autocannon" || !tools.wrk ? "autocannon" : "wrk";
+const generator: LoadGenerator = options.loadGenerator === "autocannon" || !tools.wrk ? "autocannon" : "wrk";
 if (options.loadGenerator === "wrk" && !tools.wrk) log("bench: --load wrk asked for, but wrk is unavailable: using autocannon");
 const generatorLabel = generator === "wrk" ? "wrk 4.1 (1 thread, --latency)" : "autocannon 8 (Node, 1 worker)";
 

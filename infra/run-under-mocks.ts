@@ -141,7 +141,7 @@ export function mask(value: unknown): unknown {
   if (pulumi.runtime.isRpcSecret(value)) return MASK;
   if (Array.isArray(value)) return value.map(mask);
   if (value && typeof value === "object") {
-    if ((value as Record<string, unknown>)["__pulumiArchive"] === true || (value as Record<string, unknown>)["__pulumiAsset"] === true) return "[code archive]";
+    if ((value as Record<string, unknown>).__pulumiArchive === true || (value as Record<string, unknown>).__pulumiAsset === true) return "[code archive]";
     if (value instanceof pulumi.asset.Archive || value instanceof pulumi.asset.Asset) return "[code archive]";
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)

@@ -70,7 +70,7 @@ async function listTree(root: string, commit: string, paths: string[]): Promise<
   for (const record of out.toString("utf8").split("\0")) {
     // "<mode> SP <type> SP <object> TAB <path>"
     const match = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(record);
-    if (!match || match[2] !== "blob" || match[1] === "120000") continue;
+    if (match?.[2] !== "blob" || match[1] === "120000") continue;
     entries.push({ path: match[4]!, object: match[3]! });
   }
   return entries;

@@ -70,7 +70,7 @@ export async function handleCallback(
   const idHash = sha256Hex(sessionId);
   const now = ctx.clock.now();
   const session = await ctx.store.getSession(idHash, now);
-  if (!session || session.stage !== "started" || session.gatewayId !== gateway.id || session.connection !== connection) {
+  if (session?.stage !== "started" || session.gatewayId !== gateway.id || session.connection !== connection) {
     return fail(410, "CONNECT_SESSION_INVALID", "This connect flow has expired or was already finished", "Connect links work once and only for a few minutes.");
   }
   const state = params.get("state") ?? "";

@@ -52,7 +52,7 @@ export async function handleStart(
   const idHash = sha256Hex(sessionId);
   const now = ctx.clock.now();
   const session = await ctx.store.getSession(idHash, now);
-  if (!session || session.stage !== "issued" || session.gatewayId !== gateway.id || session.connection !== connection) {
+  if (session?.stage !== "issued" || session.gatewayId !== gateway.id || session.connection !== connection) {
     return fail(410, "This connect link has expired or was already used", "Connect links work once and only for a few minutes.");
   }
   const base = new URL(session.baseUrl);

@@ -21,7 +21,7 @@ export async function issueToken(store: TokenStore, request: TokenRequest): Prom
     hash: hashToken(token),
     gatewayId: request.gatewayId,
     label: request.label,
-    endpoints: request.endpoints && request.endpoints.length ? [...request.endpoints] : null,
+    endpoints: request.endpoints?.length ? [...request.endpoints] : null,
     createdAt: request.now,
     expiresAt: request.expiresAt ?? null,
     revokedAt: null,

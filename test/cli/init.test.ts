@@ -111,7 +111,7 @@ describe("gatehouse init", () => {
     expect(project).toMatch(/^name: my-infra$/m);
     expect(project).toMatch(/^main: index\.ts$/m);
     expect(project).toContain("runtime:\n  name: nodejs\n  options:\n    packagemanager: npm\n");
-    expect(project).toMatch(/^    typescript: false\n    nodeargs: "--import tsx"$/m);
+    expect(project).toMatch(/^ {4}typescript: false\n {4}nodeargs: "--import tsx"$/m);
     expect(project).toContain("config:\n  gatewaysDir:\n    type: string\n    default: gateways\n");
     const program = await readFile(join(target, "index.ts"), "utf8");
     expect(program).toContain('import { deployGateways, deploymentOptionsFromConfig, loadGatewayFolder } from "gatehouse-gateway/infra";');

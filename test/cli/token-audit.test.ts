@@ -89,7 +89,7 @@ describe("gatehouse token and audit on a local data folder", () => {
 
     const human = await cli(io, "token", "create", "--gateway", "acme", "--label", "ops");
     expect(human.code).toBe(0);
-    expect(human.out).toMatch(/^  gatehouse_[0-9A-Za-z]{49}$/m);
+    expect(human.out).toMatch(/^ {2}gatehouse_[0-9A-Za-z]{49}$/m);
     expect(human.out).toContain("only time the token is shown");
 
     const list = await cli(io, "token", "list", "--gateway", gw.gateway.id);

@@ -13,7 +13,8 @@ import { mockCiphertext, runUnderMocks, type PlannedResource } from "../../infra
 import { createHash } from "node:crypto";
 import { SECRETS_FILE, serializeCiphertexts } from "../../functions/contracts/lambda-contract.ts";
 
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- resource inputs are untyped JSON
+/** Resource inputs as the mocks recorded them: untyped JSON, read field by field. */
+type Inputs = Record<string, unknown>;
 
 /** A gateway whose timeouts cover both doors: 5 s and 29 s on API Gateway, 30 s and 300 s streamed. */
 const timeouts = defineGateway({
@@ -196,7 +197,7 @@ describe("the Gateway component under Pulumi mocks, over every example", () => {
       expect(f.rawInputs.runtime).toBe("nodejs24.x");
       expect(f.rawInputs.architectures).toEqual(["arm64"]);
       expect(f.rawInputs.memorySize).toBe(512);
-      expect(f.rawInputs.loggingConfig.logFormat).toBe("JSON");
+      expect(f.rawInputs.loggingConfig).toMatchObject({ logFormat: "JSON" });
       expect(f.inputs.code).toBe("[code archive]");
       expect(f.rawInputs.reservedConcurrentExecutions).toBeUndefined();
     }
@@ -215,7 +216,8 @@ describe("the Gateway component under Pulumi mocks, over every example", () => {
     for (const gw of all) {
       const fn = ofType("aws:lambda/function:Function").find((f) => f.name === `${gw.name}-api`)!;
       // The ciphertexts travel in the archive's secrets.json, never in the 4 KB environment.
-      expect(Object.keys(fn.rawInputs.environment.variables).filter((k) => /SECRET/.test(k))).toEqual([]);
+      const environment = fn.rawInputs.environment as { variables: Record<string, string> };
+      expect(Object.keys(environment.variables).filter((k) => /SECRET/.test(k))).toEqual([]);
       const ciphertexts: Record<string, string> = {};
       for (const name of secretNames(gw)) {
         const logical = `${gw.name}-secret-${name.toLowerCase().replace(/_/g, "-")}`;
@@ -236,8 +238,9 @@ describe("the Gateway component under Pulumi mocks, over every example", () => {
     for (const s of ofType("aws:apigatewayv2/stage:Stage")) {
       expect(s.rawInputs).toMatchObject({ name: "$default", autoDeploy: true });
       expect(s.rawInputs.defaultRouteSettings).toMatchObject({ throttlingRateLimit: 100, throttlingBurstLimit: 200 });
-      expect(s.rawInputs.accessLogSettings.destinationArn).toMatch(/^arn:aws:logs:.*:log-group:\/aws\/vendedlogs\/gatehouse\//);
-      expect(JSON.parse(s.rawInputs.accessLogSettings.format as string)).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
+      const accessLog = s.rawInputs.accessLogSettings as { destinationArn: string; format: string };
+      expect(accessLog.destinationArn).toMatch(/^arn:aws:logs:.*:log-group:\/aws\/vendedlogs\/gatehouse\//);
+      expect(JSON.parse(accessLog.format)).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
     }
     for (const p of ofType("aws:lambda/permission:Permission").filter((p) => p.name.endsWith("-api-invoke"))) {
       expect(p.rawInputs).toMatchObject({ principal: "apigateway.amazonaws.com", action: "lambda:InvokeFunction" });

@@ -147,7 +147,7 @@ export class DynamoConnectionStore implements ConnectionStore {
 
   async getSession(idHash: string, now: number): Promise<ConnectSession | null> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: sessionKey(idHash) }, ConsistentRead: true }));
-    if (!Item || Item.kind !== "session" || (Item.expiresAt as number) <= now) return null;
+    if (Item?.kind !== "session" || (Item.expiresAt as number) <= now) return null;
     return toSession(Item);
   }
 

@@ -89,7 +89,7 @@ export class KmsSecretBox implements SecretBox {
       if (name === "InvalidCiphertextException") throw new Error("the sealed value was tampered with or sealed for another context");
       throw error;
     }
-    if (!out.Plaintext || out.Plaintext.length !== 32) throw new Error("KMS returned no usable data key");
+    if (out.Plaintext?.length !== 32) throw new Error("KMS returned no usable data key");
     return Buffer.from(out.Plaintext);
   }
 }

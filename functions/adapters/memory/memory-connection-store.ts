@@ -71,14 +71,14 @@ export class MemoryConnectionStore implements ConnectionStore {
 
   async startSession(idHash: string, now: number, started: SessionStart): Promise<ConnectSession | null> {
     const session = this.sessions.get(idHash);
-    if (!session || session.stage !== "issued" || session.expiresAt <= now) return null;
+    if (session?.stage !== "issued" || session.expiresAt <= now) return null;
     Object.assign(session, { stage: "started" as const }, structuredClone(started));
     return structuredClone(session);
   }
 
   async finishSession(idHash: string, stateHash: string, now: number): Promise<ConnectSession | null> {
     const session = this.sessions.get(idHash);
-    if (!session || session.stage !== "started" || session.expiresAt <= now || session.stateHash !== stateHash) return null;
+    if (session?.stage !== "started" || session.expiresAt <= now || session.stateHash !== stateHash) return null;
     this.sessions.delete(idHash);
     return structuredClone(session);
   }
