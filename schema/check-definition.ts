@@ -1,5 +1,6 @@
 import type { DefinitionIssue } from "./definition-error.ts";
 import { formatPath } from "./definition-error.ts";
+import { isBasicAuth, isLiteralInject } from "./inject-value.ts";
 import { neverForwardReason, neverInjectReason } from "./headers.ts";
 import { rateLimitProblems, type RateLimit } from "./rate-limit.ts";
 import { SLUG } from "./gateway.ts";
@@ -89,8 +90,13 @@ function checkEndpoint(at: PropertyKey[], endpoint: Raw, connections: Raw, add: 
     const earlier = seen.get(lower);
     if (earlier !== undefined) add([...at, "headers", "inject", name], `'${name}' is the same header as '${earlier}' (names are case-insensitive)`);
     seen.set(lower, name);
-    if ((lower === "authorization" || lower === "proxy-authorization") && typeof value === "string") {
-      add([...at, "headers", "inject", name], `${name} must be injected from a secret: use secret("NAME"), never a literal value`);
+    if (isBasicAuth(value) && isLiteralInject(value)) {
+      add([...at, "headers", "inject", name], "basicAuth needs secret() for the user name or the password: a credential never sits in a definition");
+    } else if ((lower === "authorization" || lower === "proxy-authorization") && typeof value === "string") {
+      add(
+        [...at, "headers", "inject", name],
+        `${name} must be injected from a secret: use secret("NAME", { prefix: "Bearer " }) or basicAuth(secret("USER"), secret("PASS")), never a literal value`,
+      );
     }
     if (lower === "authorization" && typeof endpoint.connection === "string") {
       add([...at, "headers", "inject", name], `Authorization is set by connection '${endpoint.connection}'; do not inject it as well`);

@@ -5,6 +5,7 @@ import { REQUEST_BYTES, TIMEOUT_SECONDS } from "./endpoint.ts";
 import { GatewaySchema, type Endpoint, type Gateway, type GatewayInput } from "./gateway.ts";
 import { gatewayIdFromName } from "./gateway-id.ts";
 import { DEFAULT_FORWARD_HEADERS } from "./headers.ts";
+import type { InjectValue } from "./inject-value.ts";
 import { STANDARD_METHODS } from "./methods.ts";
 import { definitionRevision } from "./revision.ts";
 
@@ -49,7 +50,8 @@ function resolve(data: z.output<typeof GatewaySchema>): Gateway {
       forwardQuery: e.forwardQuery,
       headers: {
         forward: [...new Set((e.headers.forward ?? DEFAULT_FORWARD_HEADERS).map((h) => h.toLowerCase()))].sort(),
-        inject: Object.fromEntries(Object.entries(e.headers.inject).map(([k, v]) => [k.toLowerCase(), v])),
+        // zod types an absent optional `prefix` as `prefix?: string | undefined`; it never outputs the key as undefined.
+        inject: Object.fromEntries(Object.entries(e.headers.inject).map(([k, v]) => [k.toLowerCase(), v as InjectValue])),
         allowSetCookie: e.headers.allowSetCookie,
       },
       auditQueryValues: [...new Set(e.auditQueryValues)].sort(),

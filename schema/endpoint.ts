@@ -2,7 +2,7 @@ import { z } from "zod";
 import { HEADER_NAME } from "./headers.ts";
 import { MethodSchema } from "./methods.ts";
 import { RateLimitSchema } from "./rate-limit.ts";
-import { SecretRefSchema } from "./secret.ts";
+import { InjectValueSchema } from "./inject-value.ts";
 
 /**
  * Upstream timeout bounds, in seconds. The default is 29, not 30: API Gateway HTTP APIs stop
@@ -15,9 +15,6 @@ export const TIMEOUT_SECONDS = { min: 1, max: 300, default: 29 } as const;
 export const REQUEST_BYTES = { max: 100 * 1024 * 1024, default: 1024 * 1024 } as const;
 
 const headerName = z.string().regex(HEADER_NAME, "is not a valid header name (RFC 9110 token characters only)");
-
-/** Literal header values must be a single line: CR, LF and NUL would split or end the header. */
-const headerValue = z.string().regex(/^[^\r\n\0]*$/, "a header value must not contain CR, LF or NUL");
 
 /** Fields an endpoint and the gateway's `defaults` share. */
 export const endpointDefaultsShape = {
@@ -46,7 +43,7 @@ export const endpointDefaultsShape = {
  * stripe: {
  *   upstream: "https://api.stripe.com/v1",
  *   methods: ["GET", "POST"],
- *   headers: { forward: ["content-type", "idempotency-key"], inject: { authorization: secret("STRIPE_BEARER") } },
+ *   headers: { forward: ["content-type", "idempotency-key"], inject: { authorization: secret("STRIPE_BEARER", { prefix: "Bearer " }) } },
  *   rateLimit: { perMinute: 60 },
  * }
  */
@@ -63,8 +60,11 @@ export const EndpointSchema = z.strictObject({
     .strictObject({
       /** Request headers passed on from the client (an allowlist, any case). @default DEFAULT_FORWARD_HEADERS */
       forward: z.array(headerName).optional(),
-      /** Headers set on every upstream request, overriding the client's. @default {} */
-      inject: z.record(headerName, z.union([headerValue, SecretRefSchema], { error: 'must be a string or secret("NAME")' })).default({}),
+      /**
+       * Headers set on every upstream request, overriding the client's: a literal, `secret("NAME")`,
+       * `secret("NAME", { prefix: "Bearer " })` or `basicAuth(user, password)`. @default {}
+       */
+      inject: z.record(headerName, InjectValueSchema).default({}),
       /** Pass upstream `Set-Cookie` back to the client. @default false */
       allowSetCookie: z.boolean().default(false),
     })

@@ -3,7 +3,7 @@ import { ConnectionSchema, type Connection } from "./connection.ts";
 import { EndpointSchema, endpointDefaultsShape } from "./endpoint.ts";
 import type { Method } from "./methods.ts";
 import type { RateLimit } from "./rate-limit.ts";
-import type { SecretRef } from "./secret.ts";
+import type { InjectValue } from "./inject-value.ts";
 
 /** Gateway names: lower-case letters, digits and '-', starting with a letter, at most 40. */
 export const GATEWAY_NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -46,8 +46,8 @@ export interface Endpoint {
   headers: {
     /** Lower-case names. */
     forward: string[];
-    /** Lower-case names to a literal or a secret reference. */
-    inject: Record<string, string | SecretRef>;
+    /** Lower-case names to a literal, a (prefixed) secret reference or Basic credentials. */
+    inject: Record<string, InjectValue>;
     allowSetCookie: boolean;
   };
   connection?: string;

@@ -2,11 +2,12 @@
  * The Gatehouse definition language: what a user imports in a gateway file.
  *
  * @example
- * import { defineGateway, secret, oauth } from "gatehouse-gateway";
+ * import { defineGateway, secret, basicAuth, oauth } from "gatehouse-gateway";
  */
 export { defineGateway, validateGateway, isValidatedGateway } from "./define-gateway.ts";
 export { DefinitionError, type DefinitionIssue } from "./definition-error.ts";
-export { secret, isSecretRef, type SecretRef } from "./secret.ts";
+export { secret, isSecretRef, type SecretRef, type SecretOptions } from "./secret.ts";
+export { basicAuth, isBasicAuth, type BasicAuth, type InjectValue } from "./inject-value.ts";
 export { oauth } from "./oauth.ts";
 export { STANDARD_METHODS, type Method } from "./methods.ts";
 export { DEFAULT_FORWARD_HEADERS } from "./headers.ts";

@@ -1,11 +1,11 @@
 import type { Gateway } from "./gateway.ts";
-import { isSecretRef } from "./secret.ts";
+import { injectSecretNames } from "./inject-value.ts";
 
-/** Every secret name a gateway refers to (injected headers and OAuth client secrets), sorted. */
+/** Every secret name a gateway refers to (injected headers, Basic credentials included, and OAuth client secrets), sorted. */
 export function secretNames(gateway: Gateway): string[] {
   const names = new Set<string>();
   for (const endpoint of Object.values(gateway.endpoints)) {
-    for (const value of Object.values(endpoint.headers.inject)) if (isSecretRef(value)) names.add(value.name);
+    for (const value of Object.values(endpoint.headers.inject)) for (const name of injectSecretNames(value)) names.add(name);
   }
   for (const connection of Object.values(gateway.connections)) names.add(connection.clientSecret.name);
   return [...names].sort();

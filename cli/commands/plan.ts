@@ -3,6 +3,7 @@ import type { Gateway } from "../../schema/gateway.ts";
 import { duplicateGateways, type FileGateways } from "../duplicate-gateways.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
+import { describeInjectValue } from "../describe-inject.ts";
 import { describeResource } from "../describe-resource.ts";
 import { loadDefinitionFile } from "../../loader/load-definition-file.ts";
 import { requireFiles } from "../require-files.ts";
@@ -84,6 +85,8 @@ export const command: Command = {
       for (const [slug, url] of Object.entries(out.endpoints)) {
         const e = gateway.endpoints[slug]!;
         io.out(`    ${slug}: ${url}  (timeout ${e.timeoutSeconds} s${url.startsWith(out.baseUrl) ? "" : ", streaming Function URL"})`);
+        // Where each injected header comes from, never a value: `authorization: "Bearer " + secret STRIPE_BEARER`.
+        for (const [header, value] of Object.entries(e.headers.inject)) io.out(`      injects ${header}: ${describeInjectValue(value)}`);
       }
     }
     io.out(`\n${resources.length} resources in total. Secrets are shown as [secret]; deploy with pulumi up.`);

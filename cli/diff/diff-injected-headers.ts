@@ -1,22 +1,24 @@
-import { isSecretRef, type SecretRef } from "../../schema/secret.ts";
+import { injectSecretNames, type InjectValue } from "../../schema/inject-value.ts";
+import { canonicalJson } from "../../schema/revision.ts";
+import { describeInjectValue } from "../describe-inject.ts";
 import type { Change } from "./change.ts";
 import { code } from "./words.ts";
 
-type Injected = string | SecretRef;
-
-/** Where an injected value comes from, never the value: "secret `NAME`" or "a literal value". */
-export function describeSource(value: Injected): string {
-  return isSecretRef(value) ? `secret ${code(value.name)}` : "a literal value";
+/** Where an injected value comes from, never the value: "secret `NAME`", `"Bearer " + secret `NAME``, "a literal value". */
+export function describeSource(value: InjectValue): string {
+  return describeInjectValue(value, code);
 }
 
 /**
  * Injected header changes, by header name. Values never appear: a secret is named, a literal
  * (never a credential: Authorization must be a secret) is only said to have changed. Adding a
- * header, or taking it from another secret, widens: the gateway now hands a credential it did not
- * hand before to the upstream on every client's behalf. A literal replacing a secret is neutral.
- * A change of a secret's value happens outside the definition and so is never seen here.
+ * header, or reading a secret the header did not read before (another secret, a literal turned
+ * secret, Basic credentials gaining one), widens: the gateway now hands a credential it did not
+ * hand before to the upstream on every client's behalf. Any other change of form (a prefix, a
+ * literal replacing a secret) is neutral. A change of a secret's value happens outside the
+ * definition and so is never seen here.
  */
-export function diffInjectedHeaders(slug: string, before: Record<string, Injected>, after: Record<string, Injected>): Change[] {
+export function diffInjectedHeaders(slug: string, before: Record<string, InjectValue>, after: Record<string, InjectValue>): Change[] {
   const subject = `endpoint:${slug}`;
   const changes: Change[] = [];
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
@@ -28,27 +30,25 @@ export function diffInjectedHeaders(slug: string, before: Record<string, Injecte
       changes.push({ effect: "widening", kind: "inject", subject, text: `${code(slug)} now injects header ${header} from ${describeSource(now)}` });
     } else if (now === undefined && was !== undefined) {
       changes.push({ effect: "narrowing", kind: "inject", subject, text: `${code(slug)} no longer injects header ${header}` });
-    } else if (isSecretRef(now) && (!isSecretRef(was) || was.name !== now.name)) {
-      changes.push({
-        effect: "widening",
-        kind: "inject",
-        subject,
-        text: `header ${header} injected on ${code(slug)} now comes from ${describeSource(now)} instead of ${describeSource(was!)}`,
-      });
-    } else if (typeof now === "string" && isSecretRef(was)) {
-      changes.push({
-        effect: "neutral",
-        kind: "inject",
-        subject,
-        text: `header ${header} injected on ${code(slug)} is now a literal value instead of ${describeSource(was)}`,
-      });
-    } else if (typeof now === "string" && typeof was === "string" && now !== was) {
-      changes.push({
-        effect: "neutral",
-        kind: "inject",
-        subject,
-        text: `literal value of header ${header} injected on ${code(slug)} changed (values are not shown)`,
-      });
+    } else if (was !== undefined && now !== undefined && canonicalJson(was) !== canonicalJson(now)) {
+      const read = new Set(injectSecretNames(was));
+      const widens = injectSecretNames(now).some((n) => !read.has(n));
+      if (describeSource(now) === describeSource(was)) {
+        // Only a literal changed (a literal header, or Basic credentials' literal user name).
+        changes.push({
+          effect: "neutral",
+          kind: "inject",
+          subject,
+          text: `literal ${typeof now === "string" ? "value" : "part"} of header ${header} injected on ${code(slug)} changed (values are not shown)`,
+        });
+      } else {
+        changes.push({
+          effect: widens ? "widening" : "neutral",
+          kind: "inject",
+          subject,
+          text: `header ${header} injected on ${code(slug)} ${widens ? "now comes from" : "is now"} ${describeSource(now)} instead of ${describeSource(was)}`,
+        });
+      }
     }
   }
   return changes;

@@ -13,7 +13,7 @@ export default defineGateway({
       methods: ["GET", "POST"],
       headers: {
         forward: ["content-type", "idempotency-key", "stripe-version"],
-        inject: { authorization: secret("STRIPE_BEARER") },
+        inject: { authorization: secret("STRIPE_BEARER", { prefix: "Bearer " }) },
       },
       // Each token: 100/min; all apps together: 250/min, below Stripe's own limit.
       rateLimit: { perMinute: 100, perHour: 3000, endpoint: { perMinute: 250 } },
@@ -24,13 +24,13 @@ export default defineGateway({
     "stripe-reports": {
       upstream: "https://files.stripe.com/v1/files",
       methods: ["GET"],
-      headers: { inject: { authorization: secret("STRIPE_RESTRICTED_BEARER") } },
+      headers: { inject: { authorization: secret("STRIPE_RESTRICTED_BEARER", { prefix: "Bearer " }) } },
       timeoutSeconds: 120,
     },
     "stripe-readonly": {
       upstream: "https://api.stripe.com/v1",
       methods: ["GET"],
-      headers: { inject: { authorization: secret("STRIPE_RESTRICTED_BEARER") } },
+      headers: { inject: { authorization: secret("STRIPE_RESTRICTED_BEARER", { prefix: "Bearer " }) } },
     },
   },
 });

@@ -1,7 +1,7 @@
 import type { Endpoint, Gateway } from "../../schema/gateway.ts";
-import { headerValueProblem } from "../../schema/headers.ts";
 import type { ConnectionTokens } from "../ports/connection-tokens.ts";
 import type { SecretSource } from "../ports/secret-box.ts";
+import { renderInjected } from "./render-injected.ts";
 import { refuse, type OutcomeCode, type Refusal } from "./outcome.ts";
 
 const CONNECTION_REFUSALS: Record<string, OutcomeCode> = {
@@ -12,9 +12,9 @@ const CONNECTION_REFUSALS: Record<string, OutcomeCode> = {
 };
 
 /**
- * The headers the gateway adds upstream: injected literals and secrets, and the connection's
- * bearer token, and the secret values among them. Anything that cannot be had refuses the
- * request (nothing is forwarded).
+ * The headers the gateway adds upstream: injected literals, secrets (prefixed or as Basic
+ * credentials) and the connection's bearer token, and the secret values among them. Anything
+ * that cannot be had refuses the request (nothing is forwarded).
  */
 export async function resolveCredentials(
   gateway: Gateway,
@@ -26,18 +26,10 @@ export async function resolveCredentials(
   // Values the client must never see again (the response is scrubbed of them); literals are not secret.
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(endpoint.headers.inject)) {
-    if (typeof value === "string") {
-      headers[name] = value;
-      continue;
-    }
-    try {
-      headers[name] = await ports.secrets.reveal(gateway.id, value.name);
-      secrets.push(headers[name]);
-    } catch {
-      return { ok: false, refusal: refuse("SECRET_UNAVAILABLE", `secret ${value.name} could not be revealed`) };
-    }
-    const problem = headerValueProblem(headers[name]);
-    if (problem) return { ok: false, refusal: refuse("SECRET_UNAVAILABLE", `secret ${value.name} ${problem}`) };
+    const rendered = await renderInjected(gateway.id, value, ports.secrets);
+    if (!rendered.ok) return { ok: false, refusal: refuse("SECRET_UNAVAILABLE", rendered.problem) };
+    headers[name] = rendered.value;
+    for (const held of rendered.secrets) secrets.push(held);
   }
   if (endpoint.connection === undefined) return { ok: true, headers, secrets };
   if (!ports.connections) {

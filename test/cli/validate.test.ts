@@ -57,7 +57,7 @@ export default defineGateway({
       `${path}: endpoints.stripe.methods[1]: 'FETCH' is not an allowed method; use GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS`,
       `${path}: endpoints.stripe.timeoutSeconds: timeoutSeconds must be between 1 and 300`,
       `${path}: endpoints.stripe.headers.forward[0]: 'Authorization' can never be forwarded: the client's Authorization carries its Gatehouse token and stops at the gateway`,
-      `${path}: endpoints.stripe.headers.inject.authorization: authorization must be injected from a secret: use secret("NAME"), never a literal value`,
+      `${path}: endpoints.stripe.headers.inject.authorization: authorization must be injected from a secret: use secret("NAME", { prefix: "Bearer " }) or basicAuth(secret("USER"), secret("PASS")), never a literal value`,
       `${path}: endpoints.stripe.rateLimit.perMinute: perMinute (100) is above perHour (50); the hour cap would make it unreachable`,
       `${path}: endpoints.github.retries: unknown field 'retries' (check its spelling; unknown fields are never ignored)`,
       `${path}: endpoints.github.connection: unknown connection 'gh'; this gateway defines no connections`,

@@ -40,6 +40,12 @@ describe("gatehouse plan", () => {
     expect(out).not.toMatch(/quickstart-stream-url/);
   });
 
+  it("shows where each injected header comes from, never a value", () => {
+    const out = io.stdout();
+    expect(out).toMatch(/ {4}stripe: https:\/\/\S+\/proxy\/stripe {2}\(timeout 20 s\)\n {6}injects authorization: "Bearer " \+ secret STRIPE_BEARER\n/);
+    expect(out).toContain("      injects x-demo-key: secret QUICKSTART_DEMO_KEY\n");
+  });
+
   it("is a registered command", async () => {
     const help = recordingIo();
     await main(["--help"], help);

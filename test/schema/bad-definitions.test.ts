@@ -118,7 +118,7 @@ const cases: Array<[string, unknown, string, string]> = [
     "literal Authorization",
     gw({ a: { ...base(), headers: { inject: { authorization: "Bearer sk_live" } } } }),
     "endpoints.a.headers.inject.authorization",
-    'authorization must be injected from a secret: use secret("NAME"), never a literal value',
+    'authorization must be injected from a secret: use secret("NAME", { prefix: "Bearer " }) or basicAuth(secret("USER"), secret("PASS")), never a literal value',
   ],
   [
     "same injected header twice",

@@ -1,6 +1,6 @@
 // Type-level tests: `npm run typecheck` (part of `npm test`) fails if any line marked as an
 // expected error below compiles, i.e. if a wrong definition stopped being a type error.
-import { defineGateway, oauth, secret, type Method } from "gatehouse-gateway";
+import { basicAuth, defineGateway, oauth, secret, type Method } from "gatehouse-gateway";
 
 const ok = { upstream: "https://api.example.com", methods: ["GET"] satisfies Method[] };
 
@@ -50,3 +50,21 @@ defineGateway({ name: "x", endpoints: { a: { ...ok, rateLimit: { perMinut: 5 } }
 
 // @ts-expect-error a misspelled field in defaults is a compile error
 defineGateway({ name: "x", defaults: { timeoutSecond: 5 }, endpoints: { a: ok } });
+
+// Secret templates: a prefixed secret and Basic credentials are injected values.
+defineGateway({
+  name: "x",
+  endpoints: { a: { ...ok, headers: { inject: { authorization: secret("K", { prefix: "Bearer " }), "x-basic": basicAuth(secret("U"), "") } } } },
+});
+
+// @ts-expect-error a prefix is a string
+secret("K", { prefix: 1 });
+
+// @ts-expect-error secret() takes a prefix and nothing else
+secret("K", { suffix: "x" });
+
+// @ts-expect-error basicAuth takes a user name and a password
+basicAuth(secret("U"));
+
+// @ts-expect-error a Basic password is a string or secret(), not a number
+basicAuth(secret("U"), 1234);
