@@ -12,14 +12,14 @@ import { StaticSecretSource } from "../functions/adapters/memory/static-secret-s
 import { nodeTokenHasher } from "../functions/adapters/node/node-token-hasher.ts";
 import { openSqliteStore } from "../functions/adapters/sqlite/open-sqlite-store.ts";
 import { createEngine, type Engine } from "../functions/engine/create-engine.ts";
-import type { GatewayRequest, GatewayResponse } from "../functions/ports/http-types.ts";
+import type { GatewayResponse } from "../functions/ports/http-types.ts";
 import { systemClock } from "../functions/ports/clock.ts";
 import type { AuditSink } from "../functions/ports/audit-sink.ts";
 import type { RateLimiter } from "../functions/ports/rate-limiter.ts";
 import type { TokenStore } from "../functions/ports/token-store.ts";
 import { issueToken } from "../functions/tokens/issue-token.ts";
 import { FixedUpstreamClient } from "./micro/engine-cases.ts";
-import { BENCH_SECRET_NAME, BENCH_SLUG, benchGateway } from "./servers/bench-gateway.ts";
+import { BENCH_SECRET_NAME, benchGateway, benchRequest } from "./servers/bench-gateway.ts";
 
 const quick = process.argv.includes("--quick");
 const gateway = benchGateway("http://127.0.0.1:9");
@@ -42,14 +42,7 @@ async function build(ports: {
     },
   });
   const { token } = await issueToken(ports.tokens, { gatewayId: gateway.id, label: "bench", now: Date.now() });
-  const request: GatewayRequest = {
-    method: "GET",
-    path: `/api/${gateway.id}/proxy/${BENCH_SLUG}/items/42`,
-    query: "",
-    headers: { host: "127.0.0.1:8080", authorization: `Bearer ${token}`, accept: "*/*", "user-agent": "wrk" },
-    body: null,
-    clientAddress: "127.0.0.1",
-  };
+  const request = benchRequest(gateway, token);
   const one = async () => drain(await engine.handle(request));
   return async (concurrency, total) => {
     const started = process.hrtime.bigint();

@@ -8,7 +8,10 @@ import { LocalSecretBox } from "../functions/adapters/local/local-secret-box.ts"
 import { SealedSecretsFile } from "../functions/adapters/local/sealed-secrets-file.ts";
 import { createNodeServer, type AccessLine, type NodeFrontDoor } from "../functions/front-doors/node/node-server.ts";
 import type { LocalGateway } from "../functions/front-doors/node/wire-local.ts";
-import { UsageError } from "./io.ts";
+import type { Gateway } from "../schema/gateway.ts";
+import { loadDefinitionFile } from "../loader/load-definition-file.ts";
+import { requireFiles } from "./require-files.ts";
+import { UsageError, type CliIo } from "./io.ts";
 
 /** The flags `gatehouse dev` and `gatehouse serve` share (each adds its own `--data`). */
 export const SERVER_OPTIONS = {
@@ -55,6 +58,19 @@ export function checkServerFlags(values: {
 /** Secret values by precedence: the environment, then `--secrets-file`, then values stored with `gatehouse secrets set`. */
 export async function secretValuesFor(dataDir: string, secretsFile: string | undefined, env: NodeJS.ProcessEnv): Promise<Record<string, string | undefined>> {
   return { ...(await storedSecrets(dataDir)), ...(await readSecretsFile(secretsFile)), ...env };
+}
+
+/**
+ * Loads the one definition file `dev` or `serve` runs. Its problems go to stderr, each with its
+ * path, and the answer is null: nothing is started.
+ */
+export async function loadServedFile(file: string, io: CliIo): Promise<Gateway[] | null> {
+  await requireFiles([file], io.cwd);
+  const loaded = await loadDefinitionFile(file, io.cwd);
+  if (loaded.ok) return loaded.gateways;
+  io.err(`✗ ${file}: ${loaded.issues.length} problem(s); nothing was started`);
+  for (const issue of loaded.issues) io.err(`  ${file}: ${issue.path || "(file)"}: ${issue.message}`);
+  return null;
 }
 
 /** A listening front door and the base URL it answers on. */

@@ -14,8 +14,6 @@ export function parseArgsMessage(error: unknown): string | null {
   switch (code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
       return `unknown option '${quoted}'`;
-    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
-      return `unexpected argument '${quoted}': this command takes options only`;
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
       const option = quoted.split(" ")[0] ?? quoted;
       if (/does not take an argument/.test(text)) return `option ${option} takes no value`;

@@ -6,14 +6,14 @@ import { createEngine, type Engine } from "../../functions/engine/create-engine.
 import type { AuditRecord } from "../../functions/ports/audit-sink.ts";
 import { nodeTokenHasher } from "../../functions/adapters/node/node-token-hasher.ts";
 import { systemClock } from "../../functions/ports/clock.ts";
-import type { GatewayRequest, GatewayResponse } from "../../functions/ports/http-types.ts";
+import type { GatewayResponse } from "../../functions/ports/http-types.ts";
 import type { RateLimitBucket } from "../../functions/ports/rate-limiter.ts";
 import type { Log } from "../../functions/ports/log.ts";
 import type { UpstreamClient, UpstreamResponse } from "../../functions/ports/upstream-client.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { sha256Hex } from "../../functions/tokens/sha256.ts";
 import { UPSTREAM_BODY } from "../servers/upstream-body.ts";
-import { BENCH_SECRET_NAME, BENCH_SLUG, benchGateway } from "../servers/bench-gateway.ts";
+import { BENCH_SECRET_NAME, BENCH_SLUG, benchGateway, benchRequest } from "../servers/bench-gateway.ts";
 import type { MicroCase } from "./measure.ts";
 
 /** A body of one chunk, iterated the way the front door iterates (next until done, then return). */
@@ -76,17 +76,8 @@ export async function engineCases(): Promise<{ cases: MicroCase[]; trim: () => v
   };
   const cached = await build(10);
   const uncached = await build(0);
-  const request = (token: string): GatewayRequest => ({
-    method: "GET",
-    path: `/api/${gateway.id}/proxy/${BENCH_SLUG}/items/42`,
-    query: "",
-    // What wrk sends, plus the token: the same work per request as the load runs.
-    headers: { host: "127.0.0.1:8080", authorization: `Bearer ${token}`, accept: "*/*", "user-agent": "wrk" },
-    body: null,
-    clientAddress: "127.0.0.1",
-  });
-  const cachedRequest = request(cached.token);
-  const uncachedRequest = request(uncached.token);
+  const cachedRequest = benchRequest(gateway, cached.token);
+  const uncachedRequest = benchRequest(gateway, uncached.token);
   const trivialHeaders = { "content-type": "application/json", "content-length": "1024" };
   const sampleRecord: AuditRecord = {
     requestId: "req_0",

@@ -1,5 +1,6 @@
 import { defineGateway, secret } from "../../schema/index.ts";
 import type { Gateway } from "../../schema/gateway.ts";
+import type { GatewayRequest } from "../../functions/ports/http-types.ts";
 
 /** The secret the bench endpoint injects upstream, by name. */
 export const BENCH_SECRET_NAME = "BENCH_UPSTREAM_KEY";
@@ -27,4 +28,21 @@ export function benchGateway(upstreamOrigin: string): Gateway {
       },
     },
   });
+}
+
+/** The path every run requests: one item below the bench endpoint. */
+export function benchPath(gateway: Gateway): string {
+  return `/api/${gateway.id}/proxy/${BENCH_SLUG}/items/42`;
+}
+
+/** The request the in-process benches hand the engine: what wrk sends, plus the token, so each does the load runs' work per request. */
+export function benchRequest(gateway: Gateway, token: string): GatewayRequest {
+  return {
+    method: "GET",
+    path: benchPath(gateway),
+    query: "",
+    headers: { host: "127.0.0.1:8080", authorization: `Bearer ${token}`, accept: "*/*", "user-agent": "wrk" },
+    body: null,
+    clientAddress: "127.0.0.1",
+  };
 }

@@ -13,7 +13,7 @@ import { nodeTokenHasher } from "../../functions/adapters/node/node-token-hasher
 import { systemClock } from "../../functions/ports/clock.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
 import { armProfiler } from "./arm-profiler.ts";
-import { BENCH_SECRET_NAME, BENCH_SLUG, benchGateway } from "./bench-gateway.ts";
+import { BENCH_SECRET_NAME, benchGateway, benchPath } from "./bench-gateway.ts";
 import { errorMessage } from "../../schema/error-message.ts";
 
 const [origin, store, dataDir] = process.argv.slice(2);
@@ -52,7 +52,7 @@ door.server.listen(0, "127.0.0.1", () => {
   say({
     port: typeof address === "object" && address ? address.port : 0,
     token,
-    path: `/api/${gateway.id}/proxy/${BENCH_SLUG}/items/42`,
+    path: benchPath(gateway),
     store: stores.description,
   });
 });

@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { AuditFilter, AuditReader, AuditRecord } from "../../functions/ports/audit-sink.ts";
 import { formatTable } from "../format-table.ts";
 import { findGateway } from "../find-gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
+import { JSON_OPTION, parseCommandArgs } from "../command-args.ts";
 import { parseDuration } from "../parse-duration.ts";
 import { STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
 
@@ -31,23 +31,18 @@ export const command: Command = {
  * one JSON array; with `--follow`, one JSON record per line (JSON Lines) as they arrive.
  */
 export async function runAudit(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      ...STORE_OPTIONS,
-      gateway: { type: "string" },
-      endpoint: { type: "string" },
-      token: { type: "string" },
-      since: { type: "string" },
-      status: { type: "string" },
-      limit: { type: "string" },
-      follow: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-    },
-    allowPositionals: false,
-    strict: true,
+  const { values, positionals } = parseCommandArgs(args, {
+    ...STORE_OPTIONS,
+    gateway: { type: "string" },
+    endpoint: { type: "string" },
+    token: { type: "string" },
+    since: { type: "string" },
+    status: { type: "string" },
+    limit: { type: "string" },
+    follow: { type: "boolean", default: false },
+    ...JSON_OPTION,
   });
-  if (positionals.length) throw new UsageError("audit takes no positional arguments");
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}': this command takes options only`);
   const filter: AuditFilter = {};
   if (values.gateway) filter.gatewayId = (await findGateway(values.gateway, values, io)).id;
   if (values.endpoint) filter.endpoint = values.endpoint;

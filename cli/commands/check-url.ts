@@ -1,7 +1,7 @@
-import { parseArgs } from "node:util";
 import { checkUrl, validateAllowance, type CheckUrlResult } from "../../functions/adapters/upstream/ssrf/index.ts";
 import { EXIT, UsageError } from "../io.ts";
 import type { Command } from "../command.ts";
+import { JSON_OPTION, parseCommandArgs } from "../command-args.ts";
 import { staticLookup } from "../static-lookup.ts";
 
 /** `gatehouse check-url`: would the SSRF guard let an upstream reach these URLs, and which rule decides. */
@@ -31,15 +31,10 @@ export const command: Command = {
 
 // node:util's own errors (unknown option, missing value) reach `main`, which words them: exit 2.
 function parseOptions(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      resolve: { type: "string", multiple: true },
-      "unsafe-allow-private-network": { type: "string", multiple: true },
-      json: { type: "boolean", default: false },
-    },
+  return parseCommandArgs(args, {
+    resolve: { type: "string", multiple: true },
+    "unsafe-allow-private-network": { type: "string", multiple: true },
+    ...JSON_OPTION,
   });
 }
 

@@ -1,8 +1,8 @@
-import { parseArgs } from "node:util";
 import { CONNECT_SESSION_TTL_MS, createConnectSession } from "../../functions/oauth/create-connect-session.ts";
 import { findGateway, requireKnown } from "../find-gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
+import { parseCommandArgs } from "../command-args.ts";
 import { parseDuration } from "../parse-duration.ts";
 import { STORE_USAGE } from "../store-flags.ts";
 import { CONNECTION_STORE_OPTIONS, openConnectionStore } from "./connections.ts";
@@ -12,11 +12,10 @@ export const command: Command = {
   summary: "Print a one-time link that connects an OAuth connection (GitHub, Google, Slack, ...).",
   usage: `gatehouse connect <gateway> <connection> [--base-url http://127.0.0.1:8787] [--expires 10m] ${STORE_USAGE}`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args,
-      options: { ...CONNECTION_STORE_OPTIONS, "base-url": { type: "string", default: "http://127.0.0.1:8787" }, expires: { type: "string" } },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommandArgs(args, {
+      ...CONNECTION_STORE_OPTIONS,
+      "base-url": { type: "string", default: "http://127.0.0.1:8787" },
+      expires: { type: "string" },
     });
     const [gatewayName, connection, ...extra] = positionals;
     if (!gatewayName || !connection || extra.length) throw new UsageError("say which gateway and which connection");

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { ConnectionRecord, ConnectionStore } from "../../functions/ports/connection-store.ts";
 import { formatTable } from "../format-table.ts";
@@ -6,6 +5,7 @@ import { disconnect } from "./connections-disconnect.ts";
 import { findGateway } from "../find-gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
+import { JSON_OPTION, parseCommandArgs } from "../command-args.ts";
 import { dataDirOf, STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
 
 /** The store flags plus the connections table override. */
@@ -36,16 +36,11 @@ export const command: Command = {
   summary: "List, show and disconnect OAuth connections (status, identity, scopes, expiry; never a token).",
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args,
-      options: {
-        ...CONNECTION_STORE_OPTIONS,
-        json: { type: "boolean", default: false },
-        definition: { type: "string" },
-        "unsafe-allow-private": { type: "string", multiple: true, default: [] },
-      },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommandArgs(args, {
+      ...CONNECTION_STORE_OPTIONS,
+      ...JSON_OPTION,
+      definition: { type: "string" },
+      "unsafe-allow-private": { type: "string", multiple: true, default: [] },
     });
     const [action, gatewayName, connection, ...extra] = positionals;
     if (!action || !["list", "show", "disconnect"].includes(action)) throw new UsageError("say list, show or disconnect");

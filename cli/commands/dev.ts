@@ -1,15 +1,13 @@
-import { parseArgs } from "node:util";
 import type { Gateway } from "../../schema/gateway.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-echo-upstream.ts";
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
-import { loadDefinitionFile } from "../../loader/load-definition-file.ts";
-import { checkServerFlags, listenGateway, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
-import { requireFiles } from "../require-files.ts";
+import { checkServerFlags, listenGateway, loadServedFile, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
 import { applyUpstreamOverrides, OVERRIDE_REVISION_SUFFIX, parseUpstreamOverrides } from "../upstream-overrides.ts";
 import type { Command } from "../command.ts";
+import { parseCommandArgs } from "../command-args.ts";
 
 /** `gatehouse dev`: serve definitions locally on the SQLite store of the data folder (or memory). */
 export const command: Command = {
@@ -20,17 +18,12 @@ export const command: Command = {
     "  --upstream  send an endpoint to another upstream (a local fake) for this run only; loopback and private addresses allowed\n" +
     "  secrets come from the environment, --secrets-file, or `gatehouse secrets set NAME` (stored sealed)",
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...SERVER_OPTIONS,
-        memory: { type: "boolean", default: false },
-        data: { type: "string", default: ".gatehouse" },
-        upstream: { type: "string", multiple: true, default: [] },
-        demo: { type: "boolean", default: false },
-      },
+    const { values, positionals } = parseCommandArgs(args, {
+      ...SERVER_OPTIONS,
+      memory: { type: "boolean", default: false },
+      data: { type: "string", default: ".gatehouse" },
+      upstream: { type: "string", multiple: true, default: [] },
+      demo: { type: "boolean", default: false },
     });
     const flags = checkServerFlags(values);
     const { port, tokenCacheSeconds } = flags;
@@ -38,14 +31,9 @@ export const command: Command = {
     const file = positionals[0] ?? "gateway.ts";
     if (positionals.length > 1) throw new UsageError("serve one definition file at a time");
 
-    await requireFiles([file], io.cwd);
-    const loaded = await loadDefinitionFile(file, io.cwd);
-    if (!loaded.ok) {
-      io.err(`✗ ${file}: ${loaded.issues.length} problem(s); nothing was started`);
-      for (const issue of loaded.issues) io.err(`  ${file}: ${issue.path || "(file)"}: ${issue.message}`);
-      return EXIT.failed;
-    }
-    const { gateways, applied } = applyUpstreamOverrides(loaded.gateways, overrides);
+    const loaded = await loadServedFile(file, io);
+    if (!loaded) return EXIT.failed;
+    const { gateways, applied } = applyUpstreamOverrides(loaded, overrides);
     // Precedence: environment, then --secrets-file, then values stored with `gatehouse secrets set`.
     const secretValues = await secretValuesFor(values.data, values["secrets-file"], io.env);
 

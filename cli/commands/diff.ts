@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { buildDiffReport } from "../diff/build-report.ts";
 import { countEffects, type DiffReport } from "../diff/change.ts";
 import { DEFAULT_DEFINITION_FOLDERS, toRepoPath } from "../diff/definition-paths.ts";
@@ -9,6 +8,7 @@ import { repoRoot } from "../diff/resolve-revisions.ts";
 import { GitError } from "../diff/run-git.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
+import { parseCommandArgs } from "../command-args.ts";
 
 const RENDER: Record<string, (report: DiffReport) => string> = { text: renderText, markdown: renderMarkdown, json: renderJson };
 
@@ -62,17 +62,12 @@ export const command: Command = {
 
 // node:util's own errors (unknown option, missing value) reach `main`, which words them: exit 2.
 function parseCommandLine(args: string[]) {
-  return parseArgs({
-    args,
-    options: {
-      base: { type: "string" },
-      head: { type: "string" },
-      format: { type: "string", default: "text" },
-      "fail-on": { type: "string" },
-      infra: { type: "boolean", default: false },
-    },
-    allowPositionals: true,
-    strict: true,
+  return parseCommandArgs(args, {
+    base: { type: "string" },
+    head: { type: "string" },
+    format: { type: "string", default: "text" },
+    "fail-on": { type: "string" },
+    infra: { type: "boolean", default: false },
   });
 }
 

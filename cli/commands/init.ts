@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { Command } from "../command.ts";
+import { parseCommandArgs } from "../command-args.ts";
 import { scaffoldFiles } from "../init/scaffold.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 
@@ -10,7 +10,7 @@ export const command: Command = {
   summary: "Scaffold an infrastructure repository: definitions, Pulumi program, policy pack, CI workflow (never overwrites).",
   usage: "gatehouse init [dir]\n  dir  the repository folder (default: the current folder); files that exist are left as they are",
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} });
+    const { positionals } = parseCommandArgs(args, {});
     if (positionals.length > 1) throw new UsageError("name one folder");
     const dir = resolve(io.cwd, positionals[0] ?? ".");
     const info = await stat(dir).catch(() => null);

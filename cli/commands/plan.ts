@@ -1,9 +1,9 @@
-import { parseArgs } from "node:util";
 import type { Gateway } from "../../schema/gateway.ts";
 import { duplicateGateways, type FileGateways } from "../duplicate-gateways.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
 import { describeInjectValue } from "../describe-inject.ts";
+import { JSON_OPTION, parseCommandArgs } from "../command-args.ts";
 import { describeResource } from "../describe-resource.ts";
 import { loadDefinitionFile } from "../../loader/load-definition-file.ts";
 import { requireFiles } from "../require-files.ts";
@@ -17,11 +17,10 @@ export const command: Command = {
   summary: "Show the AWS resources and key settings `pulumi up` would create for definition files (Pulumi mocks; secrets masked).",
   usage: "gatehouse plan <file...> [--json] [--region <region>] [--stack <name>]",
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args,
-      options: { json: { type: "boolean", default: false }, region: { type: "string", default: "eu-west-1" }, stack: { type: "string", default: "plan" } },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommandArgs(args, {
+      ...JSON_OPTION,
+      region: { type: "string", default: "eu-west-1" },
+      stack: { type: "string", default: "plan" },
     });
     if (positionals.length === 0) throw new UsageError("name at least one definition file");
     await requireFiles(positionals, io.cwd);

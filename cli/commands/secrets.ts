@@ -1,10 +1,10 @@
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { LocalSecretBox } from "../../functions/adapters/local/local-secret-box.ts";
 import { SealedSecretsFile } from "../../functions/adapters/local/sealed-secrets-file.ts";
 import { SecretRefSchema } from "../../schema/secret.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
+import { parseCommandArgs } from "../command-args.ts";
 
 /** `gatehouse secrets set|list|remove`: secret values for `gatehouse dev`, sealed on disk. */
 export const command: Command = {
@@ -14,7 +14,7 @@ export const command: Command = {
     "       gatehouse secrets list [--data .gatehouse]\n" +
     "       gatehouse secrets remove <NAME> [--data .gatehouse]",
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { data: { type: "string", default: ".gatehouse" } } });
+    const { values, positionals } = parseCommandArgs(args, { data: { type: "string", default: ".gatehouse" } });
     const [action, name, ...extra] = positionals;
     if (extra.length) throw new UsageError(`unexpected '${extra.join(" ")}'`);
     const dataDir = resolve(io.cwd, values.data);

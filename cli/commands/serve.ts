@@ -1,13 +1,11 @@
-import { parseArgs } from "node:util";
 import type { Gateway } from "../../schema/gateway.ts";
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
-import { loadDefinitionFile } from "../../loader/load-definition-file.ts";
-import { requireFiles } from "../require-files.ts";
-import { checkServerFlags, listenGateway, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
+import { checkServerFlags, listenGateway, loadServedFile, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
 import type { Command } from "../command.ts";
+import { parseCommandArgs } from "../command-args.ts";
 
 /** How long in-flight requests may take to finish after SIGTERM (systemd's default stop timeout is 90 s; the example unit sets 30 s). */
 const DRAIN_TIMEOUT_MS = 25_000;
@@ -19,21 +17,15 @@ export const command: Command = {
     "gatehouse serve <file> --data <dir> [--host 127.0.0.1] [--port 8787] [--secrets-file <file.json>] [--token-cache-seconds 10] [--unsafe-allow-private <cidr>]...\n" +
     "  an endpoint's unsafeAllowPrivateNetworks runs only when the same range is given as --unsafe-allow-private <cidr>",
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { ...SERVER_OPTIONS, data: { type: "string" } } });
+    const { values, positionals } = parseCommandArgs(args, { ...SERVER_OPTIONS, data: { type: "string" } });
     if (!values.data)
       throw new UsageError("--data <dir> is required: the folder of the store, the keyring and sealed secrets (for example /var/lib/gatehouse)");
     const flags = checkServerFlags(values);
     const [file, ...extra] = positionals;
     if (!file || extra.length) throw new UsageError("say which definition file to serve (one)");
 
-    await requireFiles([file], io.cwd);
-    const loaded = await loadDefinitionFile(file, io.cwd);
-    if (!loaded.ok) {
-      io.err(`✗ ${file}: ${loaded.issues.length} problem(s); nothing was started`);
-      for (const issue of loaded.issues) io.err(`  ${file}: ${issue.path || "(file)"}: ${issue.message}`);
-      return EXIT.failed;
-    }
-    const gateways = loaded.gateways;
+    const gateways = await loadServedFile(file, io);
+    if (!gateways) return EXIT.failed;
     refuseUnspokenUnsafe(gateways, flags.unsafeAllowPrivate);
 
     // Every line is one JSON object on stdout: requests, lifecycle, warnings, the audit fallback.

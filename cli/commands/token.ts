@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { TokenRecord } from "../../functions/ports/token-store.ts";
 import { issueToken, rotateToken } from "../../functions/tokens/issue-token.ts";
@@ -7,6 +6,7 @@ import { findGateway, requireKnown } from "../find-gateway.ts";
 import { printable, hasControlCharacters } from "../printable.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
+import { JSON_OPTION, parseCommandArgs } from "../command-args.ts";
 import { parseDuration } from "../parse-duration.ts";
 import { STORE_OPTIONS, STORE_USAGE, storeTargetOf } from "../store-flags.ts";
 
@@ -25,19 +25,14 @@ export const command: Command = {
   summary: "Create, list, revoke and rotate client tokens (a new token is printed once).",
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args,
-      options: {
-        ...STORE_OPTIONS,
-        gateway: { type: "string" },
-        endpoints: { type: "string" },
-        label: { type: "string" },
-        expires: { type: "string" },
-        overlap: { type: "string" },
-        json: { type: "boolean", default: false },
-      },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommandArgs(args, {
+      ...STORE_OPTIONS,
+      gateway: { type: "string" },
+      endpoints: { type: "string" },
+      label: { type: "string" },
+      expires: { type: "string" },
+      overlap: { type: "string" },
+      ...JSON_OPTION,
     });
     const [action, ...rest] = positionals;
     if (!action || !["create", "list", "revoke", "rotate"].includes(action)) throw new UsageError("say create, list, revoke or rotate");

@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import { checkUrl } from "../../functions/adapters/upstream/ssrf/check-url.ts";
 import type { Lookup } from "../../functions/adapters/upstream/ssrf/lookup.ts";
 import type { Gateway } from "../../schema/gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { loadDefinitionFile, type LoadedFile } from "../../loader/load-definition-file.ts";
 import type { Command } from "../command.ts";
+import { JSON_OPTION, parseCommandArgs } from "../command-args.ts";
 import { definitionWarnings } from "../../schema/definition-warnings.ts";
 import { printable } from "../printable.ts";
 import { duplicateGateways } from "../duplicate-gateways.ts";
@@ -19,15 +19,10 @@ export const command: Command = {
     "  --resolve       also resolve every upstream host name and check the answers with the SSRF guard\n" +
     "  --resolve-host  answer for a host name instead of asking DNS (like curl --resolve)",
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args,
-      options: {
-        json: { type: "boolean", default: false },
-        resolve: { type: "boolean", default: false },
-        "resolve-host": { type: "string", multiple: true, default: [] },
-      },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommandArgs(args, {
+      ...JSON_OPTION,
+      resolve: { type: "boolean", default: false },
+      "resolve-host": { type: "string", multiple: true, default: [] },
     });
     if (positionals.length === 0) throw new UsageError("name at least one definition file");
     if (values["resolve-host"].length && !values.resolve) throw new UsageError("--resolve-host goes with --resolve");

@@ -33,9 +33,8 @@ export async function fetchIdentity(
         });
         if (response.status !== 200) return null;
         const body = JSON.parse(response.text) as Record<string, unknown>;
-        if (preset.identity === "github") return identity(body.id, body.login, { ...(str(body.name) ? { name: str(body.name)! } : {}) });
-        if (preset.identity === "discord")
-          return identity(body.id, body.global_name ?? body.username, { ...(str(body.username) ? { username: str(body.username)! } : {}) });
+        if (preset.identity === "github") return identity(body.id, body.login, details({ name: body.name }));
+        if (preset.identity === "discord") return identity(body.id, body.global_name ?? body.username, details({ username: body.username }));
         return claimsIdentity(body);
       }
     }
@@ -46,38 +45,51 @@ export async function fetchIdentity(
 
 function claimsIdentity(claims: Record<string, unknown> | null): ConnectionIdentity | null {
   if (!claims) return null;
-  const details: Record<string, string> = {};
-  if (str(claims.tid)) details.tenant = str(claims.tid)!;
-  if (str(claims.hd)) details.domain = str(claims.hd)!;
-  if (str(claims.name)) details.name = str(claims.name)!;
-  return identity(claims.oid ?? claims.sub, claims.email ?? claims.preferred_username ?? claims.name, details);
+  return identity(
+    claims.oid ?? claims.sub,
+    claims.email ?? claims.preferred_username ?? claims.name,
+    details({ tenant: claims.tid, domain: claims.hd, name: claims.name }),
+  );
 }
 
 function slackIdentity(reply: Record<string, unknown>): ConnectionIdentity {
   const team = obj(reply.team);
   const user = obj(reply.authed_user);
-  const details: Record<string, string> = {};
-  if (str(team.id)) details.team = str(team.id)!;
-  if (str(reply.bot_user_id)) details.botUser = str(reply.bot_user_id)!;
-  if (str(obj(reply.enterprise).id)) details.enterprise = str(obj(reply.enterprise).id)!;
-  const label = [str(team.name), str(user.id)].filter(Boolean).join(" / ") || null;
-  return { id: str(user.id) ?? str(reply.bot_user_id) ?? null, label, details };
+  return {
+    id: str(user.id) ?? str(reply.bot_user_id) ?? null,
+    label: joinedLabel(team.name, user.id),
+    details: details({ team: team.id, botUser: reply.bot_user_id, enterprise: obj(reply.enterprise).id }),
+  };
 }
 
 function notionIdentity(reply: Record<string, unknown>): ConnectionIdentity {
   const owner = obj(reply.owner);
   const user = obj(owner.user);
-  const details: Record<string, string> = {};
-  if (str(reply.workspace_id)) details.workspace = str(reply.workspace_id)!;
-  if (str(reply.bot_id)) details.bot = str(reply.bot_id)!;
-  const who = str(obj(user.person).email) ?? str(user.name);
-  const label = [str(reply.workspace_name), who].filter(Boolean).join(" / ") || null;
-  return { id: str(user.id) ?? str(reply.bot_id) ?? null, label, details };
+  return {
+    id: str(user.id) ?? str(reply.bot_id) ?? null,
+    label: joinedLabel(reply.workspace_name, str(obj(user.person).email) ?? user.name),
+    details: details({ workspace: reply.workspace_id, bot: reply.bot_id }),
+  };
 }
 
 function identity(id: unknown, label: unknown, details: Record<string, string>): ConnectionIdentity {
   const idText = typeof id === "number" ? String(id) : str(id);
   return { id: idText ?? null, label: str(label) ?? idText ?? null, details };
+}
+
+/** The named values that are non-empty strings (cut to 200 characters); the others are left out. */
+function details(values: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const text = str(value);
+    if (text) out[name] = text;
+  }
+  return out;
+}
+
+/** "workspace / person" from the parts that are there, or null when none is. */
+function joinedLabel(...parts: unknown[]): string | null {
+  return parts.map(str).filter(Boolean).join(" / ") || null;
 }
 
 /** The payload of a JWT, unverified: only used for tokens that came straight from the token endpoint. */

@@ -109,8 +109,7 @@ export class DynamoConnectionStore implements ConnectionStore {
     return conditionalWrite(
       this.client.send(
         new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [PK]: leaseKey(gatewayId, connection) },
+          ...this.leaseItem(gatewayId, connection),
           UpdateExpression: "SET expiresAt = :exp, #ttl = :ttl",
           ConditionExpression: "#owner = :owner AND expiresAt > :now",
           ExpressionAttributeNames: { "#owner": "owner", "#ttl": "ttl" },
@@ -124,14 +123,18 @@ export class DynamoConnectionStore implements ConnectionStore {
     await conditionalWrite(
       this.client.send(
         new DeleteCommand({
-          TableName: this.tableName,
-          Key: { [PK]: leaseKey(gatewayId, connection) },
+          ...this.leaseItem(gatewayId, connection),
           ConditionExpression: "#owner = :owner",
           ExpressionAttributeNames: { "#owner": "owner" },
           ExpressionAttributeValues: { ":owner": owner },
         }),
       ),
     );
+  }
+
+  /** The lease item of a connection, as UpdateItem and DeleteItem name it. */
+  private leaseItem(gatewayId: string, connection: string): { TableName: string; Key: Record<string, string> } {
+    return { TableName: this.tableName, Key: { [PK]: leaseKey(gatewayId, connection) } };
   }
 
   async createSession(session: ConnectSession): Promise<void> {
