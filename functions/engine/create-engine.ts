@@ -3,6 +3,7 @@ import { errorMessage } from "../../schema/error-message.ts";
 import type { EnginePorts } from "../ports/index.ts";
 import type { GatewayRequest, GatewayResponse } from "../ports/http-types.ts";
 import { hashToken } from "../tokens/token-format.ts";
+import { HEALTH_PATH, answerHealth } from "./answer-health.ts";
 import { answerRefusal } from "./answer-refusal.ts";
 import { answerUpstream } from "./answer-upstream.ts";
 import { buildUpstreamPath } from "./build-upstream-path.ts";
@@ -115,6 +116,8 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function handle(request: GatewayRequest): Promise<GatewayResponse> {
+    // One string comparison per request; the health check never builds a context or an audit record.
+    if (request.path === HEALTH_PATH) return answerHealth(ports, request.method);
     const context = newRequestContext(request, ports.clock.now());
     try {
       return await proxy(context);
