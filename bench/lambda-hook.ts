@@ -7,12 +7,19 @@ export interface LambdaFigures {
   lines: string[];
 }
 
-/** The cold-start report as lines: bundle size, then the median cold init and its parts. */
+/** The cold-start report as lines: bundle size and its biggest parts, then the median cold init beside the SDK-only baseline's. */
 export function describeColdStart(report: ColdStartReport): string[] {
   const m = report.median;
+  const b = report.baseline.median;
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   return [
-    `bundle: ${(report.bundleBytes / 1024).toFixed(0)} KiB (sha256 ${report.bundleSha256.slice(0, 12)}), esbuild build ${report.buildMs.toFixed(0)} ms`,
+    `bundle: ${report.bundleBytes} bytes = ${kib(report.bundleBytes)} (sha256 ${report.bundleSha256.slice(0, 12)}), esbuild build ${report.buildMs.toFixed(0)} ms`,
+    `biggest parts (esbuild metafile): ${report.contributors
+      .slice(0, 8)
+      .map((c) => `${c.name} ${kib(c.bytes)}`)
+      .join(", ")}`,
     `cold init (median of ${report.samples.length} fresh ${report.node} processes): ${m.coldInitMs.toFixed(0)} ms = import ${m.importMs.toFixed(0)} ms + first request ${m.firstRequestMs.toFixed(0)} ms`,
+    `@aws-sdk/client-dynamodb alone (${kib(report.baseline.bundleBytes)}, one GetItem), same runs: import ${b.importMs.toFixed(0)} ms + first request ${b.firstRequestMs.toFixed(0)} ms; gateway import ${report.importRatio.toFixed(2)}x the SDK's (target at most 1.5x)`,
     "Lambda's own sandbox and runtime start are not included; dynalite and a loopback upstream stand in for AWS",
   ];
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSync } from "esbuild";
+import { type BuildOptions, buildSync } from "esbuild";
 
 /**
  * The bundle's entry: the Lambda front door, as this module itself runs: the built `.js` in an
@@ -23,6 +23,30 @@ export interface LambdaBundle {
   inputs: Array<{ path: string; bytes: number }>;
 }
 
+/**
+ * The esbuild settings of the Lambda bundle, without its entry and replacements: the cold-start
+ * bench builds its AWS-SDK-only baseline with the same ones, so the two imports compare fairly.
+ */
+export const LAMBDA_BUILD_OPTIONS = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node24",
+  minify: true,
+  sourcemap: false,
+  legalComments: "none",
+  charset: "utf8",
+  metafile: true,
+  write: false,
+  outfile: "index.mjs",
+  logLevel: "silent",
+  // ES module builds first: the AWS SDK tree-shakes far better from dist-es than dist-cjs.
+  mainFields: ["module", "main"],
+  // Bundled CommonJS (the AWS SDK, undici) calls require() for Node built-ins; ESM has none.
+  banner: { js: 'import{createRequire as __gatehouseRequire}from"node:module";const require=__gatehouseRequire(import.meta.url);' },
+} as const satisfies BuildOptions;
+
 /** Options of {@link buildLambdaBundle}. */
 export interface BundleOptions {
   /** @default true */
@@ -32,6 +56,27 @@ export interface BundleOptions {
 }
 
 const cache = new Map<string, LambdaBundle>();
+
+const SOURCE_EXT = extname(fileURLToPath(import.meta.url));
+
+/**
+ * Packages the bundle replaces. The SDK's default credential chain becomes the environment's
+ * alone (functions/adapters/aws/environment-credentials.ts says why); the CLI keeps the full one.
+ */
+const LAMBDA_ALIASES: Record<string, string> = {
+  "@aws-sdk/credential-provider-node": `./functions/adapters/aws/environment-credentials${SOURCE_EXT}`,
+};
+
+/**
+ * undici files required only on paths the function never takes, left out of the bundle (the
+ * `require` stays and would fail with MODULE_NOT_FOUND if ever reached, never silently):
+ * - `llhttp-wasm.js`, llhttp without WebAssembly SIMD (70 KiB): undici takes the SIMD build
+ *   everywhere Lambda runs (it falls back only on ppc64 before Node 24.12, under Jest, or with
+ *   UNDICI_NO_WASM_SIMD=1);
+ * - `web/fetch/body.js` (fetch's body and FormData code, 40 KiB with WebIDL): undici requires
+ *   it lazily for a FormData request body, and the adapters send bytes or streams only.
+ */
+const NEVER_LOADED = ["../llhttp/llhttp-wasm.js", "../web/fetch/body.js"] as const;
 
 /**
  * Builds the Lambda code with esbuild, in-process: one ESM file, minified, the AWS SDK bundled
@@ -47,24 +92,11 @@ export function buildLambdaBundle(options: BundleOptions = {}): LambdaBundle {
   const cached = options.cache === false ? undefined : cache.get(key);
   if (cached) return cached;
   const result = buildSync({
+    ...LAMBDA_BUILD_OPTIONS,
     entryPoints: [LAMBDA_ENTRY],
-    absWorkingDir: ROOT,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node24",
     minify,
-    sourcemap: false,
-    legalComments: "none",
-    charset: "utf8",
-    metafile: true,
-    write: false,
-    outfile: "index.mjs",
-    logLevel: "silent",
-    // ES module builds first: the AWS SDK tree-shakes far better from dist-es than dist-cjs.
-    mainFields: ["module", "main"],
-    // Bundled CommonJS (the AWS SDK, undici) calls require() for Node built-ins; ESM has none.
-    banner: { js: 'import{createRequire as __gatehouseRequire}from"node:module";const require=__gatehouseRequire(import.meta.url);' },
+    alias: LAMBDA_ALIASES,
+    external: [...NEVER_LOADED],
   });
   const file = result.outputFiles[0];
   if (!file) throw new Error("esbuild produced no output");

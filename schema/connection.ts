@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SecretRefSchema } from "./secret.ts";
 import { checkUpstreamUrlStatic } from "./ssrf/check-upstream-url-static.ts";
 

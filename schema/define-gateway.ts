@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { checkDefinition } from "./check-definition.ts";
 import { DefinitionError, formatPath, type DefinitionIssue } from "./definition-error.ts";
 import { REQUEST_BYTES, TIMEOUT_SECONDS } from "./endpoint.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { HEADER_NAME } from "./headers.ts";
 import { MethodSchema } from "./methods.ts";
 import { RateLimitSchema } from "./rate-limit.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ConnectionSchema, type Connection } from "./connection.ts";
 import { EndpointSchema, endpointDefaultsShape } from "./endpoint.ts";
 import type { Method } from "./methods.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { AuditRecord } from "../../ports/audit-sink.ts";
 import type { ConnectionRecord, ConnectSession } from "../../ports/connection-store.ts";
 import type { TokenRecord } from "../../ports/token-store.ts";

@@ -10,7 +10,6 @@ import { KmsSecretBox } from "../../adapters/aws/kms-secret-box.ts";
 import { KmsSecretSource } from "../../adapters/aws/kms-secret-source.ts";
 import { UndiciUpstreamClient } from "../../adapters/upstream/undici-upstream-client.ts";
 import { createEngine, type Engine } from "../../engine/create-engine.ts";
-import { createOAuth } from "../../oauth/wire-oauth.ts";
 import { nodeTokenHasher } from "../../adapters/node/node-token-hasher.ts";
 import type { EnginePorts } from "../../ports/index.ts";
 import { DEFINITION_FILE, SECRETS_FILE } from "../../contracts/lambda-contract.ts";
@@ -53,7 +52,9 @@ export async function wireAws(definitionJson: string, settings: AwsSettings): Pr
   };
   if (Object.keys(gateway.connections).length > 0) {
     // Tokens are sealed with this gateway's envelope key; the role may read and write only the
-    // connections table's items (no Scan: listing is the operator CLI's job).
+    // connections table's items (no Scan: listing is the operator CLI's job). Loaded only here:
+    // a gateway without connections never evaluates the OAuth code at cold start.
+    const { createOAuth } = await import("../../oauth/wire-oauth.ts");
     const oauth = createOAuth({
       gateways: [gateway],
       box,

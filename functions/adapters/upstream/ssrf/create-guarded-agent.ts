@@ -1,4 +1,4 @@
-import { Agent } from "undici";
+import { Agent } from "../undici-parts.ts";
 import { skipUnsolicitedContinue } from "../skip-unsolicited-continue.ts";
 import { createGuardedConnector, type GuardOptions } from "./create-guarded-connector.ts";
 

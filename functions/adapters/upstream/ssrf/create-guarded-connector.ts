@@ -1,4 +1,4 @@
-import { buildConnector } from "undici";
+import { buildConnector } from "../undici-parts.ts";
 import { compileAllowList, normalizeIpLiteral, SSRF_CODES } from "../../../../schema/ssrf/index.ts";
 import { checkHost } from "./check-host.ts";
 import { createDnsCache } from "./create-dns-cache.ts";
