@@ -71,27 +71,24 @@ export const RATE_LIMITS_TABLE = {
 } as const satisfies TableDefinition;
 
 /**
- * Audit records. Base key: `pk` = `<gatewayId>#<shard>`, `sk` = `<time, 13 digits>#<requestId>`:
- * "this gateway in a time range" is one Query per shard. `byToken` (`tokenPk` =
- * `<tokenId>#<shard>`) and `byEndpoint` (`endpointPk` = `<gatewayId>#<endpoint>#<shard>`) answer
- * "this token" and "this endpoint", sorted by the same `sk`; both are sparse (records without a
- * token or endpoint are not copied into them). Records expire by TTL after the retention period.
- * Shards: see `AUDIT_SHARDS` in `dynamo-audit-sink.ts` for the write rate this sustains.
+ * Audit records, one item per request, written with one PutItem: `pk` = `<gatewayId>#<shard>`,
+ * `sk` = `<time, 13 digits>#<requestId>`, so "this gateway in a time range" is one Query per
+ * shard, and token, endpoint and status are filters over that range (DynamoDB reads, and bills,
+ * every record of the range, then returns the matches). No secondary index: each GSI would copy
+ * every write and cost another write unit per request (issue 18: an admitted request makes at
+ * most 2, the rate-limit update and this one). Every item is kept at most 1 KB (1 write unit);
+ * see `fitAuditItem`. Records expire by TTL after the retention period. Shards: `AUDIT_SHARDS`
+ * in `dynamo-audit-sink.ts`.
  */
 export const AUDIT_TABLE = {
   suffix: "audit",
   attributes: [
     { name: "pk", type: "S" },
     { name: "sk", type: "S" },
-    { name: "tokenPk", type: "S" },
-    { name: "endpointPk", type: "S" },
   ],
   hashKey: "pk",
   rangeKey: "sk",
-  globalSecondaryIndexes: [
-    { name: "byToken", hashKey: "tokenPk", rangeKey: "sk", projectionType: "ALL" },
-    { name: "byEndpoint", hashKey: "endpointPk", rangeKey: "sk", projectionType: "ALL" },
-  ],
+  globalSecondaryIndexes: [],
   ttlAttribute: "ttl",
 } as const satisfies TableDefinition;
 

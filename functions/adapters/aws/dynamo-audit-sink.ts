@@ -4,12 +4,13 @@ import type { AuditFilter, AuditReader, AuditRecord, AuditSink } from "../../por
 import { matchesAuditFilter } from "../shared/matches-audit-filter.ts";
 import { storedAuditRecord } from "../shared/stored-records.ts";
 import type { DocumentSender } from "./dynamo-client.ts";
+import { fitAuditItem } from "./fit-audit-item.ts";
 
 /**
  * Write shards per gateway. One partition key value takes at most 1000 WCU/s and an audit record
- * (no headers, no bodies) is well under 1 KB, so one write is 1 WCU. Spreading a gateway's
- * records over 8 keys (and each GSI key likewise) sustains about 8 × 1000 = 8000 audited
- * requests per second for one gateway, one endpoint or one token before DynamoDB throttles;
+ * (no headers, no bodies) is kept at most 1 KB (`fitAuditItem`), so one write is 1 WCU. Spreading
+ * a gateway's records over 8 keys sustains about 8 × 1000 = 8000 audited requests per second for
+ * one gateway before DynamoDB throttles;
  * readers pay for it with 8 parallel Queries per question. Changing it re-homes new records
  * only: readers always query every shard up to the current count, so never lower it.
  */
@@ -28,18 +29,22 @@ export interface DynamoAuditSinkOptions {
   shards?: number;
 }
 
-/** Key attributes added to a stored record; stripped when reading it back. */
+/**
+ * Key attributes added to a stored record; stripped when reading it back. `tokenPk` and
+ * `endpointPk` keyed the two indexes records written before issue 18 still carry.
+ */
 const KEY_ATTRIBUTES = ["pk", "sk", "tokenPk", "endpointPk", "ttl"] as const;
 
 /** Stands for "no gateway" (requests to an unknown gateway id) in keys. */
 const NO_GATEWAY = "-";
 
 /**
- * AuditSink and AuditReader on the audit table (see `AUDIT_TABLE`): one PutItem per record.
- * Queries use the most selective key the filter names (token, then gateway+endpoint, then
- * gateway), fan out over the shards, and filter the rest (time by key condition, status by
- * filter expression, anything else in code). A filter naming no gateway and no token scans the
- * table: fine for a laptop, costly on a big table.
+ * AuditSink and AuditReader on the audit table (see `AUDIT_TABLE`): one PutItem per record, at
+ * most 1 KB, so 1 write unit. A filter naming the gateway is one Query per shard over the time
+ * range (key condition), with token, endpoint and status as a filter expression: DynamoDB reads,
+ * and bills, the whole range of that gateway and returns the matches. A filter naming no gateway
+ * scans the table with the same filters: fine for a laptop, costly on a big table (`gatehouse
+ * audit --gateway` avoids it).
  */
 export class DynamoAuditSink implements AuditSink, AuditReader {
   private readonly shards: number;
@@ -51,40 +56,34 @@ export class DynamoAuditSink implements AuditSink, AuditReader {
   }
 
   async write(record: AuditRecord): Promise<void> {
+    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: this.item(record) }));
+  }
+
+  /** The stored item of a record: the record (shortened to fit 1 KB if need be) and its keys. */
+  item(record: AuditRecord): Record<string, unknown> {
     const shard = shardOf(record.requestId, this.shards);
     const gateway = record.gatewayId ?? NO_GATEWAY;
-    const item: Record<string, unknown> = {
+    return fitAuditItem({
       ...record,
       pk: `${gateway}#${shard}`,
       sk: sortKey(record.time, record.requestId),
       ttl: Math.floor(record.time / 1000) + this.retentionSeconds,
-    };
-    if (record.tokenId) item.tokenPk = `${record.tokenId}#${shard}`;
-    if (record.endpoint) item.endpointPk = `${gateway}#${record.endpoint}#${shard}`;
-    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: item }));
+    });
   }
 
   async query(filter: AuditFilter): Promise<AuditRecord[]> {
     const range = timeRange(filter);
-    const status = statusFilter(filter);
+    const where = filterExpression(filter);
     let found: AuditRecord[];
-    if (filter.tokenId !== undefined || filter.gatewayId !== undefined) {
-      const [index, attribute, base] =
-        filter.tokenId !== undefined
-          ? (["byToken", "tokenPk", filter.tokenId] as const)
-          : filter.endpoint !== undefined
-            ? (["byEndpoint", "endpointPk", `${filter.gatewayId}#${filter.endpoint}`] as const)
-            : ([undefined, "pk", filter.gatewayId!] as const);
+    if (filter.gatewayId !== undefined) {
       const perShard = await Promise.all(
         Array.from({ length: this.shards }, (_, shard) =>
           this.collect(
             {
               TableName: this.options.tableName,
-              ...(index ? { IndexName: index } : {}),
-              KeyConditionExpression: "#k = :k AND sk BETWEEN :from AND :to",
-              ExpressionAttributeNames: { "#k": attribute, ...status.names },
-              ExpressionAttributeValues: { ":k": `${base}#${shard}`, ":from": range.from, ":to": range.to, ...status.values },
-              ...(status.expression ? { FilterExpression: status.expression } : {}),
+              KeyConditionExpression: "pk = :k AND sk BETWEEN :from AND :to",
+              ExpressionAttributeValues: { ":k": `${filter.gatewayId}#${shard}`, ":from": range.from, ":to": range.to, ...where.values },
+              ...(where.expression ? { FilterExpression: where.expression, ExpressionAttributeNames: where.names } : {}),
               // Newest first, so a limit keeps the latest records, as the memory sink does.
               ScanIndexForward: false,
             },
@@ -95,11 +94,12 @@ export class DynamoAuditSink implements AuditSink, AuditReader {
       );
       found = perShard.flat();
     } else {
+      const scanWhere = filterExpression(filter, range);
       found = await this.collect(
         {
           TableName: this.options.tableName,
-          ...(status.expression
-            ? { FilterExpression: status.expression, ExpressionAttributeNames: status.names, ExpressionAttributeValues: status.values }
+          ...(scanWhere.expression
+            ? { FilterExpression: scanWhere.expression, ExpressionAttributeNames: scanWhere.names, ExpressionAttributeValues: scanWhere.values }
             : {}),
         },
         filter,
@@ -148,16 +148,43 @@ function timeRange(filter: AuditFilter): { from: string; to: string } {
   return { from, to };
 }
 
-function statusFilter(filter: AuditFilter): { expression?: string; names: Record<string, string>; values: Record<string, unknown> } {
-  if (filter.status !== undefined) return { expression: "#status = :status", names: { "#status": "status" }, values: { ":status": filter.status } };
-  if (filter.statusClass !== undefined) {
-    return {
-      expression: "#status BETWEEN :statusLow AND :statusHigh",
-      names: { "#status": "status" },
-      values: { ":statusLow": filter.statusClass * 100, ":statusHigh": filter.statusClass * 100 + 99 },
-    };
+/**
+ * The filter expression of everything a filter names besides the gateway: token, endpoint,
+ * status, and (for a scan, which has no key condition) the time range.
+ */
+function filterExpression(
+  filter: AuditFilter,
+  scanRange?: { from: string; to: string },
+): { expression?: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const terms: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (scanRange && (filter.since !== undefined || filter.until !== undefined)) {
+    terms.push("sk BETWEEN :from AND :to");
+    values[":from"] = scanRange.from;
+    values[":to"] = scanRange.to;
   }
-  return { names: {}, values: {} };
+  if (filter.tokenId !== undefined) {
+    terms.push("#token = :token");
+    names["#token"] = "tokenId";
+    values[":token"] = filter.tokenId;
+  }
+  if (filter.endpoint !== undefined) {
+    terms.push("#endpoint = :endpoint");
+    names["#endpoint"] = "endpoint";
+    values[":endpoint"] = filter.endpoint;
+  }
+  if (filter.status !== undefined) {
+    terms.push("#status = :status");
+    names["#status"] = "status";
+    values[":status"] = filter.status;
+  } else if (filter.statusClass !== undefined) {
+    terms.push("#status BETWEEN :statusLow AND :statusHigh");
+    names["#status"] = "status";
+    values[":statusLow"] = filter.statusClass * 100;
+    values[":statusHigh"] = filter.statusClass * 100 + 99;
+  }
+  return terms.length ? { expression: terms.join(" AND "), names, values } : { names, values };
 }
 
 function toRecord(item: Record<string, unknown>): AuditRecord {
