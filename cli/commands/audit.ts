@@ -65,6 +65,8 @@ export async function runAudit(args: string[], io: CliIo, signal: AbortSignal): 
     else if (first.length === 0 && !values.follow) io.out("no audit records match");
     else io.out(formatTable(HEADER, first.map(row)));
     if (!values.follow) return EXIT.ok;
+    // On stderr, so `--follow --json` stays pure JSON Lines on stdout.
+    io.err("following new records until interrupted (Ctrl-C)");
     await follow(stores.audit, filter, first, io, values.json, signal);
     return EXIT.ok;
   } finally {

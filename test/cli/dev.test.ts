@@ -10,12 +10,17 @@ import { startUpstream, type UpstreamStub } from "../helpers/upstream-stub.ts";
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
 let upstream: UpstreamStub;
+/** Resolves when the upstream has the slow request (so it is in flight at the gateway). */
+let slowArrived: () => void = () => {};
 
 beforeAll(async () => {
   await mkdir(join(repo, ".gatehouse"), { recursive: true }); // git-ignored; absent in a fresh clone
   dir = await mkdtemp(join(repo, ".gatehouse", "dev-"));
   upstream = await startUpstream(async (req, res) => {
-    if (req.url?.includes("slow")) await new Promise((r) => setTimeout(r, 800));
+    if (req.url?.includes("slow")) {
+      slowArrived();
+      await new Promise((r) => setTimeout(r, 800));
+    }
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ key: req.headers["x-key"] ?? null }));
   });
@@ -75,6 +80,7 @@ export default defineGateway({ name: "devtest", endpoints: { api: { upstream: "$
     expect(dev.out()).toMatch(/127\.0\.0\.1 GET \/api\/[0-9a-f-]+\/proxy\/api\/x 200 \d+ms req_[0-9a-f]{32}/);
 
     // A slow request in flight, then SIGTERM: it still completes; the server then stops.
+    const arrived = new Promise<void>((resolve) => (slowArrived = resolve));
     const inFlight = new Promise<number>((resolve, reject) => {
       httpRequest(`${endpoint}slow`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
         res.resume();
@@ -83,7 +89,7 @@ export default defineGateway({ name: "devtest", endpoints: { api: { upstream: "$
         .on("error", reject)
         .end();
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await arrived;
     dev.child.kill("SIGTERM");
     expect(await inFlight).toBe(200);
     expect(await dev.exited).toBe(0);

@@ -141,7 +141,9 @@ describe("gatehouse token and audit on a local data folder", () => {
     io.clear();
     const controller = new AbortController();
     const following = runAudit(["--token", id, "--follow", "--json"], io, controller.signal);
-    await new Promise((r) => setTimeout(r, 300));
+    // The request comes after the first query, so the record can only arrive by following.
+    for (let i = 0; i < 100 && !io.stderr().includes("following new records"); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(io.stderr()).toBe("following new records until interrupted (Ctrl-C)\n");
     expect((await gw.get(token, "/followed")).status).toBe(200);
     for (let i = 0; i < 50 && !io.stdout().includes("/followed"); i++) await new Promise((r) => setTimeout(r, 100));
     controller.abort();

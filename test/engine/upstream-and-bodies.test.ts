@@ -179,7 +179,8 @@ describe("bodies", () => {
     expect(record!.decision).toBe("CLIENT_ABORTED");
     expect(record!.clientAborted).toBe(true);
     expect(record!.bytesOut).toBe("first|".length);
-    await new Promise((r) => setTimeout(r, 600));
+    // Once the front door is done with the request, no second record can come for it.
+    await h.finished(record!.requestId);
     expect(h.ports.audit.records.length).toBe(before + 1);
   });
 
@@ -202,7 +203,7 @@ describe("bodies", () => {
     expect(record!.decision).toBe("UPSTREAM_INTERRUPTED");
     expect(record!.status).toBe(200);
     expect(record!.bytesOut).toBe("partial|".length);
-    await new Promise((r) => setTimeout(r, 300));
+    await h.finished(record!.requestId);
     expect(h.ports.audit.records.length).toBe(before + 1);
   });
 

@@ -9,7 +9,7 @@ import { MemoryTokenStore } from "../../functions/adapters/memory/memory-token-s
 import { StaticSecretSource } from "../../functions/adapters/memory/static-secret-source.ts";
 import { TestClock } from "../../functions/adapters/memory/test-clock.ts";
 import { UndiciUpstreamClient } from "../../functions/adapters/upstream/undici-upstream-client.ts";
-import { createNodeServer, type NodeFrontDoor, type NodeServerOptions } from "../../functions/front-doors/node/node-server.ts";
+import { createNodeServer, type FinishedRequest, type NodeFrontDoor, type NodeServerOptions } from "../../functions/front-doors/node/node-server.ts";
 import type { EnginePorts } from "../../functions/ports/index.ts";
 import type { Clock } from "../../functions/ports/clock.ts";
 import type { Log } from "../../functions/ports/log.ts";
@@ -29,6 +29,11 @@ export interface Harness {
   token(request?: Partial<TokenRequest>): Promise<{ token: string; id: string }>;
   /** Audit writes happen as the response body ends; this waits until `count` records exist. */
   audit(count: number): Promise<MemoryAuditSink["records"]>;
+  /**
+   * Resolves once the front door is done with the request of this id (answer written or cut,
+   * audit written, response closed): after it, nothing more happens for that request.
+   */
+  finished(requestId: string): Promise<FinishedRequest>;
   close(): Promise<void>;
 }
 
@@ -63,7 +68,14 @@ export async function startHarness(definition: GatewayInput, options: HarnessOpt
     ...options.ports,
   } as Harness["ports"];
   const engine = createEngine({ gateways: [gateway], ports, ...options.engine });
-  const door: NodeFrontDoor = createNodeServer(engine, options.frontDoor);
+  const finished = new Map<string, FinishedRequest>();
+  const waiting = new Map<string, (request: FinishedRequest) => void>();
+  const onRequestFinished = (request: FinishedRequest) => {
+    finished.set(request.requestId, request);
+    options.frontDoor?.onRequestFinished?.(request);
+    waiting.get(request.requestId)?.(request);
+  };
+  const door: NodeFrontDoor = createNodeServer(engine, { ...options.frontDoor, onRequestFinished });
   await new Promise<void>((resolve) => door.server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(door.server.address() as AddressInfo).port}`;
   return {
@@ -81,6 +93,10 @@ export async function startHarness(definition: GatewayInput, options: HarnessOpt
     async audit(count) {
       for (let i = 0; i < 200 && ports.audit.records.length < count; i++) await new Promise((r) => setTimeout(r, 10));
       return ports.audit.records;
+    },
+    finished(requestId) {
+      const done = finished.get(requestId);
+      return done ? Promise.resolve(done) : new Promise((resolve) => waiting.set(requestId, resolve));
     },
     async close() {
       door.server.closeAllConnections();

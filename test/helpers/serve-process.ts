@@ -80,14 +80,34 @@ export interface LoadResult {
   errors: number;
 }
 
+/** A running bounded load: what it has seen so far, a wait for a condition on it, and its stop. */
+export interface BoundedLoad {
+  /** Live: grows as responses arrive. */
+  result: LoadResult;
+  /** Resolves after the first response (or error) at which `condition` holds of the result. */
+  until(condition: (result: LoadResult) => boolean): Promise<void>;
+  /** Stops the workers after their current request and answers the final result. */
+  stop(): Promise<LoadResult>;
+}
+
 /**
- * Sends GETs from `workers` concurrent loops until `stop()` says so (bounded: one request per
- * worker at a time, so at most `workers` in flight).
+ * Sends GETs from `workers` concurrent loops until stopped (bounded: one request per worker at
+ * a time, so at most `workers` in flight).
  */
-export function boundedLoad(url: string, token: string, workers: number, stop: () => boolean): Promise<LoadResult> {
+export function boundedLoad(url: string, token: string, workers: number): BoundedLoad {
   const result: LoadResult = { responses: [], errors: 0 };
+  let stopped = false;
+  const waits: Array<{ condition: (result: LoadResult) => boolean; resolve: () => void }> = [];
+  const progressed = () => {
+    for (const wait of [...waits]) {
+      if (wait.condition(result)) {
+        waits.splice(waits.indexOf(wait), 1);
+        wait.resolve();
+      }
+    }
+  };
   const worker = async () => {
-    while (!stop()) {
+    while (!stopped) {
       const sentAt = Date.now();
       try {
         const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
@@ -95,10 +115,20 @@ export function boundedLoad(url: string, token: string, workers: number, stop: (
         result.responses.push({ sentAt, status: response.status, requestId: response.headers.get("x-request-id") ?? "" });
       } catch {
         result.errors += 1;
-        if (stop()) return;
+        if (stopped) return;
+        // A refused connection fails at once: a short pause keeps a dead server from spinning the loop.
         await new Promise((r) => setTimeout(r, 20));
       }
+      progressed();
     }
   };
-  return Promise.all(Array.from({ length: workers }, worker)).then(() => result);
+  const running = Promise.all(Array.from({ length: workers }, worker));
+  return {
+    result,
+    until: (condition) => (condition(result) ? Promise.resolve() : new Promise((resolve) => waits.push({ condition, resolve }))),
+    stop: () => {
+      stopped = true;
+      return running.then(() => result);
+    },
+  };
 }

@@ -60,21 +60,21 @@ describe("two processes on one SQLite file", () => {
     const data = join(dir, "revoke");
     const { serve, gatewayId } = await serveOn(data, ["--token-cache-seconds", "1"]);
     const { token, id } = await createToken(data);
-    let stop = false;
-    const load = boundedLoad(`${serve.base}/api/${gatewayId}/proxy/api/x`, token, WORKERS, () => stop);
-    // Let the load run, then revoke from another process.
-    await new Promise((r) => setTimeout(r, 1500));
+    const load = boundedLoad(`${serve.base}/api/${gatewayId}/proxy/api/x`, token, WORKERS);
+    // Let the load get going, then revoke from another process.
+    await load.until((r) => r.responses.length >= 20);
     const revokeStarted = Date.now();
     const revoked = await runCli(["token", "revoke", id, "--data", data]);
     const revokeReturned = Date.now();
     expect(revoked.code).toBe(0);
-    await new Promise((r) => setTimeout(r, 2500));
-    stop = true;
-    const result = await load;
+    // Past the 1 s token cache (plus a margin), until enough requests were sent to judge.
+    const sentLate = (r: { sentAt: number }) => r.sentAt > revokeReturned + 1000 + 50;
+    await load.until((r) => r.responses.filter(sentLate).length > 20);
+    const result = await load.stop();
 
     expect(result.errors).toBe(0);
     const before = result.responses.filter((r) => r.sentAt < revokeStarted);
-    const after = result.responses.filter((r) => r.sentAt > revokeReturned + 1000 + 50);
+    const after = result.responses.filter(sentLate);
     expect(before.length).toBeGreaterThan(10);
     expect(after.length).toBeGreaterThan(10);
     expect(new Set(before.map((r) => r.status))).toEqual(new Set([200]));
@@ -92,13 +92,11 @@ describe("two processes on one SQLite file", () => {
     const data = join(dir, "kill");
     const first = await serveOn(data);
     const { token, id } = await createToken(data);
-    let stop = false;
-    const load = boundedLoad(`${first.serve.base}/api/${first.gatewayId}/proxy/api/x`, token, WORKERS, () => stop);
-    await new Promise((r) => setTimeout(r, 1500));
+    const load = boundedLoad(`${first.serve.base}/api/${first.gatewayId}/proxy/api/x`, token, WORKERS);
+    await load.until((r) => r.responses.length > 40);
     first.serve.child.kill("SIGKILL");
     await first.serve.exited;
-    stop = true;
-    const result = await load;
+    const result = await load.stop();
     const completed = result.responses.filter((r) => r.status === 200);
     expect(completed.length).toBe(result.responses.length);
     expect(completed.length).toBeGreaterThan(20);

@@ -6,7 +6,8 @@ import { problemJson } from "../../engine/problem-json.ts";
 import { newRequestId } from "../../engine/request-id.ts";
 import { answerClientError, type InFlight } from "./answer-client-error.ts";
 import { continueOnRead } from "./continue-on-read.ts";
-import type { ClientSignal, GatewayRequest, GatewayResponse, NodeReadableBody, PipeableSource } from "../../ports/http-types.ts";
+import { NodeClientSignal } from "./node-client-signal.ts";
+import type { GatewayRequest, GatewayResponse, NodeReadableBody, PipeableSource } from "../../ports/http-types.ts";
 
 /** Options of {@link createNodeServer}. */
 export interface NodeServerOptions {
@@ -30,6 +31,18 @@ export interface NodeServerOptions {
    * `server.maxConnections`). Each costs a socket and some memory. @default 1024
    */
   maxConnections?: number;
+  /**
+   * Called once the front door is done with a request that reached the engine: the answer is
+   * written or cut, its audit record written, the response closed. Tests await it instead of
+   * sleeping to see that nothing more happens for a request; unset, it costs nothing.
+   */
+  onRequestFinished?: (finished: FinishedRequest) => void;
+}
+
+/** A request the front door is done with (see {@link NodeServerOptions.onRequestFinished}). */
+export interface FinishedRequest {
+  requestId: string;
+  status: number;
 }
 
 /** Most request header fields; more is 431 (Node's `maxHeadersCount` would drop the rest silently). */
@@ -83,7 +96,9 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
     res.once("close", () => responding.delete(req.socket));
     res.once("finish", () => responding.delete(req.socket));
     inFlight++;
-    void serve(engine, req, res, options, expectsContinue).finally(() => {
+    const served = serve(engine, req, res, options, expectsContinue);
+    if (options.onRequestFinished) reportFinished(served, res, options.onRequestFinished);
+    void served.finally(() => {
       inFlight--;
       if (inFlight === 0) idle?.();
     });
@@ -118,7 +133,13 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
   };
 }
 
-async function serve(engine: Engine, req: IncomingMessage, res: ServerResponse, options: NodeServerOptions, expectsContinue: boolean): Promise<void> {
+async function serve(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: NodeServerOptions,
+  expectsContinue: boolean,
+): Promise<GatewayResponse> {
   const started = Date.now();
   const controller = new NodeClientSignal();
   res.on("close", () => {
@@ -145,6 +166,16 @@ async function serve(engine: Engine, req: IncomingMessage, res: ServerResponse, 
     requestId: String(response.headers["x-request-id"] ?? ""),
     clientAddress: request.clientAddress,
   });
+  return response;
+}
+
+/** Reports the request once it is served (audit written) and its response closed, whichever is last. */
+function reportFinished(served: Promise<GatewayResponse>, res: ServerResponse, report: (finished: FinishedRequest) => void): void {
+  const closed = new Promise<void>((resolve) => res.once("close", () => resolve()));
+  void Promise.all([served, closed]).then(
+    ([response]) => report({ requestId: String(response.headers["x-request-id"] ?? ""), status: response.status }),
+    () => {},
+  );
 }
 
 function tooManyHeaders(res: ServerResponse): void {
@@ -242,49 +273,4 @@ function pipe(upstream: PipeableSource, body: NodeReadableBody, res: ServerRespo
       settle(bytes, false).then(resolve, reject);
     });
   });
-}
-
-type AbortListener = ((event: { type: "abort" }) => void) | { handleEvent(event: { type: "abort" }): void };
-
-/**
- * The request's `signal`, aborted when the client goes away before the response is finished:
- * the part of AbortSignal the engine and the upstream client use (`aborted`, `reason`,
- * `throwIfAborted`, add/removeEventListener of "abort"). An AbortController per request, with
- * the EventTarget machinery behind it and the upstream client's listener on it, cost several
- * microseconds of a proxied request's CPU; this is a flag and, rarely, a short array.
- */
-class NodeClientSignal implements ClientSignal {
-  aborted = false;
-  reason: unknown = undefined;
-  onabort: AbortListener | null = null;
-  private listeners: AbortListener[] | null = null;
-
-  addEventListener(type: string, listener: AbortListener | null): void {
-    if (type !== "abort" || listener === null || this.aborted) return;
-    (this.listeners ??= []).push(listener);
-  }
-
-  removeEventListener(type: string, listener: AbortListener | null): void {
-    if (type !== "abort" || this.listeners === null) return;
-    const at = this.listeners.indexOf(listener!);
-    if (at >= 0) this.listeners.splice(at, 1);
-  }
-
-  throwIfAborted(): void {
-    if (this.aborted) throw this.reason;
-  }
-
-  abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = new DOMException("The client went away", "AbortError");
-    const listeners = this.listeners;
-    this.listeners = null;
-    const event = { type: "abort" as const };
-    if (typeof this.onabort === "function") this.onabort(event);
-    for (const listener of listeners ?? []) {
-      if (typeof listener === "function") listener(event);
-      else listener.handleEvent(event);
-    }
-  }
 }
