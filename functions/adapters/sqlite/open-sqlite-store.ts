@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, statSync, unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { SqliteAuditSink } from "./sqlite-audit-sink.ts";
+import { SqliteAuditSink, type SqliteAuditSinkOptions } from "./sqlite-audit-sink.ts";
 import { SqliteConnectionStore } from "./sqlite-connection-store.ts";
 import { SqliteDatabase } from "./sqlite-database.ts";
 import { SqliteRateLimiter } from "./sqlite-rate-limiter.ts";
@@ -24,6 +24,8 @@ export class StoreOpenError extends Error {
 export interface SqliteStoreOptions {
   /** Audit retention in days. @default 90 */
   auditRetentionDays?: number;
+  /** Pruning of expired audit records (see {@link SqliteAuditSinkOptions}); tests shorten it. */
+  auditPruning?: Pick<SqliteAuditSinkOptions, "pruneBatch" | "pruneDelayMs">;
 }
 
 /** The adapters on one open store file. */
@@ -70,14 +72,21 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
   const database = new SqliteDatabase(db, file);
   const tokens = new SqliteTokenStore(database);
   tokens.pruneDead(Date.now());
+  const audit = new SqliteAuditSink(database, {
+    ...options.auditPruning,
+    ...(options.auditRetentionDays !== undefined ? { retentionDays: options.auditRetentionDays } : {}),
+  });
   return {
     file,
     database,
     tokens,
     rateLimiter: new SqliteRateLimiter(database),
-    audit: new SqliteAuditSink(database, options.auditRetentionDays !== undefined ? { retentionDays: options.auditRetentionDays } : {}),
+    audit,
     connections: new SqliteConnectionStore(database),
-    close: () => database.close(),
+    close: () => {
+      audit.stop();
+      database.close();
+    },
   };
 }
 
