@@ -10,8 +10,9 @@ const MIN_SEARCHED_SECRET = 8;
 /**
  * Masks one shadow-planned resource's inputs beyond what the mock run already masked (values
  * marked secret, archives): a Ciphertext's `plaintext` whatever its marking; environment variables
- * named like secrets (`GATEHOUSE_SECRETS`): a JSON object keeps its keys (secret names are in the
- * definition anyway) with every value masked, anything else is masked whole; and any ciphertext
+ * named like secrets (the component sets none: its ciphertexts travel in the archive's
+ * `secrets.json`; a `transform.function` hook may add one): a JSON object keeps its keys with every
+ * value masked, anything else is masked whole; and any ciphertext
  * the run produced or secret value it was given, wherever it appears inside a string. What is
  * left is safe to print in a pull-request comment.
  */

@@ -55,6 +55,11 @@ export function createStreamHandler(wire: () => Promise<AwsGateway>, attach: Att
       out.end();
       return;
     }
+    // Not a disconnect signal: the runtime tells a handler nothing when the Function URL client
+    // leaves (aws/aws-lambda-nodejs-runtime-interface-client issue #145; the stream is a request
+    // to the local runtime API, which stays open). `close` before our own end() means the runtime
+    // destroyed the stream itself (its connection to the runtime API failed); the upstream call is
+    // then abandoned. A departed client costs the upstream call up to the endpoint's timeout.
     const controller = new AbortController();
     responseStream.on("close", () => {
       if (!responseStream.writableFinished) controller.abort();
