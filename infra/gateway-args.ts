@@ -57,7 +57,13 @@ export interface GatewayArgs {
   auditRetentionDays?: number;
   /** DynamoDB deletion protection on every table. @default true */
   deletionProtection?: boolean;
-  /** Stage throttling of the HTTP API (requests per second, steady and burst). @default { rateLimit: 100, burstLimit: 200 } */
+  /**
+   * Throttling of the API Gateway URL, for the whole gateway: requests per second, steady and
+   * burst. HTTP APIs throttle per route, and the component plans one route, so this is the cap on
+   * every request to `baseUrl` together (beyond it, API Gateway answers 429 before the function
+   * runs). The streaming Function URL has no such throttle; `reservedConcurrency` bounds it.
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
   throttle?: { rateLimit: number; burstLimit: number };
   /**
    * Reserved concurrency of the whole gateway, a whole number of at least 1: the API function gets

@@ -124,7 +124,7 @@ export class Gateway extends pulumi.ComponentResource {
       reservedConcurrency: reserved.api,
       ...(logs.stream ? { extraEnvironment: { [ENV.streamUrl]: streamUrl.apply((u) => u ?? "") } } : {}),
     });
-    const baseUrl = createHttpApi(scope, apiFn, doors.api, logs.access);
+    const baseUrl = createHttpApi(scope, apiFn, logs.access);
 
     this.policyJson = policyJson;
     this.baseUrl = baseUrl;

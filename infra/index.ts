@@ -23,5 +23,6 @@ export { loadGatewayFolder, loadGatewayFiles } from "./load-gateway-folder.ts";
 export { buildLambdaBundle, LAMBDA_ENTRY, type LambdaBundle, type BundleOptions } from "./build-lambda-bundle.ts";
 export { runUnderMocks, mask, MASK, type PlannedResource, type MockRun, type MockOptions } from "./run-under-mocks.ts";
 export { rolePolicyStatements, type PolicyStatement } from "./role-policy.ts";
-export { integrationTimeoutMs, functionTimeoutSeconds, HTTP_API_MAX_INTEGRATION_MS } from "./timeouts.ts";
+export { functionTimeoutSeconds } from "./timeouts.ts";
+export { HTTP_API_MAX_INTEGRATION_MS, apiDoorUpstreamMaxSeconds, storeBudgetMs } from "../functions/contracts/lambda-time-budget.ts";
 export { API_DOOR_MAX_TIMEOUT_SECONDS } from "../functions/contracts/lambda-contract.ts";

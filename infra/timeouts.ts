@@ -1,22 +1,14 @@
 import type { Endpoint } from "../schema/gateway.ts";
 import { needsStreamingDoor } from "../functions/contracts/lambda-contract.ts";
-
-/** API Gateway HTTP API's hard integration limit. */
-export const HTTP_API_MAX_INTEGRATION_MS = 30_000;
+import { storeBudgetMs } from "../functions/contracts/lambda-time-budget.ts";
 
 /**
- * Slack on top of the upstream timeout: the request is checked (token, rate limit) before the
- * upstream call starts and audited after it ends, and a cold start adds to the first request.
+ * Seconds a function may run beyond its longest endpoint timeout: the store budget (the Lambda's
+ * own DynamoDB and KMS calls at their worst, `storeBudgetMs`), rounded up, plus 3 s for a cold
+ * start's import and the response. Past the function timeout Lambda kills the invocation, audit
+ * write included, so this must hold the budget whole.
  */
-export const TIMEOUT_MARGIN_SECONDS = 2;
-
-/** Seconds a function may run beyond its longest endpoint timeout (cold start, audit write). */
-export const FUNCTION_MARGIN_SECONDS = 5;
-
-/** The integration timeout of one API-door endpoint: its upstream timeout plus margin, capped at 30 s. */
-export function integrationTimeoutMs(endpoint: Endpoint): number {
-  return Math.min(HTTP_API_MAX_INTEGRATION_MS, (endpoint.timeoutSeconds + TIMEOUT_MARGIN_SECONDS) * 1000);
-}
+export const FUNCTION_MARGIN_SECONDS = Math.ceil(storeBudgetMs() / 1000) + 3;
 
 /**
  * The shortest the API function may run: it also serves the OAuth connect pages, whose callback

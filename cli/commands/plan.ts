@@ -59,10 +59,20 @@ export const command: Command = {
       );
     }
     const status = tooLarge.length ? EXIT.failed : EXIT.ok;
+    const { stageThrottles } = await import("../../infra/stage-throttle.ts");
+    const { apiDoorUpstreamMaxSeconds, storeBudgetMs } = await import("../../functions/contracts/lambda-time-budget.ts");
+    const throttles = stageThrottles(resources);
+    const budget = { storeBudgetMs: storeBudgetMs(), apiDoorUpstreamMaxSeconds: apiDoorUpstreamMaxSeconds() };
     if (values.json) {
       io.out(
         JSON.stringify(
-          { resources: resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })), functionEnvironments: environments, outputs: run.outputs },
+          {
+            resources: resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+            functionEnvironments: environments,
+            stageThrottles: throttles,
+            timeBudget: budget,
+            outputs: run.outputs,
+          },
           null,
           2,
         ),
@@ -80,10 +90,22 @@ export const command: Command = {
       for (const e of environments.filter((x) => x.function.startsWith(`${gateway.name}-`))) {
         io.out(`  function ${e.function}: environment ${e.bytes} of ${e.limit} bytes${e.ok ? "" : " (TOO LARGE)"}`);
       }
+      for (const t of throttles.filter((x) => x.stage === `${gateway.name}-stage`)) {
+        io.out(
+          `  stage throttle: ${t.perRoute.rateLimit} requests/s, burst ${t.perRoute.burstLimit}, per route × ${t.routes} route${t.routes === 1 ? "" : "s"} = ` +
+            `${t.total.rateLimit} requests/s, burst ${t.total.burstLimit} for the whole API Gateway URL`,
+        );
+      }
       io.out("  endpoints:");
       for (const [slug, url] of Object.entries(out.endpoints)) {
         const e = gateway.endpoints[slug]!;
-        io.out(`    ${slug}: ${url}  (timeout ${e.timeoutSeconds} s${url.startsWith(out.baseUrl) ? "" : ", streaming Function URL"})`);
+        const door = url.startsWith(out.baseUrl) && out.streamUrl !== out.baseUrl ? "api" : "stream";
+        const held = door === "api" && e.timeoutSeconds > budget.apiDoorUpstreamMaxSeconds;
+        io.out(
+          `    ${slug}: ${url}  (timeout ${e.timeoutSeconds} s${door === "stream" ? ", streaming Function URL" : ""}${
+            held ? `, held to ${budget.apiDoorUpstreamMaxSeconds} s on API Gateway: its 30 s less the store budget of ${budget.storeBudgetMs} ms` : ""
+          })`,
+        );
         // Where each injected header comes from, never a value: `authorization: "Bearer " + secret STRIPE_BEARER`.
         for (const [header, value] of Object.entries(e.headers.inject)) io.out(`      injects ${header}: ${describeInjectValue(value)}`);
       }

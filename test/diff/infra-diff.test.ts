@@ -104,7 +104,7 @@ afterAll(() => repo?.cleanup());
 describe("gatehouse diff --infra", () => {
   it("a method added changes only the bundled definition: the function code, nothing else", async () => {
     const report = await infraDiff("base", "method");
-    expect(infraOf(report).summary).toEqual({ create: 0, update: 1, delete: 0, unchanged: 24, permissionsWidened: 0, protectionLost: 0 });
+    expect(infraOf(report).summary).toEqual({ create: 0, update: 1, delete: 0, unchanged: 18, permissionsWidened: 0, protectionLost: 0 });
     expect(changesOf(report)).toEqual([
       {
         action: "update",
@@ -127,12 +127,8 @@ describe("gatehouse diff --infra", () => {
       "create aws:lambda/functionUrl:FunctionUrl payments-stream-url",
       "create aws:lambda/permission:Permission payments-stream-url-invoke",
     ]);
-    // The endpoint leaves API Gateway: its own integration and routes go.
-    expect(changes.filter((c) => c.action === "delete").map(line)).toEqual([
-      "delete aws:apigatewayv2/integration:Integration payments-stripe-integration",
-      "delete aws:apigatewayv2/route:Route payments-stripe-route",
-      "delete aws:apigatewayv2/route:Route payments-stripe-route-tail",
-    ]);
+    // The endpoint leaves API Gateway, whose one route and integration serve every endpoint: nothing is deleted.
+    expect(changes.filter((c) => c.action === "delete").map(line)).toEqual([]);
     expect(changes.find((c) => c.name === "payments-stream-url")!.settings).toBe("RESPONSE_STREAM, auth NONE");
     const api = changes.find((c) => c.name === "payments-api")!;
     expect(api.inputs).toContainEqual({ path: "environment.variables.GATEHOUSE_STREAM_URL", after: "https://payments-stream-url.lambda-url.eu-west-1.on.aws" });
@@ -148,12 +144,12 @@ describe("gatehouse diff --infra", () => {
         flag: "permissions-widened",
       },
     ]);
-    expect(infraOf(report).summary).toMatchObject({ create: 5, update: 2, delete: 3, permissionsWidened: 1, protectionLost: 0 });
+    expect(infraOf(report).summary).toMatchObject({ create: 5, update: 2, delete: 0, permissionsWidened: 1, protectionLost: 0 });
 
     const markdown = renderMarkdown(report);
     const infra = markdown.slice(markdown.indexOf("### Infrastructure"));
     expect(markdown.indexOf("### Infrastructure")).toBeGreaterThan(markdown.indexOf("### Gateway `payments`"));
-    expect(infra).toContain("5 to create, 2 to update, 3 to delete, 20 unchanged; 1 widens permissions, none loses table protection (shadow plan:");
+    expect(infra).toContain("5 to create, 2 to update, 0 to delete, 17 unchanged; 1 widens permissions, none loses table protection (shadow plan:");
     expect(infra).toContain(
       "- ⚠️ **update** `iam.RolePolicy` `payments-role-policy` — **permissions widened**\n  - ⚠️ statement `WriteOwnLogs`: resources added:",
     );
@@ -181,17 +177,10 @@ describe("gatehouse diff --infra", () => {
     expect(renderText(report)).not.toContain("GATEHOUSE_SECRETS");
   }, 60_000);
 
-  it("an endpoint removed deletes its integration and routes", async () => {
+  it("an endpoint removed changes the bundled definition only: API Gateway's one route serves whatever endpoints remain", async () => {
     const report = await infraDiff("secret", "removed");
-    expect(changesOf(report).map(line)).toEqual([
-      "update aws:lambda/function:Function payments-api",
-      "delete aws:apigatewayv2/integration:Integration payments-search-integration",
-      "delete aws:apigatewayv2/route:Route payments-search-route",
-      "delete aws:apigatewayv2/route:Route payments-search-route-tail",
-      "update aws:lambda/function:Function payments-stream",
-    ]);
-    expect(changesOf(report).find((c) => c.name === "payments-search-route")!.settings).toMatch(/^ANY \/api\/[0-9a-f-]{36}\/proxy\/search$/);
-    expect(renderMarkdown(report)).toMatch(/- \*\*delete\*\* `apigatewayv2\.Route` `payments-search-route`: `ANY \/api\/[0-9a-f-]{36}\/proxy\/search`/);
+    expect(changesOf(report).map(line)).toEqual(["update aws:lambda/function:Function payments-api", "update aws:lambda/function:Function payments-stream"]);
+    expect(renderMarkdown(report)).not.toMatch(/apigatewayv2\.Route/);
   }, 60_000);
 
   it("a reorder-only change shows no infrastructure change: the bundled definition is written in canonical order", async () => {
@@ -234,7 +223,7 @@ describe("gatehouse diff --infra", () => {
   it("json carries the infra section with its own summary", async () => {
     const json = JSON.parse(renderJson(await infraDiff("timeout", "secret"))) as { summary: Record<string, number>; infra: InfraReport };
     expect(json.summary).toEqual({ widening: 1, narrowing: 0, neutral: 0, breaking: 0 });
-    expect(json.infra.summary).toEqual({ create: 1, update: 2, delete: 0, unchanged: 25, permissionsWidened: 0, protectionLost: 0 });
+    expect(json.infra.summary).toEqual({ create: 1, update: 2, delete: 0, unchanged: 22, permissionsWidened: 0, protectionLost: 0 });
     expect(json.infra.gateways.map((g) => g.name)).toEqual(["payments"]);
   }, 60_000);
 

@@ -17,10 +17,11 @@ describe("gatehouse plan", () => {
     expect(code).toBe(0);
     const out = io.stdout();
     expect(out).toContain("Plan for stack 'plan' in us-east-2");
-    expect(out).toMatch(/gateway 'payments' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 31 resources/);
+    expect(out).toMatch(/gateway 'payments' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 25 resources/);
     expect(out).toMatch(/dynamodb\.Table\s+payments-audit\s+hash pk, range sk, PITR on, SSE customer key, TTL ttl, deletion protection on/);
     expect(out).toMatch(/kms\.Key\s+payments-envelope-key\s+rotation on/);
-    expect(out).toMatch(/apigatewayv2\.Integration\s+payments-stripe-integration\s+payload 2\.0, timeout 22000 ms/);
+    expect(out).toMatch(/apigatewayv2\.Integration\s+payments-integration-default\s+payload 2\.0, timeout 30000 ms/);
+    expect(out).not.toMatch(/payments-stripe-integration|payments-stripe-route/);
     expect(out).toMatch(/lambda\.Function\s+payments-api\s+nodejs24\.x arm64, 512 MB, timeout 30 s/);
   });
 
@@ -32,7 +33,9 @@ describe("gatehouse plan", () => {
   it("shows where each endpoint is served, the streaming Function URL for those above 29 s", () => {
     const out = io.stdout();
     expect(out).toMatch(/echo: https:\/\/quickstart-api\.execute-api\.us-east-2\.amazonaws\.com\/api\/[0-9a-f-]{36}\/proxy\/echo {2}\(timeout 10 s\)/);
-    expect(out).toMatch(/httpbin: https:\/\/quickstart-api\.execute-api\.us-east-2\.amazonaws\.com\/api\/[0-9a-f-]{36}\/proxy\/httpbin {2}\(timeout 29 s\)/);
+    expect(out).toMatch(
+      /httpbin: https:\/\/quickstart-api\.execute-api\.us-east-2\.amazonaws\.com\/api\/[0-9a-f-]{36}\/proxy\/httpbin {2}\(timeout 29 s, held to 28 s on API Gateway: its 30 s less the store budget of 1900 ms\)/,
+    );
     expect(out).toMatch(
       /stripe-reports: https:\/\/payments-stream-url\.lambda-url\.us-east-2\.on\.aws\/api\/[0-9a-f-]{36}\/proxy\/stripe-reports {2}\(timeout 120 s, streaming Function URL\)/,
     );
@@ -44,6 +47,17 @@ describe("gatehouse plan", () => {
     const out = io.stdout();
     expect(out).toMatch(/ {4}stripe: https:\/\/\S+\/proxy\/stripe {2}\(timeout 20 s\)\n {6}injects authorization: "Bearer " \+ secret STRIPE_BEARER\n/);
     expect(out).toContain("      injects x-demo-key: secret QUICKSTART_DEMO_KEY\n");
+  });
+
+  it("shows the stage throttle per route, the routes, and what the whole API Gateway URL admits", () => {
+    const lines = io
+      .stdout()
+      .split("\n")
+      .filter((l) => l.includes("stage throttle:"));
+    expect(lines).toEqual([
+      "  stage throttle: 100 requests/s, burst 200, per route × 1 route = 100 requests/s, burst 200 for the whole API Gateway URL",
+      "  stage throttle: 100 requests/s, burst 200, per route × 1 route = 100 requests/s, burst 200 for the whole API Gateway URL",
+    ]);
   });
 
   it("is a registered command", async () => {

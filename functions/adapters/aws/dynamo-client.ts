@@ -20,6 +20,8 @@ export interface DynamoClientOptions {
    * @default 50
    */
   maxSockets?: number;
+  /** How failed attempts are retried (the Lambda passes one with a fixed worst case). @default the SDK's standard strategy */
+  retryStrategy?: DynamoDBClientConfig["retryStrategy"];
 }
 
 /** What the adapters need from a document client; tests wrap it to count calls. */
@@ -39,9 +41,12 @@ export function createDocumentClient(options: DynamoClientOptions): DynamoDBDocu
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     maxAttempts: options.maxAttempts ?? 3,
+    ...(options.retryStrategy !== undefined ? { retryStrategy: options.retryStrategy } : {}),
     requestHandler: {
       requestTimeout: options.requestTimeoutMs ?? 5000,
       connectionTimeout: options.connectionTimeoutMs ?? 2000,
+      // Without it the SDK only logs a warning when requestTimeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
       httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
     },
   });

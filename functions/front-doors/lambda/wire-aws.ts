@@ -1,7 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { KMSClient } from "@aws-sdk/client-kms";
 import type { Gateway } from "../../../schema/gateway.ts";
-import { createDocumentClient } from "../../adapters/aws/dynamo-client.ts";
 import { DynamoAuditSink } from "../../adapters/aws/dynamo-audit-sink.ts";
 import { DynamoConnectionStore } from "../../adapters/aws/dynamo-connection-store.ts";
 import { DynamoRateLimiter } from "../../adapters/aws/dynamo-rate-limiter.ts";
@@ -17,26 +15,33 @@ import { systemClock } from "../../ports/clock.ts";
 import { jsonLog } from "../../ports/log.ts";
 import { parseCiphertexts, readAwsSettings, type AwsSettings } from "./lambda-settings.ts";
 import { parseBundledDefinition } from "./parse-bundled-definition.ts";
+import { apiDoorGateway } from "./api-door-gateway.ts";
+import { createLambdaSdkClients, type LambdaSdkClients } from "./wire-aws-clients.ts";
 
 /** A wired AWS gateway: what a handler needs for every invocation of one cold start. */
 export interface AwsGateway {
   engine: Engine;
+  /** The deployed definition. */
   gateway: Gateway;
+  /** The definition as this door's engine serves it (on the API door, timeouts held inside API Gateway's 30 s). */
+  served: Gateway;
   settings: AwsSettings;
+  /** The SDK clients, with their bounded attempts and timeouts. */
+  clients: LambdaSdkClients;
 }
 
 /**
  * The AWS composition root, the twin of `wireLocal`: DynamoDB stores, the KMS envelope box and
  * the deploy-time secrets it decrypts, OAuth connections when the gateway has any, the SSRF-guarded undici client, the system clock and JSON
- * logs to stdout (CloudWatch). Built once per cold start. Clients take their region, credentials
+ * logs to stdout (CloudWatch). Built once per cold start. The SDK clients have bounded attempts and
+ * timeouts (`wire-aws-clients.ts`) and take their region, credentials
  * and endpoints from the Lambda environment (`AWS_ENDPOINT_URL_DYNAMODB` / `_KMS` when a test
  * points them at loopback stand-ins).
  */
 export async function wireAws(definitionJson: string, settings: AwsSettings): Promise<AwsGateway> {
   const gateway = parseBundledDefinition(definitionJson);
   const log = jsonLog((line) => process.stdout.write(`${line}\n`));
-  const client = createDocumentClient({ region: settings.region });
-  const kms = new KMSClient({ region: settings.region });
+  const { document: client, kms } = createLambdaSdkClients(settings.region);
   const box = new KmsSecretBox({ kms, keyId: settings.keyArn, gatewayId: gateway.id });
   const secrets = new KmsSecretSource({ kms, keyId: settings.keyArn, gateway, ciphertexts: settings.secretCiphertexts, box });
   secrets.warm();
@@ -67,7 +72,9 @@ export async function wireAws(definitionJson: string, settings: AwsSettings): Pr
     ports.connections = oauth.connections;
     ports.oauthRoutes = oauth.oauthRoutes;
   }
-  return { engine: createEngine({ gateways: [gateway], ports }), gateway, settings };
+  // On the API Gateway door the upstream gets what API Gateway's 30 s leave after the store budget.
+  const served = settings.frontDoor === "api" ? apiDoorGateway(gateway) : gateway;
+  return { engine: createEngine({ gateways: [served], ports }), gateway, served, settings, clients: { document: client, kms } };
 }
 
 /** Reads the definition and the secret ciphertexts bundled next to the code and the environment, then wires. */
