@@ -1,26 +1,10 @@
-import { execFile } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import { defineGateway } from "../schema/index.ts";
-import { createTables } from "../functions/adapters/aws/create-tables.ts";
-import { createDocumentClient, LOCAL_CREDENTIALS } from "../functions/adapters/aws/dynamo-client.ts";
-import { DynamoTokenStore } from "../functions/adapters/aws/dynamo-token-store.ts";
-import { tableNames } from "../functions/contracts/tables.ts";
-import { startDynalite } from "../test/helpers/start-dynalite.ts";
-import { issueToken } from "../functions/tokens/issue-token.ts";
+import { pathToFileURL } from "node:url";
 import { buildLambdaBundle } from "../infra/build-lambda-bundle.ts";
-import { writeLambdaArchive } from "../infra/write-lambda-archive.ts";
 import { bundleContributors, type Contributor } from "./lambda-bundle-contributors.ts";
+import { startLambdaFixture } from "./lambda-fixture.ts";
 import { writeSdkBaseline } from "./lambda-sdk-baseline.ts";
-
-const run = promisify(execFile);
-const RUNNER = fileURLToPath(new URL("../functions/front-doors/lambda/invoke-locally.mjs", import.meta.url));
 
 /** Options of {@link measureLambdaColdStart}. */
 export interface ColdStartOptions {
@@ -77,71 +61,16 @@ export async function measureLambdaColdStart(options: ColdStartOptions = {}): Pr
   const bundle = buildLambdaBundle({ cache: false });
   const buildMs = performance.now() - built;
 
-  const dynalite = await startDynalite();
-  const upstream = createServer((_req, res) => res.end('{"ok":true}'));
-  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
-  const dir = await mkdtemp(join(tmpdir(), "gatehouse-cold-start-"));
-  const client = createDocumentClient({ region: "us-east-1", endpoint: dynalite.endpoint, credentials: LOCAL_CREDENTIALS });
+  const fixture = await startLambdaFixture({ node });
   try {
-    const tables = tableNames("bench");
-    await createTables(client, tables);
-    const gateway = defineGateway({
-      name: "cold-start",
-      endpoints: {
-        echo: {
-          upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/`,
-          methods: ["GET"],
-          rateLimit: { perMinute: 10_000 },
-          timeoutSeconds: 10,
-          unsafeAllowPrivateNetworks: ["127.0.0.1/32"],
-        },
-      },
-    });
-    await writeLambdaArchive(join(dir, "bundle"), gateway);
-    const { token } = await issueToken(new DynamoTokenStore({ client, tableName: tables.tokens }), {
-      gatewayId: gateway.id,
-      label: "bench",
-      endpoints: null,
-      now: Date.now(),
-    });
-    const event = {
-      version: "2.0",
-      routeKey: "$default",
-      rawPath: `/api/${gateway.id}/proxy/echo/items`,
-      rawQueryString: "",
-      headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-      requestContext: {
-        http: { method: "GET", path: `/api/${gateway.id}/proxy/echo/items`, protocol: "HTTP/1.1", sourceIp: "203.0.113.7", userAgent: "bench" },
-      },
-      isBase64Encoded: false,
-    };
-    const requestFile = join(dir, "request.json");
-    const resultFile = join(dir, "result.json");
-    await writeFile(requestFile, JSON.stringify({ handler: "handler", events: [event] }));
-    const env = {
-      PATH: process.env.PATH ?? "",
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-      // No secrets in this gateway: KMS is never called, but must never be AWS either.
-      AWS_ENDPOINT_URL_KMS: "http://127.0.0.1:9",
-      GATEHOUSE_TABLES: JSON.stringify(tables),
-      GATEHOUSE_KEY_ARN: "arn:aws:kms:us-east-1:123456789012:key/bench",
-    };
-    const baselineDir = join(dir, "baseline");
+    const event = fixture.event(await fixture.token());
+    const baselineDir = join(fixture.dir, "baseline");
     const baseline = await writeSdkBaseline(baselineDir);
     let version = "";
-    const sample = async (bundleDir: string, expected: number): Promise<ColdStartSample> => {
-      await run(node, [RUNNER, bundleDir, requestFile, resultFile], { env, timeout: 30_000 });
-      const out = JSON.parse(await readFile(resultFile, "utf8")) as {
-        node: string;
-        importMs: number;
-        results: Array<{ durationMs: number; result: { statusCode: number } }>;
-      };
+    const sample = async (bundleDir: string): Promise<ColdStartSample> => {
+      const out = await fixture.run([event], bundleDir);
       const first = out.results[0]!;
-      if (first.result.statusCode !== expected) throw new Error(`the first request answered ${first.result.statusCode}, expected ${expected}`);
+      if (first.result.statusCode !== 200) throw new Error(`the first request answered ${first.result.statusCode}, expected 200`);
       version = out.node;
       return { importMs: out.importMs, firstRequestMs: first.durationMs, coldInitMs: out.importMs + first.durationMs };
     };
@@ -149,8 +78,8 @@ export async function measureLambdaColdStart(options: ColdStartOptions = {}): Pr
     const samples: ColdStartSample[] = [];
     const baselineSamples: ColdStartSample[] = [];
     for (let i = 0; i < runs; i++) {
-      samples.push(await sample(join(dir, "bundle"), 200));
-      baselineSamples.push(await sample(baselineDir, 200));
+      samples.push(await sample(fixture.bundleDir));
+      baselineSamples.push(await sample(baselineDir));
     }
     const ours = medianSample(samples);
     const sdk = medianSample(baselineSamples);
@@ -166,10 +95,7 @@ export async function measureLambdaColdStart(options: ColdStartOptions = {}): Pr
       importRatio: ours.importMs / sdk.importMs,
     };
   } finally {
-    client.destroy();
-    await new Promise<void>((resolve) => upstream.close(() => resolve()));
-    await dynalite.stop();
-    await rm(dir, { recursive: true, force: true });
+    await fixture.stop();
   }
 }
 

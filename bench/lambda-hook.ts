@@ -36,3 +36,16 @@ export async function lambdaColdStart(options: { quick: boolean }): Promise<Lamb
     return { available: false, lines: [`not measured: bench/lambda-cold-start.ts failed: ${errorMessage(error)}`] };
   }
 }
+
+/**
+ * Calls `measureLambdaCost` of bench/lambda-cost.ts and formats its table (bench/lambda-cost-table.ts),
+ * imported at run time like the cold start, so a failure there costs this one section.
+ */
+export async function lambdaCost(options: { quick: boolean }): Promise<LambdaFigures> {
+  try {
+    const [{ measureLambdaCost }, { costTable }] = await Promise.all([import("./lambda-cost.ts"), import("./lambda-cost-table.ts")]);
+    return { available: true, lines: costTable(await measureLambdaCost({ quick: options.quick })) };
+  } catch (error) {
+    return { available: false, lines: [`not measured: bench/lambda-cost.ts failed: ${errorMessage(error)}`] };
+  }
+}

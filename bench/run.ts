@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { parseBenchArgs, USAGE, type BenchOptions } from "./args.ts";
 import { ensureTools } from "./ensure-tools.ts";
 import { formatMarkdown, formatMicro, formatTable, type BenchReport, type MicroSection } from "./format-report.ts";
-import { lambdaColdStart } from "./lambda-hook.ts";
+import { lambdaColdStart, lambdaCost } from "./lambda-hook.ts";
 import { runLoad, type LoadGenerator } from "./load/run-load.ts";
 import { describeMachine } from "./machine.ts";
 import { loadAverage, readCpuMs } from "./process/read-cpu.ts";
@@ -132,6 +132,8 @@ async function main(): Promise<void> {
   const micro = options.micro ? await runMicro() : [];
   const lambda = await lambdaColdStart({ quick: options.mode === "quick" });
   extras.push({ title: "Lambda cold start (bench/lambda-cold-start.ts)", lines: lambda.lines });
+  const cost = await lambdaCost({ quick: options.mode === "quick" });
+  extras.push({ title: "What a request costs on AWS (bench/lambda-cost.ts)", lines: cost.lines });
 
   const report: BenchReport = {
     date: new Date(startedAt).toISOString().replace(/\.\d+Z$/, "Z"),
