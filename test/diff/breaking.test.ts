@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gatewayIdFromName } from "../../schema/gateway-id.ts";
-import { createTempRepo, definitionSource, type TempRepo } from "./temp-repo.ts";
+import { createTempRepo, definitionSource, type TempRepo } from "./support/temp-repo.ts";
 
 const OWN_ID = "1b4e28ba-2fa1-41d2-883f-0016d3cca427";
 const gateway = (name: string, timeoutSeconds: number, extra: object = {}) => ({

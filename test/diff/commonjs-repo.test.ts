@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempRepo, PROJECT_ROOT, type TempRepo } from "./temp-repo.ts";
+import { createTempRepo, PROJECT_ROOT, type TempRepo } from "./support/temp-repo.ts";
 
 const definition = (methods: string) => `import { defineGateway } from "gatehouse-gateway";
 export default defineGateway({ name: "billing", endpoints: { stripe: { upstream: "https://api.stripe.com/v1", methods: [${methods}], rateLimit: { perMinute: 60 } } } });

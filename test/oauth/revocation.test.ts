@@ -1,33 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { defineGateway, oauth, secret } from "../../schema/index.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { defineGateway, oauth } from "../../schema/index.ts";
 import type { ConnectionInput } from "../../schema/connection.ts";
 import type { EndpointOverrides } from "../../functions/oauth/provider-preset.ts";
 import { sealTokens } from "../../functions/oauth/token-vault.ts";
-import {
-  basicOf,
-  presetHarness,
-  startStandIn,
-  STAND_IN_CLIENT,
-  type PresetHarness,
-  type ProviderStandIn,
-  type StandInReply,
-} from "./support/provider-harness.ts";
+import { basicOf, presetHarness, STAND_IN_CLIENT, type PresetHarness, type StandInReply } from "./support/provider-harness.ts";
+import { client, standInForFile } from "./support/stand-in-suite.ts";
 
-const client = { clientId: STAND_IN_CLIENT.id, clientSecret: secret("CLIENT_SECRET") };
+const standIn = await standInForFile();
+
 const basicHeader = `Basic ${Buffer.from(`${STAND_IN_CLIENT.id}:${STAND_IN_CLIENT.secret}`).toString("base64")}`;
 
 describe("disconnect revokes the grant at the provider, in each provider's documented request shape", () => {
-  let standIn: ProviderStandIn;
   let h: PresetHarness;
-  beforeAll(async () => {
-    standIn = await startStandIn();
-  });
-  afterAll(async () => {
-    await standIn?.close();
-  });
   afterEach(async () => {
     await h?.close();
-    standIn.seen.length = 0;
   });
 
   /** A connected record for the connection, tokens sealed as the connect flow would leave them. */

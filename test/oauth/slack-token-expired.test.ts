@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { defineGateway, oauth, secret } from "../../schema/index.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { defineGateway, oauth } from "../../schema/index.ts";
 import { createEngine, type Engine } from "../../functions/engine/create-engine.ts";
 import { MemoryRateLimiter } from "../../functions/adapters/memory/memory-rate-limiter.ts";
 import { MemoryTokenStore } from "../../functions/adapters/memory/memory-token-store.ts";
@@ -8,7 +8,10 @@ import { UndiciUpstreamClient } from "../../functions/adapters/upstream/undici-u
 import { sealTokens } from "../../functions/oauth/token-vault.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
-import { presetHarness, startStandIn, STAND_IN_CLIENT, type PresetHarness, type ProviderStandIn, type StandInReply } from "./support/provider-harness.ts";
+import { presetHarness, type PresetHarness, type StandInReply } from "./support/provider-harness.ts";
+import { client, standInForFile } from "./support/stand-in-suite.ts";
+
+const standIn = await standInForFile();
 
 /**
  * A Slack stand-in as Slack documents it: Web API methods answer HTTP 200 with `ok:false` and an
@@ -16,19 +19,12 @@ import { presetHarness, startStandIn, STAND_IN_CLIENT, type PresetHarness, type 
  * `oauth.v2.access` rotates the token with a single-use refresh token.
  */
 describe("Slack's HTTP 200 ok:false token_expired is an expired token: refreshed and replayed once, like a 401", () => {
-  let standIn: ProviderStandIn;
   let h: PresetHarness;
   let engine: Engine;
   let upstream: UndiciUpstreamClient;
   let clientToken: string;
   let apiCalls: Array<{ authorization: string | undefined; body: string }>;
   let refreshes: number;
-  beforeAll(async () => {
-    standIn = await startStandIn();
-  });
-  afterAll(async () => {
-    await standIn?.close();
-  });
   afterEach(async () => {
     await upstream?.close();
     await h?.close();
@@ -49,7 +45,7 @@ describe("Slack's HTTP 200 ok:false token_expired is an expired token: refreshed
     });
     const gateway = defineGateway({
       name: "slack-api",
-      connections: { conn: oauth.slack({ clientId: STAND_IN_CLIENT.id, clientSecret: secret("CLIENT_SECRET"), scopes: ["chat:write"] }) },
+      connections: { conn: oauth.slack({ ...client, scopes: ["chat:write"] }) },
       endpoints: {
         slack: {
           upstream: `${standIn.url}/api`,

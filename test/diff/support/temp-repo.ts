@@ -3,11 +3,11 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CliIo } from "../../cli/io.ts";
-import { main } from "../../cli/main.ts";
+import type { CliIo } from "../../../cli/io.ts";
+import { main } from "../../../cli/main.ts";
 
 /** This checkout's root, found from this file so the tests run wherever the repository is cloned. */
-export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const PROJECT_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /**
  * Git environment without variables a hook or an outer repository may have set, so commands
