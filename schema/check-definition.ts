@@ -1,5 +1,6 @@
 import type { DefinitionIssue } from "./definition-error.ts";
 import { formatPath } from "./definition-error.ts";
+import { corsProblems } from "./cors.ts";
 import { isBasicAuth, isLiteralInject } from "./inject-value.ts";
 import { neverForwardReason, neverInjectReason } from "./headers.ts";
 import { rateLimitProblems, type RateLimit } from "./rate-limit.ts";
@@ -114,6 +115,7 @@ function checkEndpoint(at: PropertyKey[], endpoint: Raw, connections: Raw, add: 
   }
 
   if (isObject(endpoint.rateLimit)) checkRateLimit([...at, "rateLimit"], endpoint.rateLimit, add);
+  if (isObject(endpoint.cors)) for (const [path, message] of corsProblems(endpoint.cors, endpoint.methods)) add([...at, "cors", ...path], message);
 }
 
 function checkRateLimit(at: PropertyKey[], raw: Raw, add: Add): void {

@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import { checkDefinition } from "./check-definition.ts";
+import { resolveCors } from "./cors.ts";
 import { DefinitionError, formatPath, type DefinitionIssue } from "./definition-error.ts";
 import { REQUEST_BYTES, TIMEOUT_SECONDS } from "./endpoint.ts";
 import { GatewaySchema, type Endpoint, type Gateway, type GatewayInput } from "./gateway.ts";
@@ -60,6 +61,7 @@ function resolve(data: z.output<typeof GatewaySchema>): Gateway {
       maxRequestBytes: e.maxRequestBytes ?? data.defaults.maxRequestBytes ?? REQUEST_BYTES.default,
     };
     if (e.connection !== undefined) endpoint.connection = e.connection;
+    if (e.cors !== undefined) endpoint.cors = resolveCors(e.cors, { methods: endpoint.methods, forward: endpoint.headers.forward });
     if (rateLimit !== undefined) endpoint.rateLimit = rateLimit;
     endpoints[slug] = endpoint;
   }

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { CorsSchema } from "./cors.ts";
 import { HEADER_NAME } from "./headers.ts";
 import { MethodSchema } from "./methods.ts";
 import { RateLimitSchema } from "./rate-limit.ts";
@@ -71,6 +72,8 @@ export const EndpointSchema = z.strictObject({
     .default({ inject: {}, allowSetCookie: false }),
   /** Name of an OAuth connection whose bearer token is injected upstream. @default none */
   connection: z.string().optional(),
+  /** Browser pages (other origins) that may call this endpoint; see {@link CorsSchema}. @default none (no CORS headers at all) */
+  cors: CorsSchema.optional(),
   /** Query parameters whose values the audit may keep; all others are redacted. @default [] */
   auditQueryValues: z.array(z.string()).default([]),
   /**

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { Cors } from "./cors.ts";
 import { ConnectionSchema, type Connection } from "./connection.ts";
 import { EndpointSchema, endpointDefaultsShape } from "./endpoint.ts";
 import type { Method } from "./methods.ts";
@@ -51,6 +52,8 @@ export interface Endpoint {
     allowSetCookie: boolean;
   };
   connection?: string;
+  /** Browser origins that may call the endpoint; absent: no CORS at all. */
+  cors?: Cors;
   auditQueryValues: string[];
   unsafeAllowPrivateNetworks: string[];
   timeoutSeconds: number;

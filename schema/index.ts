@@ -17,3 +17,4 @@ export type { Gateway, GatewayInput, Endpoint } from "./gateway.ts";
 export type { EndpointInput } from "./endpoint.ts";
 export type { Connection, ConnectionInput, Provider } from "./connection.ts";
 export type { RateLimit } from "./rate-limit.ts";
+export type { Cors } from "./cors.ts";

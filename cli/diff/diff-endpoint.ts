@@ -4,6 +4,7 @@ import { isMethodOverrideHeader } from "../../schema/definition-warnings.ts";
 import { STANDARD_METHODS } from "../../schema/methods.ts";
 import { canonicalJson } from "../../schema/revision.ts";
 import type { Change, Effect } from "./change.ts";
+import { diffCors } from "./diff-cors.ts";
 import { diffInjectedHeaders, describeSource } from "./diff-injected-headers.ts";
 import { diffRateLimit } from "./diff-rate-limit.ts";
 import { diffUpstream } from "./diff-upstream.ts";
@@ -23,6 +24,7 @@ const COMPARED = new Set<string>([
   "timeoutSeconds",
   "maxRequestBytes",
   "rateLimit",
+  "cors",
 ]);
 
 /** Every change between two versions of the endpoint `slug`. Lists compare as sets: order never shows. */
@@ -127,6 +129,7 @@ export function diffEndpoint(before: Endpoint, after: Endpoint): Change[] {
     );
   }
   changes.push(...diffRateLimit(slug, before.rateLimit, after.rateLimit));
+  changes.push(...diffCors(slug, before.cors, after.cors));
 
   const fields = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const field of [...fields].sort()) {
@@ -147,6 +150,7 @@ export function describeAddedEndpoint(endpoint: Endpoint): Change[] {
   if (inject.length) facts.push(`injects ${inject.map(([name, value]) => `${code(name)} from ${describeSource(value)}`).join(", ")}`);
   if (endpoint.connection !== undefined) facts.push(`OAuth connection ${code(endpoint.connection)}`);
   if (!endpoint.rateLimit) facts.push("no rate limit");
+  if (endpoint.cors) facts.push(`browser pages from ${endpoint.cors.origins.includes("*") ? "any origin" : joinWords(endpoint.cors.origins.map(code))} (CORS)`);
   return [
     { effect: "widening", kind: "endpoint", subject, text: `endpoint ${s} was added (${facts.join("; ")})` },
     ...endpoint.unsafeAllowPrivateNetworks.map(

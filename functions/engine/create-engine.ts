@@ -4,10 +4,12 @@ import type { EnginePorts } from "../ports/index.ts";
 import type { GatewayRequest, GatewayResponse } from "../ports/http-types.ts";
 import { hashToken } from "../tokens/token-format.ts";
 import { HEALTH_PATH, answerHealth } from "./answer-health.ts";
+import { answerPreflight } from "./answer-preflight.ts";
 import { answerRefusal } from "./answer-refusal.ts";
 import { answerUpstream } from "./answer-upstream.ts";
 import { buildUpstreamPath } from "./build-upstream-path.ts";
 import { checkMethodAndLength } from "./check-method-and-length.ts";
+import { addCorsHeaders, corsPolicy, isPreflight, preflightHeaders } from "./cors-policy.ts";
 import { enforceRateLimit, rateLimitBuckets } from "./enforce-rate-limit.ts";
 import { limitBody } from "./limit-body.ts";
 import { matchRoute } from "./match-route.ts";
@@ -77,6 +79,14 @@ export function createEngine(options: EngineOptions): Engine {
     const { gateway, endpoint, tail } = route;
     audit.endpoint = endpoint.slug;
     audit.path = redactQuery(request.path, request.query, endpoint.auditQueryValues);
+    const cors = corsPolicy(endpoint);
+    if (cors !== null) {
+      if (isPreflight(request)) {
+        // An allowed preflight is answered here, before the token check; a refused one goes on without CORS headers.
+        const allowed = preflightHeaders(cors, request.headers);
+        if (allowed) return answerPreflight(ports, context, allowed);
+      } else context.cors = cors;
+    }
 
     const read = readToken(request.headers);
     if (!read.ok) return answerRefusal(ports, context, read.refusal);
@@ -120,7 +130,9 @@ export function createEngine(options: EngineOptions): Engine {
     if (request.path === HEALTH_PATH) return answerHealth(ports, request.method);
     const context = newRequestContext(request, ports.clock.now());
     try {
-      return await proxy(context);
+      const response = await proxy(context);
+      if (context.cors !== null) addCorsHeaders(context.cors, request, response);
+      return response;
     } catch (error) {
       ports.log.error("engine.unexpected", { requestId: context.requestId, error: errorMessage(error) });
       return answerRefusal(ports, context, refuse("INTERNAL_ERROR", `unexpected: ${errorMessage(error)}`));

@@ -41,7 +41,7 @@ const NEVER_RETURNED = new Set([...HOP_BY_HOP, "proxy-authenticate", "alt-svc"])
 
 /**
  * The upstream's response headers as the client gets them: hop-by-hop and `Connection`-listed
- * fields stripped, `Set-Cookie` only when the endpoint allows it. A new object, which the
+ * fields stripped, `Access-Control-*` always stripped, `Set-Cookie` only when the endpoint allows it. A new object, which the
  * engine then completes (RateLimit fields, request id) as the response's headers.
  */
 export function returnedResponseHeaders(endpoint: Endpoint, headers: HeaderMap): Record<string, string | string[]> {
@@ -52,6 +52,8 @@ export function returnedResponseHeaders(endpoint: Endpoint, headers: HeaderMap):
     if (value === undefined || !Object.hasOwn(headers, name)) continue;
     const lower = name.toLowerCase();
     if (NEVER_RETURNED.has(lower) || listed.has(lower)) continue;
+    // The gateway alone decides CORS (an endpoint's `cors`); an upstream's own fields would contradict it.
+    if (lower.startsWith("access-control-")) continue;
     if (lower === "set-cookie" && !endpoint.headers.allowSetCookie) continue;
     out[lower] = value;
   }

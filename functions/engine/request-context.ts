@@ -1,5 +1,6 @@
 import type { AuditRecord } from "../ports/audit-sink.ts";
 import type { GatewayRequest } from "../ports/http-types.ts";
+import type { CorsPolicy } from "./cors-policy.ts";
 import type { ByteCount } from "./limit-body.ts";
 import { redactQuery } from "./redact-query.ts";
 import { newRequestId } from "./request-id.ts";
@@ -17,6 +18,8 @@ export interface RequestContext {
   readonly bytesIn: ByteCount;
   /** The RateLimit fields once the limiter has counted the request; sent on every answer after that. */
   limitHeaders: Record<string, string>;
+  /** The endpoint's CORS policy once routed, for an actual (non-preflight) request; null without one. */
+  cors: CorsPolicy | null;
 }
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -31,6 +34,7 @@ export function newRequestContext(request: GatewayRequest, now: number): Request
     started: now,
     bytesIn: { bytes: 0 },
     limitHeaders: NO_HEADERS,
+    cors: null,
     audit: {
       requestId,
       time: now,

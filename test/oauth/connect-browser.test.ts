@@ -1,39 +1,21 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../functions/oauth/create-connect-session.ts";
-import { chromiumPath } from "../helpers/chromium.ts";
+import { launchHeadlessChromium, type HeadlessChromium } from "../helpers/chromium.ts";
 import { startOidcGateway, type OidcGateway } from "./support/oidc-gateway.ts";
 
 describe("the connect flow in headless Chromium against oidc-provider's own login and consent pages", () => {
   let h: OidcGateway;
+  let chromium: HeadlessChromium;
   let browser: BrowserContext;
-  let profile: string;
   beforeAll(async () => {
     h = await startOidcGateway({ accessTokenTtl: 60, devInteractions: true });
-    profile = await mkdtemp(join(tmpdir(), "gatehouse-chromium-"));
-    // A fresh --user-data-dir: Playwright passes it for a persistent context.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    chromium = await launchHeadlessChromium();
+    browser = chromium.browser;
   });
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await h?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it("clicks through login and consent and ends on the 'connected as' page", async () => {

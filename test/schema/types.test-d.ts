@@ -68,3 +68,12 @@ basicAuth(secret("U"));
 
 // @ts-expect-error a Basic password is a string or secret(), not a number
 basicAuth(secret("U"), 1234);
+
+// CORS: origins is a list; fields are checked at any depth.
+defineGateway({ name: "x", endpoints: { a: { ...ok, cors: { origins: ["https://app.example"], credentials: true, maxAgeSeconds: 60 } } } });
+
+// @ts-expect-error origins is a list of strings
+defineGateway({ name: "x", endpoints: { a: { ...ok, cors: { origins: "https://app.example" } } } });
+
+// @ts-expect-error a misspelled CORS field
+defineGateway({ name: "x", endpoints: { a: { ...ok, cors: { origins: ["https://app.example"], credential: true } } } });
