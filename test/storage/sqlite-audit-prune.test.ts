@@ -21,9 +21,15 @@ async function storeWithBacklog(pruneDelayMs: number): Promise<{ store: SqliteSt
   folders.push(folder);
   const store = openSqliteStore(join(folder, "data"), { auditRetentionDays: 1, auditPruning: { pruneBatch: BATCH, pruneDelayMs } });
   const now = Date.now();
-  // Written the way the engine writes, in insertion order oldest first (one turn, one commit).
-  await Promise.all(Array.from({ length: OLD }, (_, i) => store.audit.write(auditRecord({ time: now - 2 * DAY + i }))));
-  await Promise.all(Array.from({ length: RECENT }, (_, i) => store.audit.write(auditRecord({ time: now - 1000 + i }))));
+  // In insertion order, oldest first, as the engine writes them; straight into the table, so
+  // that no write arms the pruning timer before the test does.
+  const insert = store.database.db.prepare("INSERT INTO audit (time, request_id, gateway_id, token_id, record) VALUES (?, ?, ?, ?, ?)");
+  store.database.write("fast", () => {
+    for (let i = 0; i < OLD + RECENT; i++) {
+      const record = auditRecord({ time: i < OLD ? now - 2 * DAY + i : now - 1000 + i });
+      insert.run(record.time, record.requestId, record.gatewayId, record.tokenId, JSON.stringify(record));
+    }
+  });
   return { store, now };
 }
 
@@ -53,7 +59,7 @@ describe("pruning of expired audit records on SQLite", () => {
 
   it("runs off the request path: audit writes made while a backlog is pruned complete between its steps", async () => {
     const { store, now } = await storeWithBacklog(0);
-    // The first write armed the timer (delay 0 here, a minute by default): steps run on timer turns.
+    // The first write arms the timer (delay 0 here, a minute by default): steps run on timer turns.
     const seen: number[] = [];
     let written = 0;
     while (counts(store, now).old > 0) {
@@ -73,8 +79,11 @@ describe("pruning of expired audit records on SQLite", () => {
 
   it("stops its timer when the store closes", async () => {
     const { store, now } = await storeWithBacklog(50);
+    // The write arms the timer; the store closes in the same tick, before the write's commit.
+    const write = store.audit.write(auditRecord({ time: Date.now() }));
     store.close();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expect(write).rejects.toThrow(/not open/);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const reopened = openSqliteStore(store.file.replace(/\/gatehouse\.db$/, ""), { auditPruning: { pruneDelayMs: 3_600_000 } });
     // The pass armed with a 50 ms delay never ran on the closed store: the backlog is all there.
     expect(counts(reopened, now).old).toBe(OLD);

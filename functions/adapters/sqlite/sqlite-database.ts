@@ -1,4 +1,6 @@
+import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { markOpen } from "./store-integrity.ts";
 
 /**
  * How much a write must survive, chosen per write class (see `PRAGMA synchronous` in WAL mode,
@@ -23,6 +25,8 @@ export class SqliteDatabase {
   private readonly statements = new Map<string, StatementSync>();
   private synchronous: "FULL" | "NORMAL" | null = null;
   private turn: Array<{ work: () => unknown; resolve: (value: never) => void; reject: (error: unknown) => void }> = [];
+  /** Removes this process's open marker; set by the first `fast` write (see `markOpen`). */
+  private unmark: (() => void) | null = null;
 
   constructor(
     /** The open connection. */
@@ -43,6 +47,9 @@ export class SqliteDatabase {
 
   /** Runs `work` in one write transaction of the given class and returns its result. */
   write<T>(kind: WriteClass, work: () => T): T {
+    // A process that writes audit records and counters says so in the data folder first, so that
+    // if it ends without closing the store, the next open checks the whole file.
+    if (kind === "fast" && this.unmark === null && this.db.isOpen) this.unmark = markOpen(dirname(this.file));
     this.setSynchronous(kind === "durable" ? "FULL" : "NORMAL");
     this.db.exec("BEGIN IMMEDIATE");
     let result: T;
@@ -75,6 +82,7 @@ export class SqliteDatabase {
   /** Closes the connection (the last one out checkpoints and removes the WAL). */
   close(): void {
     if (this.db.isOpen) this.db.close();
+    this.unmark?.();
   }
 
   private flushTurn(): void {
