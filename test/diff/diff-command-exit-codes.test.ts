@@ -1,17 +1,13 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { commitPaymentsChange, stripe } from "./support/payments.ts";
-import { createTempRepo, PROJECT_ROOT, type TempRepo } from "./support/temp-repo.ts";
+import { freshRepoEachTest, PROJECT_ROOT } from "./support/temp-repo.ts";
 
 const run = promisify(execFile);
 
-let repo: TempRepo;
-beforeEach(() => {
-  repo = createTempRepo();
-});
-afterEach(() => repo.cleanup());
+const repo = freshRepoEachTest();
 
 describe("--fail-on widening", () => {
   it("exits 1 on a widening change and says why", async () => {

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gatewayIdFromName } from "../../schema/gateway-id.ts";
 import { payments, stripe } from "./support/payments.ts";
-import { createTempRepo, definitionSource, secretRef, type TempRepo } from "./support/temp-repo.ts";
+import { freshRepoEachTest, definitionSource, secretRef } from "./support/temp-repo.ts";
 
-let repo: TempRepo;
-beforeEach(() => {
-  repo = createTempRepo();
-});
-afterEach(() => repo.cleanup());
+const repo = freshRepoEachTest();
 
 describe("secrets", () => {
   it("a secret's value changing outside the definition shows nothing", async () => {

@@ -1,17 +1,13 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CliIo } from "../../cli/io.ts";
 import { main } from "../../cli/main.ts";
 import { payments, stripe } from "./support/payments.ts";
-import { createTempRepo, type TempRepo } from "./support/temp-repo.ts";
+import { freshRepoEachTest } from "./support/temp-repo.ts";
 
-let repo: TempRepo;
-beforeEach(() => {
-  repo = createTempRepo();
-});
-afterEach(() => repo.cleanup());
+const repo = freshRepoEachTest();
 
 describe("revisions and paths", () => {
   it("compares the working tree with HEAD when there is no origin/main", async () => {

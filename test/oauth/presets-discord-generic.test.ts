@@ -1,13 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { oauth } from "../../schema/index.ts";
-import { basicOf, pkceMatches, STAND_IN_CLIENT, type PresetHarness } from "./support/provider-harness.ts";
+import { basicOf, pkceMatches, STAND_IN_CLIENT } from "./support/provider-harness.ts";
 import { client, HOUR, presetGateway, tokenEvents, standInForFile } from "./support/stand-in-suite.ts";
 
 const standIn = await standInForFile();
-let h: PresetHarness;
-afterEach(async () => {
-  await h?.close();
-});
 
 describe("Discord: PKCE S256 with a verifier of 43+ characters, RFC 9207 iss, 429 is transient", () => {
   const discord = () =>
@@ -20,7 +16,7 @@ describe("Discord: PKCE S256 with a verifier of 43+ characters, RFC 9207 iss, 42
     });
 
   it("refuses a callback without iss or with another issuer", async () => {
-    h = discord();
+    const h = discord();
     const missing = await h.connect(() => ({ code: "d" }));
     expect(missing.page.status).toBe(400);
     expect(missing.html).toContain("iss");
@@ -31,7 +27,7 @@ describe("Discord: PKCE S256 with a verifier of 43+ characters, RFC 9207 iss, 42
   });
 
   it("exchanges with the verifier, retries a 429 after retry_after, and a bad refresh_token is a dead grant", async () => {
-    h = discord();
+    const h = discord();
     let challenge: string | null = null;
     let refreshes = 0;
     standIn.route("POST /api/oauth2/token", (request) => {
@@ -67,7 +63,7 @@ describe("Discord: PKCE S256 with a verifier of 43+ characters, RFC 9207 iss, 42
 
 describe("generic: client credentials with form-encoded Basic credentials (RFC 6749 §2.3.1)", () => {
   it("gets a token without a browser step, keeps it until due, and the start page says no connect is needed", async () => {
-    h = presetGateway(oauth.generic({ ...client, grant: "client_credentials", tokenUrl: `${standIn.url}/oauth/token`, scopes: ["read", "write"] }), {});
+    const h = presetGateway(oauth.generic({ ...client, grant: "client_credentials", tokenUrl: `${standIn.url}/oauth/token`, scopes: ["read", "write"] }), {});
     standIn.route("POST /oauth/token", (request) => {
       const basic = basicOf(request)!;
       if (decodeURIComponent(basic.secret.replace(/\+/g, " ")) !== STAND_IN_CLIENT.secret || basic.secret === STAND_IN_CLIENT.secret) {

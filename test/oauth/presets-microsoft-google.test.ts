@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { oauth } from "../../schema/index.ts";
-import { pkceMatches, STAND_IN_CLIENT, type PresetHarness } from "./support/provider-harness.ts";
+import { pkceMatches, STAND_IN_CLIENT } from "./support/provider-harness.ts";
 import { client, HOUR, presetGateway, standInForFile } from "./support/stand-in-suite.ts";
 
 const standIn = await standInForFile();
-let h: PresetHarness;
-afterEach(async () => {
-  await h?.close();
-});
 
 describe("Microsoft: tenant in the URLs, offline_access, response_mode=query, PKCE, identity from the id_token", () => {
   it("connects to the tenant, refreshes, and invalid_client (AADSTS7000215) makes it misconfigured without touching the grant", async () => {
-    h = presetGateway(oauth.microsoft({ ...client, scopes: ["User.Read"], tenant: "contoso.example" }), {
+    const h = presetGateway(oauth.microsoft({ ...client, scopes: ["User.Read"], tenant: "contoso.example" }), {
       microsoft: { authorizationUrl: `${standIn.url}/{tenant}/oauth2/v2.0/authorize`, tokenUrl: `${standIn.url}/{tenant}/oauth2/v2.0/token` },
     });
     let challenge: string | null = null;
@@ -73,7 +69,7 @@ describe("Microsoft: tenant in the URLs, offline_access, response_mode=query, PK
 
 describe("Google: offline access + prompt=consent, PKCE, refresh replies without a refresh token", () => {
   it("asks for offline access with consent, keeps the refresh token it has, and invalid_rapt is a dead grant", async () => {
-    h = presetGateway(oauth.google({ ...client, scopes: ["https://www.googleapis.com/auth/drive.readonly"] }), {
+    const h = presetGateway(oauth.google({ ...client, scopes: ["https://www.googleapis.com/auth/drive.readonly"] }), {
       google: { authorizationUrl: `${standIn.url}/o/oauth2/v2/auth`, tokenUrl: `${standIn.url}/token`, userinfoUrl: `${standIn.url}/v1/userinfo` },
     });
     let refreshes = 0;

@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { oauth } from "../../schema/index.ts";
-import { basicOf, STAND_IN_CLIENT, type PresetHarness } from "./support/provider-harness.ts";
+import { basicOf, STAND_IN_CLIENT } from "./support/provider-harness.ts";
 import { client, HOUR, presetGateway, tokenEvents, standInForFile } from "./support/stand-in-suite.ts";
 
 const standIn = await standInForFile();
-let h: PresetHarness;
-afterEach(async () => {
-  await h?.close();
-});
 
 describe("Slack: Basic auth, comma scopes and user_scope, ok:false errors, bot and user tokens, no PKCE", () => {
   it("stores the user token from authed_user, refreshes it from the top level, and ok:false invalid_refresh_token is a dead grant", async () => {
-    h = presetGateway(oauth.slack({ ...client, scopes: ["chat:write", "channels:read"], userScopes: ["search:read"], token: "user" }), {
+    const h = presetGateway(oauth.slack({ ...client, scopes: ["chat:write", "channels:read"], userScopes: ["search:read"], token: "user" }), {
       slack: { authorizationUrl: `${standIn.url}/oauth/v2/authorize`, tokenUrl: `${standIn.url}/api/oauth.v2.access` },
     });
     let refreshes = 0;
@@ -69,7 +65,9 @@ describe("Slack: Basic auth, comma scopes and user_scope, ok:false errors, bot a
   });
 
   it("ok:false bad_client_secret (HTTP 200) on the code exchange is a misconfigured client, shown on the page", async () => {
-    h = presetGateway(oauth.slack({ ...client, scopes: ["chat:write"] }), { slack: { authorizationUrl: `${standIn.url}/a`, tokenUrl: `${standIn.url}/bad` } });
+    const h = presetGateway(oauth.slack({ ...client, scopes: ["chat:write"] }), {
+      slack: { authorizationUrl: `${standIn.url}/a`, tokenUrl: `${standIn.url}/bad` },
+    });
     standIn.route("POST /bad", () => ({ json: { ok: false, error: "bad_client_secret" } }));
     const { page, html } = await h.connect(() => ({ code: "c" }));
     expect(page.status).toBe(502);
@@ -82,7 +80,9 @@ describe("Slack: Basic auth, comma scopes and user_scope, ok:false errors, bot a
 
 describe("Notion: Basic auth + JSON body + Notion-Version, owner=user, its own error envelope, no expires_in", () => {
   it("connects, refreshes only when the upstream rejects the token, and maps invalid_grant / unauthorized", async () => {
-    h = presetGateway(oauth.notion(client), { notion: { authorizationUrl: `${standIn.url}/v1/oauth/authorize`, tokenUrl: `${standIn.url}/v1/oauth/token` } });
+    const h = presetGateway(oauth.notion(client), {
+      notion: { authorizationUrl: `${standIn.url}/v1/oauth/authorize`, tokenUrl: `${standIn.url}/v1/oauth/token` },
+    });
     let next: "ok" | "dead" | "client" = "ok";
     standIn.route("POST /v1/oauth/token", (request) => {
       const basic = basicOf(request);

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { afterEach, beforeEach } from "vitest";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -85,3 +86,33 @@ export function definitionSource(definition: object): string {
 
 /** A secret reference as data, for {@link definitionSource}. */
 export const secretRef = (name: string) => ({ kind: "secret", name }) as const;
+
+/**
+ * A fresh repository for each test of the file (made before it, removed after it), through one
+ * handle that always means the running test's: `const repo = freshRepoEachTest();` at the top.
+ */
+export function freshRepoEachTest(): TempRepo {
+  let current: TempRepo | null = null;
+  beforeEach(() => {
+    current = createTempRepo();
+  });
+  afterEach(() => {
+    current?.cleanup();
+    current = null;
+  });
+  const at = (): TempRepo => {
+    if (!current) throw new Error("the temporary repository exists only while a test runs");
+    return current;
+  };
+  return {
+    get dir() {
+      return at().dir;
+    },
+    git: (...args) => at().git(...args),
+    write: (file, text) => at().write(file, text),
+    remove: (file) => at().remove(file),
+    commit: (message) => at().commit(message),
+    diff: (...args) => at().diff(...args),
+    cleanup: () => at().cleanup(),
+  };
+}

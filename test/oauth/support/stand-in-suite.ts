@@ -12,16 +12,21 @@ export const client = { clientId: STAND_IN_CLIENT.id, clientSecret: secret("CLIE
 
 /**
  * A stand-in provider for the tests of one file: started now (call it at the file's top level
- * with `await`), stopped after the file, its request log emptied after each test.
+ * with `await`), stopped after the file; after each test its request log is emptied and the
+ * harnesses {@link presetGateway} made are closed.
  */
 export async function standInForFile(): Promise<ProviderStandIn> {
   const standIn = await startStandIn();
   afterAll(() => standIn.close());
-  afterEach(() => {
+  afterEach(async () => {
     standIn.seen.length = 0;
+    for (const h of open.splice(0)) await h.close();
   });
   return standIn;
 }
+
+/** Harnesses made by {@link presetGateway} and not closed yet. */
+const open: PresetHarness[] = [];
 
 /** A harness for a one-endpoint gateway `presets` whose connection `conn` is `connection`, against `endpoints`. */
 export function presetGateway(connection: ConnectionInput, endpoints: EndpointOverrides): PresetHarness {
@@ -30,7 +35,9 @@ export function presetGateway(connection: ConnectionInput, endpoints: EndpointOv
     connections: { conn: connection },
     endpoints: { api: { upstream: "https://api.example.com", methods: ["GET"], connection: "conn" } },
   });
-  return presetHarness(gateway, endpoints, "CLIENT_SECRET");
+  const h = presetHarness(gateway, endpoints, "CLIENT_SECRET");
+  open.push(h);
+  return h;
 }
 
 /** The harness's OAuth audit as `event:decision` strings, in order. */
