@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { storedAuditRecord, storedConnectionRecord, storedTokenRecord } from "../../functions/adapters/shared/stored-records.ts";
+import { auditRecord } from "../contract/audit-sink-contract.ts";
 
 const token = { id: "tok_1", hash: "ab", gatewayId: "g", label: "app", endpoints: null, createdAt: 1, expiresAt: null, revokedAt: null };
 
@@ -24,27 +25,7 @@ describe("records read back from a store", () => {
 
   it("keep the optional audit fields of newer versions", () => {
     const record = {
-      requestId: "req_1",
-      time: 1,
-      event: "proxy.request",
-      gatewayId: null,
-      gatewayName: null,
-      endpoint: null,
-      tokenId: null,
-      tokenLabel: null,
-      method: "GET",
-      path: "/",
-      status: 200,
-      upstreamStatus: 200,
-      decision: "OK",
-      reason: null,
-      durationMs: 1,
-      upstreamDurationMs: 1,
-      bytesIn: 0,
-      bytesOut: 0,
-      clientAddress: "127.0.0.1",
-      userAgent: null,
-      revision: null,
+      ...auditRecord({ gatewayId: null, gatewayName: null, endpoint: null, tokenId: null, tokenLabel: null, userAgent: null, revision: null }),
       secretsScrubbed: true,
     };
     expect(storedAuditRecord(record)).toEqual(record);

@@ -8,6 +8,7 @@ import { recordGateways } from "../../cli/gateway-names.ts";
 import { main } from "../../cli/main.ts";
 import { gatewayIdFromName } from "../../schema/gateway-id.ts";
 import { recordingIo } from "../helpers/recording-io.ts";
+import { auditRecord } from "../contract/audit-sink-contract.ts";
 
 // Issue 15 item 6: a token label with a newline and an ANSI escape faked rows in `token list`
 // and `audit`; `validate` echoed an invalid slug's raw bytes. Labels with control characters
@@ -29,29 +30,16 @@ beforeAll(async () => {
   const stores = await openLocalStores({ memory: false, dataDir: data });
   try {
     await issueToken(stores.tokens, { gatewayId, label: EVIL, now: Date.now() });
-    const record: AuditRecord = {
+    const record: AuditRecord = auditRecord({
       requestId: "req_injected",
       time: Date.now(),
-      event: "proxy.request",
       gatewayId,
-      gatewayName: "acme",
       endpoint: "api",
       tokenId: "tok_abc",
       tokenLabel: EVIL,
-      method: "GET",
       path: "/api/x/proxy/api/a\r\n2026-01-01T00:00:00.000Z  200  OK  GET  api",
-      status: 200,
-      upstreamStatus: 200,
-      decision: "OK",
-      reason: null,
-      durationMs: 1,
-      upstreamDurationMs: 1,
-      bytesIn: 0,
-      bytesOut: 0,
-      clientAddress: "127.0.0.1",
-      userAgent: null,
       revision: "r1",
-    };
+    });
     await stores.audit.write(record);
   } finally {
     await stores.close();

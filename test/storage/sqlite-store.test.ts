@@ -11,6 +11,7 @@ import type { SqliteRateLimiter } from "../../functions/adapters/sqlite/sqlite-r
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { hashToken } from "../../functions/tokens/token-format.ts";
 import { startCountingUpstream, storeEngine, type CountingUpstream } from "./engine-on-dynamo.ts";
+import { auditRecord } from "../contract/audit-sink-contract.ts";
 
 let upstream: CountingUpstream;
 const folders: string[] = [];
@@ -35,29 +36,18 @@ async function storeWithRevokedToken(): Promise<{ dir: string; file: string; rev
   const revoked = await issueToken(store.tokens, { gatewayId: "g", label: "revoked", now: Date.now() });
   const live = await issueToken(store.tokens, { gatewayId: "g", label: "live", now: Date.now() });
   for (let i = 0; i < 300; i++) {
-    await store.audit.write({
-      requestId: `req_${i}`,
-      time: Date.now(),
-      event: "proxy.request",
-      gatewayId: "g",
-      gatewayName: "g",
-      endpoint: "echo",
-      tokenId: live.record.id,
-      tokenLabel: "live",
-      method: "GET",
-      path: `/p/${"x".repeat(200)}`,
-      status: 200,
-      upstreamStatus: 200,
-      decision: "OK",
-      reason: null,
-      durationMs: 1,
-      upstreamDurationMs: 1,
-      bytesIn: 0,
-      bytesOut: 1,
-      clientAddress: "127.0.0.1",
-      userAgent: null,
-      revision: null,
-    });
+    await store.audit.write(
+      auditRecord({
+        requestId: `req_${i}`,
+        time: Date.now(),
+        gatewayId: "g",
+        gatewayName: "g",
+        endpoint: "echo",
+        tokenId: live.record.id,
+        tokenLabel: "live",
+        path: `/p/${"x".repeat(200)}`,
+      }),
+    );
   }
   expect(await store.tokens.revoke(revoked.record.id, Date.now())).toBe(true);
   store.close();
