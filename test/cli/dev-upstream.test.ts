@@ -1,4 +1,3 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +6,7 @@ import { main } from "../../cli/main.ts";
 import { send } from "../helpers/send.ts";
 import { recordingIo } from "../helpers/recording-io.ts";
 import { startUpstream, type UpstreamStub } from "../helpers/upstream-stub.ts";
+import { startDev } from "../helpers/serve-process.ts";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
@@ -53,25 +53,16 @@ describe("gatehouse dev --upstream", () => {
     const validated = await run("validate", file, "--json");
     const committed = (JSON.parse(validated.out) as { files: Array<{ gateways: Array<{ revision: string }> }> }).files[0]!.gateways[0]!.revision;
     expect(committed).toMatch(/^[0-9a-f]{12}$/);
-    const child = spawn(process.execPath, [join(repo, "cli/bin.mjs"), "dev", file, "--port", "0", "--data", data, "--upstream", `stripe=${fake.url}/v1`], {
-      cwd: repo,
-      env: { ...process.env, UPSTREAM_TEST_KEY: "k-fake" },
-    }) as ChildProcessWithoutNullStreams;
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const dev = await startDev([file, "--port", "0", "--data", data, "--upstream", `stripe=${fake.url}/v1`], { ...process.env, UPSTREAM_TEST_KEY: "k-fake" });
     try {
-      for (let i = 0; i < 300 && !/try:/.test(stdout) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(stderr).toContain(
+      expect(dev.err()).toContain(
         `⚠ UPSTREAM OVERRIDE pay/stripe: https://api.stripe.com/v1 -> ${fake.url}/v1 for this run only (the definition is unchanged; loopback and private networks allowed for this endpoint; audit revision ends in +override)`,
       );
-      expect(stderr).not.toContain("pay/other");
-      expect(stdout).toContain(`gateway 'pay' (id `);
-      expect(stdout).toContain(`revision ${committed}+override)`);
-      expect(stdout).toMatch(new RegExp(`stripe\\s+http://127\\.0\\.0\\.1:\\d+/api/[0-9a-f-]+/proxy/stripe/  -> ${fake.url.replace(/[.]/g, "\\.")}/v1`));
-      const endpoint = /stripe\s+(http:\/\/127\.0\.0\.1:\d+\/api\/[0-9a-f-]+\/proxy\/stripe\/)/.exec(stdout)![1]!;
+      expect(dev.err()).not.toContain("pay/other");
+      expect(dev.out()).toContain(`gateway 'pay' (id `);
+      expect(dev.out()).toContain(`revision ${committed}+override)`);
+      expect(dev.out()).toMatch(new RegExp(`stripe\\s+http://127\\.0\\.0\\.1:\\d+/api/[0-9a-f-]+/proxy/stripe/  -> ${fake.url.replace(/[.]/g, "\\.")}/v1`));
+      const endpoint = /stripe\s+(http:\/\/127\.0\.0\.1:\d+\/api\/[0-9a-f-]+\/proxy\/stripe\/)/.exec(dev.out())![1]!;
       // dev recorded the gateway in the data folder: the token command finds it by name.
       const token = await run("token", "create", "--gateway", "pay", "--data", data, "--json");
       expect(token.code).toBe(0);
@@ -85,9 +76,9 @@ describe("gatehouse dev --upstream", () => {
       expect(answer.json()).toEqual({ fake: true, path: "/v1/customers?limit=3", key: "******" });
       expect(fake.seen.length).toBe(seenBefore + 1);
     } finally {
-      child.kill("SIGTERM");
+      dev.child.kill("SIGTERM");
     }
-    expect(await exited).toBe(0);
+    expect(await dev.exited).toBe(0);
     expect(await readFile(file, "utf8")).toBe(before);
 
     const audit = await run("audit", "--gateway", "pay", "--data", data, "--json");

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send } from "../helpers/send.ts";
+import { startDev as startDevProcess } from "../helpers/serve-process.ts";
 import { startUpstream, type UpstreamStub } from "../helpers/upstream-stub.ts";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -30,20 +30,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Starts `gatehouse dev` as a user would and waits for its banner. */
-async function startDev(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [join(repo, "cli/bin.mjs"), "dev", ...args], {
-    cwd: repo,
-    env: { ...process.env, ...env },
-  }) as ChildProcessWithoutNullStreams;
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c) => (stdout += c));
-  child.stderr.on("data", (c) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  for (let i = 0; i < 300 && !/try:/.test(stdout) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+/** Starts `gatehouse dev` with these variables added to the environment. */
+const startDev = (args: string[], env: Record<string, string> = {}) => startDevProcess(args, { ...process.env, ...env });
 
 describe("gatehouse dev", () => {
   it("refuses to start when a secret is missing, naming it", async () => {

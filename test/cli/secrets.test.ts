@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +6,7 @@ import { main } from "../../cli/main.ts";
 import { recordingIo } from "../helpers/recording-io.ts";
 import { send } from "../helpers/send.ts";
 import { startUpstream, type UpstreamStub } from "../helpers/upstream-stub.ts";
+import { startDev } from "../helpers/serve-process.ts";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
@@ -63,15 +63,10 @@ export default defineGateway({ name: "stored", endpoints: { api: { upstream: "${
     );
     const env = { ...process.env };
     delete env.STORED_KEY;
-    const child = spawn(process.execPath, [join(repo, "cli/bin.mjs"), "dev", definition, "--port", "0", "--data", data], { cwd: repo, env });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (err += c));
+    const dev = await startDev([definition, "--port", "0", "--data", data], env, /get a token/);
     try {
-      for (let i = 0; i < 400 && !/get a token/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(err).not.toContain("missing secret");
-      const endpoint = /api\s+(http:\/\/127\.0\.0\.1:\d+\/api\/[0-9a-f-]+\/proxy\/api\/)/.exec(out)![1]!;
+      expect(dev.err()).not.toContain("missing secret");
+      const endpoint = /api\s+(http:\/\/127\.0\.0\.1:\d+\/api\/[0-9a-f-]+\/proxy\/api\/)/.exec(dev.out())![1]!;
       const created = io();
       expect(await main(["token", "create", "--gateway", "stored", "--data", data, "--json"], created)).toBe(0);
       const token = JSON.parse(created.stdout()).token as string;
@@ -81,8 +76,8 @@ export default defineGateway({ name: "stored", endpoints: { api: { upstream: "${
       expect(upstream.seen.at(-1)!.headers["x-key"]).toBe("k-from-store");
       expect(r.json()).toEqual({ key: "************" });
     } finally {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      dev.child.kill("SIGTERM");
+      await dev.exited;
     }
   });
 });

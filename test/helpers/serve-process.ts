@@ -38,6 +38,29 @@ export async function startServe(args: string[], env: Record<string, string> = {
   return { child, lines, stderr: () => stderr, base: String(started?.address ?? ""), exited };
 }
 
+/** A `gatehouse dev` child and its output so far. */
+export interface DevProcess {
+  child: ChildProcessWithoutNullStreams;
+  out(): string;
+  err(): string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `gatehouse dev` as a user would, with `env` as its whole environment, and waits until
+ * its output matches `ready` (the last banner line it prints) or it exits.
+ */
+export async function startDev(args: string[], env: NodeJS.ProcessEnv = process.env, ready: RegExp = /try:/): Promise<DevProcess> {
+  const child = spawn(process.execPath, [join(REPO, "cli/bin.mjs"), "dev", ...args], { cwd: REPO, env }) as ChildProcessWithoutNullStreams;
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  for (let i = 0; i < 400 && !ready.test(stdout) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+  return { child, out: () => stdout, err: () => stderr, exited };
+}
+
 /** Runs the CLI in its own process (another terminal) and answers its output. */
 export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
