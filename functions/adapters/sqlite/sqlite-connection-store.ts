@@ -94,7 +94,7 @@ export class SqliteConnectionStore implements ConnectionStore {
   async startSession(idHash: string, now: number, started: SessionStart): Promise<ConnectSession | null> {
     return this.database.write("durable", () => {
       const session = this.session(idHash);
-      if (!session || session.stage !== "issued" || session.expiresAt <= now) return null;
+      if (session?.stage !== "issued" || session.expiresAt <= now) return null;
       const next: ConnectSession = { ...session, stage: "started", ...structuredClone(started) };
       this.database.statement("UPDATE sessions SET record = ? WHERE id_hash = ?").run(JSON.stringify(next), idHash);
       return next;
@@ -104,7 +104,7 @@ export class SqliteConnectionStore implements ConnectionStore {
   async finishSession(idHash: string, stateHash: string, now: number): Promise<ConnectSession | null> {
     return this.database.write("durable", () => {
       const session = this.session(idHash);
-      if (!session || session.stage !== "started" || session.expiresAt <= now || session.stateHash !== stateHash) return null;
+      if (session?.stage !== "started" || session.expiresAt <= now || session.stateHash !== stateHash) return null;
       this.database.statement("DELETE FROM sessions WHERE id_hash = ?").run(idHash);
       return session;
     });
