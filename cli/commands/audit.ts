@@ -1,6 +1,6 @@
 import { openStores } from "../../functions/front-doors/node/wire-stores.ts";
 import type { AuditFilter, AuditReader, AuditRecord } from "../../functions/ports/audit-sink.ts";
-import { formatTable } from "../format-table.ts";
+import { auditCsvHeader, auditCsvRows, auditJsonLines, auditTable, type AuditFormat } from "../audit-formats.ts";
 import { findGateway } from "../find-gateway.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import type { Command } from "../command.ts";
@@ -17,7 +17,7 @@ const DEFAULT_LIMIT = 100;
 /** `gatehouse audit`: the audit records of the local store or DynamoDB, filtered. */
 export const command: Command = {
   summary: "Show audited requests: filter by gateway, endpoint, token, time and status; --follow for new ones.",
-  usage: `gatehouse audit [--gateway <name|uuid>] [--endpoint <slug>] [--token <tok_id>] [--since 1h] [--status 4xx|404] [--limit 100] [--follow] [--json] ${STORE_USAGE}`,
+  usage: `gatehouse audit [--gateway <name|uuid>] [--endpoint <slug>] [--token <tok_id>] [--request-id <req_id>] [--since 1h] [--status 4xx|404] [--limit 100] [--follow] [--format table|json|csv] [--json] ${STORE_USAGE}`,
   run: (args, io) => {
     const controller = new AbortController();
     const stop = () => controller.abort();
@@ -27,8 +27,10 @@ export const command: Command = {
 };
 
 /**
- * The audit command with its stop signal (SIGINT for people; tests abort it). `--json` prints
- * one JSON array; with `--follow`, one JSON record per line (JSON Lines) as they arrive.
+ * The audit command with its stop signal (SIGINT for people; tests abort it). `--format json`
+ * prints one JSON record per line (JSON Lines), `--format csv` RFC 4180 CSV with a header line,
+ * `table` (the default) aligned columns with the refusal reason. `--json` (older) prints one JSON
+ * array, or JSON Lines with `--follow`.
  */
 export async function runAudit(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -36,6 +38,8 @@ export async function runAudit(args: string[], io: CliIo, signal: AbortSignal): 
     gateway: { type: "string" },
     endpoint: { type: "string" },
     token: { type: "string" },
+    "request-id": { type: "string" },
+    format: { type: "string" },
     since: { type: "string" },
     status: { type: "string" },
     limit: { type: "string" },
@@ -47,6 +51,8 @@ export async function runAudit(args: string[], io: CliIo, signal: AbortSignal): 
   if (values.gateway) filter.gatewayId = (await findGateway(values.gateway, values, io)).id;
   if (values.endpoint) filter.endpoint = values.endpoint;
   if (values.token) filter.tokenId = values.token;
+  if (values["request-id"] !== undefined) filter.requestId = values["request-id"];
+  const format = formatOf(values.format, values.json);
   if (values.since) {
     const ms = parseDuration(values.since);
     if (ms === null) throw new UsageError(`--since takes a duration like 15m, 1h or 7d, not '${values.since}'`);
@@ -60,14 +66,17 @@ export async function runAudit(args: string[], io: CliIo, signal: AbortSignal): 
   const stores = await openStores(await storeTargetOf(values, io, values.gateway));
   try {
     const first = await stores.audit.query(filter);
-    if (values.json && !values.follow) io.out(JSON.stringify(first, null, 2));
-    else if (values.json) for (const r of first) io.out(JSON.stringify(r));
-    else if (first.length === 0 && !values.follow) io.out("no audit records match");
-    else io.out(formatTable(HEADER, first.map(row)));
+    if (values.json && values.format === undefined && !values.follow) io.out(JSON.stringify(first, null, 2));
+    else if (format === "json") for (const line of auditJsonLines(first)) io.out(line);
+    // RFC 4180 lines end in CRLF (io.out adds the LF).
+    else if (format === "csv") for (const line of [auditCsvHeader(), ...auditCsvRows(first)]) io.out(`${line}\r`);
+    else if (first.length === 0 && !values.follow)
+      io.out(filter.requestId !== undefined ? `no audit record of request ${filter.requestId}` : "no audit records match");
+    else io.out(auditTable(first));
     if (!values.follow) return EXIT.ok;
     // On stderr, so `--follow --json` stays pure JSON Lines on stdout.
     io.err("following new records until interrupted (Ctrl-C)");
-    await follow(stores.audit, filter, first, io, values.json, signal);
+    await follow(stores.audit, filter, first, io, format, signal);
     return EXIT.ok;
   } finally {
     await stores.close();
@@ -75,7 +84,7 @@ export async function runAudit(args: string[], io: CliIo, signal: AbortSignal): 
 }
 
 /** Polls for records newer than the ones shown until `signal` fires. */
-async function follow(reader: AuditReader, filter: AuditFilter, shown: AuditRecord[], io: CliIo, json: boolean, signal: AbortSignal): Promise<void> {
+async function follow(reader: AuditReader, filter: AuditFilter, shown: AuditRecord[], io: CliIo, format: AuditFormat, signal: AbortSignal): Promise<void> {
   const seen = new Set(shown.map((r) => r.requestId));
   // Records are written when a response ends, stamped with when it began: look back a little.
   let since = Math.max(filter.since ?? 0, (shown.at(-1)?.time ?? Date.now()) - 60_000);
@@ -89,7 +98,7 @@ async function follow(reader: AuditReader, filter: AuditFilter, shown: AuditReco
     const fresh = (await reader.query({ ...unlimited, since })).filter((r) => !seen.has(r.requestId));
     for (const r of fresh) {
       seen.add(r.requestId);
-      io.out(json ? JSON.stringify(r) : formatTable(HEADER, [row(r)]).split("\n")[1]!);
+      io.out(format === "json" ? auditJsonLines([r])[0]! : format === "csv" ? `${auditCsvRows([r])[0]!}\r` : auditTable([r], false));
     }
     if (fresh.length) since = Math.max(since, fresh.at(-1)!.time - 60_000);
   }
@@ -102,19 +111,10 @@ function parseStatus(text: string): Pick<AuditFilter, "status" | "statusClass"> 
   throw new UsageError(`--status takes a status like 404 or a class like 4xx, not '${text}'`);
 }
 
-const HEADER = ["TIME", "STATUS", "DECISION", "METHOD", "ENDPOINT", "TOKEN", "DURATION", "REVISION", "PATH"];
-
-function row(r: AuditRecord): string[] {
-  return [
-    new Date(r.time).toISOString(),
-    String(r.status),
-    r.decision,
-    r.method,
-    r.endpoint ?? "-",
-    r.tokenId ? `${r.tokenId}${r.tokenLabel ? ` (${r.tokenLabel})` : ""}` : "-",
-    `${r.durationMs}ms`,
-    r.revision ?? "-",
-    // The path was redacted before it was stored; PATH is last because it is the longest.
-    r.path,
-  ];
+/** `--format`, with `--json` as the older spelling of JSON output. */
+function formatOf(format: string | undefined, json: boolean): AuditFormat {
+  if (format === undefined) return json ? "json" : "table";
+  if (format !== "table" && format !== "json" && format !== "csv") throw new UsageError(`--format takes table, json or csv, not '${format}'`);
+  if (json && format !== "json") throw new UsageError(`--json and --format ${format} ask for two formats; use one`);
+  return format;
 }

@@ -12,7 +12,7 @@ import { checkMethodAndLength } from "./check-method-and-length.ts";
 import { addCorsHeaders, corsPolicy, isPreflight, preflightHeaders } from "./cors-policy.ts";
 import { enforceRateLimit, rateLimitBuckets } from "./enforce-rate-limit.ts";
 import { limitBody } from "./limit-body.ts";
-import { matchRoute } from "./match-route.ts";
+import { gatewayOfPath, matchRoute } from "./match-route.ts";
 import { refuse } from "./outcome.ts";
 import { readToken } from "./read-token.ts";
 import { redactQuery } from "./redact-query.ts";
@@ -67,7 +67,11 @@ export function createEngine(options: EngineOptions): Engine {
     const { request, audit } = context;
 
     const matched = matchRoute(gateways, request.path);
-    if (!matched.ok) return answerRefusal(ports, context, matched.refusal);
+    if (!matched.ok) {
+      const known = gatewayOfPath(gateways, request.path);
+      if (known) (audit.gatewayId = known.id), (audit.gatewayName = known.name), (audit.revision = known.revision);
+      return answerRefusal(ports, context, matched.refusal);
+    }
     const route = matched.route;
     audit.gatewayId = route.gateway.id;
     audit.gatewayName = route.gateway.name;

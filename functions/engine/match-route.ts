@@ -37,3 +37,14 @@ export function matchRoute(gateways: ReadonlyMap<string, Gateway>, path: string)
   }
   return refused(refuse("ROUTE_NOT_FOUND", "unknown route"));
 }
+
+/**
+ * The gateway a path names, when the route itself did not match (`/api/<known id>/proxy/nope`):
+ * so a 404 under a known gateway is audited under that gateway. Off the hot path (404s only).
+ */
+export function gatewayOfPath(gateways: ReadonlyMap<string, Gateway>, path: string): Gateway | undefined {
+  if (!path.startsWith(PREFIX)) return undefined;
+  const rest = path.slice(PREFIX.length);
+  const idEnd = rest.indexOf("/");
+  return gateways.get(idEnd < 0 ? rest : rest.slice(0, idEnd));
+}

@@ -1,3 +1,5 @@
+import type { AuditRecordShape } from "../../schema/audit-record.ts";
+
 /**
  * AuditSink: one record per request, admitted or refused.
  *
@@ -18,6 +20,8 @@ export interface AuditReader {
 
 /** What `gatehouse audit` filters on. Times are epoch milliseconds. */
 export interface AuditFilter {
+  /** The record of one request (`X-Request-Id`). */
+  requestId?: string;
   gatewayId?: string;
   endpoint?: string;
   tokenId?: string;
@@ -29,40 +33,8 @@ export interface AuditFilter {
   limit?: number;
 }
 
-/** One audited request. */
-export interface AuditRecord {
-  requestId: string;
-  /** Epoch milliseconds when the request arrived. */
-  time: number;
-  /** The event kind: `proxy.request`, or `oauth.connect`, `oauth.refresh`, `oauth.refresh_failed`. */
-  event: string;
-  gatewayId: string | null;
-  gatewayName: string | null;
-  endpoint: string | null;
-  tokenId: string | null;
-  tokenLabel: string | null;
-  method: string;
-  /** Path with query values redacted unless the endpoint lists them. */
-  path: string;
-  /** Status sent to the client. */
-  status: number;
-  upstreamStatus: number | null;
-  /** A stable code: `OK`, `TOKEN_MISSING`, `RATE_LIMITED`, `UPSTREAM_TIMEOUT`, ... */
-  decision: string;
-  /** Why, in more detail than the client was told (e.g. which token check failed). */
-  reason: string | null;
-  durationMs: number;
-  upstreamDurationMs: number | null;
-  bytesIn: number;
-  bytesOut: number;
-  clientAddress: string;
-  userAgent: string | null;
-  /** Hash of the definition that decided. */
-  revision: string | null;
-  /** For guard refusals: the SSRF rule and the addresses it saw. */
-  ssrf?: { rule: string; addresses: string[] } | null;
-  /** The client went away before the response was complete. */
-  clientAborted?: boolean;
-  /** An injected secret or OAuth token came back from the upstream and was masked before the client saw it. */
-  secretsScrubbed?: boolean;
-}
+/**
+ * One audited request. Its fields are documented, and checked, by `AuditRecordSchema`
+ * (schema/audit-record.ts), the same source as the JSON Schema shipped in the package.
+ */
+export type AuditRecord = AuditRecordShape;

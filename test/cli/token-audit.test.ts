@@ -120,10 +120,10 @@ describe("gatehouse token and audit on a local data folder", () => {
 
     const table = await cli(io, "audit", "--gateway", "acme", "--token", id);
     const lines = table.out.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^TIME\s+STATUS\s+DECISION\s+METHOD\s+ENDPOINT\s+TOKEN\s+DURATION\s+REVISION\s+PATH$/);
+    expect(lines[0]).toMatch(/^TIME\s+STATUS\s+DECISION\s+REASON\s+METHOD\s+ENDPOINT\s+TOKEN\s+DURATION\s+REVISION\s+PATH$/);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(
-      new RegExp(`200\\s+OK\\s+GET\\s+echo\\s+${id} \\(auditee\\)\\s+\\d+ms\\s+${gw.gateway.revision}\\s+/api/${gw.gateway.id}/proxy/echo/a`),
+      new RegExp(`200\\s+OK\\s+-\\s+GET\\s+echo\\s+${id} \\(auditee\\)\\s+\\d+ms\\s+${gw.gateway.revision}\\s+/api/${gw.gateway.id}/proxy/echo/a`),
     );
 
     const refused = JSON.parse((await cli(io, "audit", "--gateway", "acme", "--status", "4xx", "--since", "1h", "--json")).out);

@@ -77,7 +77,8 @@ export class DynamoAuditSink implements AuditSink, AuditReader {
     let found: AuditRecord[];
     if (filter.gatewayId !== undefined) {
       const perShard = await Promise.all(
-        Array.from({ length: this.shards }, (_, shard) =>
+        // A request id lives in one shard (its hash picks it): only that one is read.
+        (filter.requestId !== undefined ? [shardOf(filter.requestId, this.shards)] : Array.from({ length: this.shards }, (_, shard) => shard)).map((shard) =>
           this.collect(
             {
               TableName: this.options.tableName,
@@ -163,6 +164,11 @@ function filterExpression(
     terms.push("sk BETWEEN :from AND :to");
     values[":from"] = scanRange.from;
     values[":to"] = scanRange.to;
+  }
+  if (filter.requestId !== undefined) {
+    terms.push("#request = :request");
+    names["#request"] = "requestId";
+    values[":request"] = filter.requestId;
   }
   if (filter.tokenId !== undefined) {
     terms.push("#token = :token");

@@ -2,6 +2,7 @@ import type { AuditFilter, AuditRecord } from "../../ports/audit-sink.ts";
 
 /** True when the record passes every condition the filter sets. */
 export function matchesAuditFilter(record: AuditRecord, filter: AuditFilter): boolean {
+  if (filter.requestId !== undefined && record.requestId !== filter.requestId) return false;
   if (filter.gatewayId !== undefined && record.gatewayId !== filter.gatewayId) return false;
   if (filter.endpoint !== undefined && record.endpoint !== filter.endpoint) return false;
   if (filter.tokenId !== undefined && record.tokenId !== filter.tokenId) return false;

@@ -108,6 +108,7 @@ export class SqliteAuditSink implements AuditSink, AuditReader {
   async query(filter: AuditFilter): Promise<AuditRecord[]> {
     const where: string[] = [];
     const values: (string | number)[] = [];
+    if (filter.requestId !== undefined) where.push("request_id = ?"), values.push(filter.requestId);
     if (filter.tokenId !== undefined) where.push("token_id = ?"), values.push(filter.tokenId);
     if (filter.gatewayId !== undefined) where.push("gateway_id = ?"), values.push(filter.gatewayId);
     if (filter.since !== undefined) where.push("time >= ?"), values.push(filter.since);
