@@ -79,14 +79,15 @@ describe("pruning of expired audit records on SQLite", () => {
 
   it("stops its timer when the store closes", async () => {
     const { store, now } = await storeWithBacklog(50);
-    // The write arms the timer; the store closes in the same tick, before the write's commit.
-    const write = store.audit.write(auditRecord({ time: Date.now() }));
+    // The write arms the timer; the store closes in the same tick, committing the write first.
+    const write = store.audit.write(auditRecord({ time: Date.now(), requestId: "req_written_at_close" }));
     store.close();
-    await expect(write).rejects.toThrow(/not open/);
+    await write;
     await new Promise((resolve) => setTimeout(resolve, 200));
     const reopened = openSqliteStore(store.file.replace(/\/gatehouse\.db$/, ""), { auditPruning: { pruneDelayMs: 3_600_000 } });
     // The pass armed with a 50 ms delay never ran on the closed store: the backlog is all there.
-    expect(counts(reopened, now).old).toBe(OLD);
+    expect(counts(reopened, now)).toEqual({ old: OLD, recent: RECENT + 1 });
+    expect((await reopened.audit.query({})).map((r) => r.requestId)).toContain("req_written_at_close");
     reopened.close();
   });
 });

@@ -19,12 +19,23 @@ const running: ServeProcess[] = [];
 beforeAll(async () => {
   await mkdir(join(REPO, ".gatehouse"), { recursive: true });
   dir = await mkdtemp(join(REPO, ".gatehouse", "processes-"));
-  upstream = await startUpstream();
+  // `/chunked/…` answers without a Content-Length (the client sees the end at the last chunk);
+  // everything else with one (the client sees the end at the last byte of the body).
+  upstream = await startUpstream((req, res) => {
+    if (req.url?.includes("/chunked/")) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"ok":');
+      res.end("true}");
+    } else {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "11" });
+      res.end('{"ok":true}');
+    }
+  });
   definition = join(dir, "gateway.ts");
   await writeFile(
     definition,
     `import { defineGateway } from "gatehouse-gateway";
-export default defineGateway({ name: "proctest", endpoints: { api: { upstream: "${upstream.url}", methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], rateLimit: { perHour: ${PER_HOUR} } } } });\n`,
+export default defineGateway({ name: "proctest", endpoints: { api: { upstream: "${upstream.url}", methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"], rateLimit: { perHour: ${PER_HOUR} } }, free: { upstream: "${upstream.url}", methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } } });\n`,
   );
 });
 afterAll(async () => {
@@ -122,4 +133,50 @@ describe("two processes on one SQLite file", () => {
     second.serve.child.kill("SIGTERM");
     expect(await second.serve.exited).toBe(0);
   });
+
+  it.each([
+    ["with a Content-Length", "x"],
+    ["chunked", "chunked/x"],
+  ])(
+    "a response %s completes only after the commit of its audit record: while another process holds the write lock it never completes, and kill -9 then leaves no completed request unaudited",
+    {
+      timeout: 60_000,
+    },
+    async (_how, path) => {
+      const data = join(dir, `promise-${path.replace("/", "-")}`);
+      const { serve, gatewayId } = await serveOn(data);
+      const { token } = await createToken(data);
+      // No rate limit on this endpoint: the audit record is the request's only write.
+      const url = `${serve.base}/api/${gatewayId}/proxy/free/${path}`;
+      const warm = await send(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(warm.status).toBe(200);
+      expect(warm.text).toBe('{"ok":true}');
+
+      // This process takes SQLite's write lock and keeps it: the server's audit commit has to wait.
+      const blocker = new DatabaseSync(join(data, STORE_FILE_NAME), { timeout: 5000 });
+      blocker.exec("BEGIN IMMEDIATE");
+      const outcome = send(url, { headers: { authorization: `Bearer ${token}` } }).then(
+        (sent) => ({ completed: true, status: sent.status, text: sent.text, requestId: String(sent.headers["x-request-id"]) }),
+        () => ({ completed: false }),
+      );
+      // The server has the upstream's whole answer; the client must not have all of it yet.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(upstream.seen.filter((seen) => seen.url.endsWith(`/${path}`)).length).toBeGreaterThanOrEqual(2);
+      serve.child.kill("SIGKILL");
+      await serve.exited;
+      blocker.exec("ROLLBACK");
+      blocker.close();
+      const answer = await outcome;
+
+      const second = await serveOn(data);
+      const audit = await auditOf(data);
+      // A completed response always has its record: here the client never saw the end of the
+      // second response, and only the first request's record was committed.
+      if (answer.completed) expect(audit.map((r) => r.requestId)).toContain((answer as { requestId: string }).requestId);
+      expect(answer).toEqual({ completed: false });
+      expect(audit.length).toBe(1);
+      second.serve.child.kill("SIGTERM");
+      expect(await second.serve.exited).toBe(0);
+    },
+  );
 });

@@ -79,14 +79,19 @@ export class SqliteDatabase {
     });
   }
 
-  /** Closes the connection (the last one out checkpoints and removes the WAL). */
+  /**
+   * Closes the connection (the last one out checkpoints and removes the WAL). Writes of this turn
+   * not yet committed are committed first, so a record written just before a shutdown is kept.
+   */
   close(): void {
+    if (this.turn.length > 0 && this.db.isOpen) this.flushTurn();
     if (this.db.isOpen) this.db.close();
     this.unmark?.();
   }
 
   private flushTurn(): void {
     const calls = this.turn;
+    if (calls.length === 0) return; // already committed by close()
     this.turn = [];
     let results: unknown[];
     try {

@@ -5,6 +5,7 @@ import type { Engine } from "../../engine/create-engine.ts";
 import { problemJson } from "../../engine/problem-json.ts";
 import { newRequestId } from "../../engine/request-id.ts";
 import { answerClientError, type InFlight } from "./answer-client-error.ts";
+import { BodyWriter } from "./body-writer.ts";
 import { continueOnRead } from "./continue-on-read.ts";
 import { NodeClientSignal } from "./node-client-signal.ts";
 import type { GatewayRequest, GatewayResponse, NodeReadableBody, PipeableSource } from "../../ports/http-types.ts";
@@ -206,15 +207,16 @@ async function write(response: GatewayResponse, req: IncomingMessage, res: Serve
   const pipeable = body as NodeReadableBody;
   if (req.method !== "HEAD" && pipeable.takeReadable !== undefined && pipeable.settle !== undefined) {
     const readable = pipeable.takeReadable();
-    if (readable !== null) return pipe(readable, pipeable, res, signal);
+    if (readable !== null) return pipe(readable, pipeable, new BodyWriter(res, headers["content-length"]), res, signal);
   }
   const iterator = body[Symbol.asyncIterator]();
+  const out = new BodyWriter(res, headers["content-length"]);
   try {
     while (!signal.aborted) {
       const step = await iterator.next();
       if (step.done) break;
       if (req.method === "HEAD") continue; // a HEAD answer has no body; reading it lets the audit complete
-      if (!res.write(step.value) && !signal.aborted) {
+      if (!out.write(step.value) && !signal.aborted) {
         await Promise.race([once(res, "drain"), once(res, "close")]);
       }
     }
@@ -225,7 +227,7 @@ async function write(response: GatewayResponse, req: IncomingMessage, res: Serve
   } finally {
     await iterator.return?.();
   }
-  if (!signal.aborted) res.end();
+  if (!signal.aborted) out.end();
 }
 
 /**
@@ -235,7 +237,7 @@ async function write(response: GatewayResponse, req: IncomingMessage, res: Serve
  * upstream error (before the connection is cut, so the error is the recorded cause), or when
  * the client goes away (the upstream body is destroyed, which aborts the upstream request).
  */
-function pipe(upstream: PipeableSource, body: NodeReadableBody, res: ServerResponse, signal: { readonly aborted: boolean }): Promise<void> {
+function pipe(upstream: PipeableSource, body: NodeReadableBody, out: BodyWriter, res: ServerResponse, signal: { readonly aborted: boolean }): Promise<void> {
   const settle = body.settle!.bind(body);
   if (signal.aborted || res.destroyed) {
     upstream.destroy();
@@ -246,13 +248,13 @@ function pipe(upstream: PipeableSource, body: NodeReadableBody, res: ServerRespo
     let over = false;
     upstream.on("data", (chunk: Uint8Array) => {
       bytes += chunk.byteLength;
-      if (!res.write(chunk)) upstream.pause();
+      if (!out.write(chunk)) upstream.pause();
     });
     upstream.on("end", () => {
       if (over) return;
       over = true;
       settle(bytes, true).then(() => {
-        if (!signal.aborted) res.end();
+        if (!signal.aborted) out.end();
         resolve();
       }, reject);
     });
