@@ -65,9 +65,15 @@ export async function secretValuesFor(dataDir: string, secretsFile: string | und
  * path, and the answer is null: nothing is started.
  */
 export async function loadServedFile(file: string, io: CliIo): Promise<Gateway[] | null> {
+  const loaded = await loadServedFileWithInputs(file, io);
+  return loaded ? loaded.gateways : null;
+}
+
+/** {@link loadServedFile}, with the local files the definition was bundled from (what `dev --watch` watches). */
+export async function loadServedFileWithInputs(file: string, io: CliIo): Promise<{ gateways: Gateway[]; inputs: string[] } | null> {
   await requireFiles([file], io.cwd);
   const loaded = await loadDefinitionFile(file, io.cwd);
-  if (loaded.ok) return loaded.gateways;
+  if (loaded.ok) return { gateways: loaded.gateways, inputs: loaded.inputs };
   io.err(`✗ ${file}: ${loaded.issues.length} problem(s); nothing was started`);
   for (const issue of loaded.issues) io.err(`  ${file}: ${issue.path || "(file)"}: ${issue.message}`);
   return null;

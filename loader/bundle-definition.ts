@@ -5,7 +5,7 @@ import { build, type Message, type Plugin } from "esbuild";
 import type { DefinitionIssue } from "../schema/definition-error.ts";
 
 /** A definition file bundled to one ES module that Node can import from anywhere. */
-export type BundledDefinition = { ok: true; code: string; warnings: DefinitionIssue[] } | { ok: false; issues: DefinitionIssue[] };
+export type BundledDefinition = { ok: true; code: string; warnings: DefinitionIssue[]; inputs: string[] } | { ok: false; issues: DefinitionIssue[] };
 
 /** The file types a definition may be written in. */
 export const DEFINITION_EXTENSIONS = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"] as const;
@@ -37,6 +37,8 @@ export async function bundleDefinition(path: string): Promise<BundledDefinition>
       // (use relative imports or package.json "imports" for aliases).
       tsconfigRaw: {},
       sourcemap: false,
+      // Which local files went into the bundle (the definition and what it imports): `dev --watch` watches them.
+      metafile: true,
       // CommonJS helpers that call require() get a real one, anchored at the definition file;
       // import.meta.url and __filename name the definition file, not the bundle.
       banner: {
@@ -46,7 +48,8 @@ export async function bundleDefinition(path: string): Promise<BundledDefinition>
       plugins: [packagesFromImporter],
     });
     const code = result.outputFiles[0]?.text ?? "";
-    return { ok: true, code, warnings: result.warnings.filter(isDuplicateKey).map((w) => duplicateKeyIssue(w, path)) };
+    const inputs = Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(dirname(path), input));
+    return { ok: true, code, warnings: result.warnings.filter(isDuplicateKey).map((w) => duplicateKeyIssue(w, path)), inputs };
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(errors) || errors.length === 0) throw error;

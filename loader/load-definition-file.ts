@@ -6,7 +6,9 @@ import type { Gateway } from "../schema/gateway.ts";
 import { bundleDefinition, DEFINITION_EXTENSIONS } from "./bundle-definition.ts";
 
 /** What loading one definition file gave: its gateways, or every problem found in it. */
-export type LoadedFile = { file: string; ok: true; gateways: Gateway[] } | { file: string; ok: false; issues: DefinitionIssue[]; missing?: true };
+export type LoadedFile =
+  | { file: string; ok: true; gateways: Gateway[] /** Absolute paths of the local files bundled (the file and its imports). */; inputs: string[] }
+  | { file: string; ok: false; issues: DefinitionIssue[]; missing?: true };
 
 /**
  * Loads a definition file as the user wrote it (`.ts`, `.mts`, `.cts`, `.js`, `.mjs`, `.cjs`, in a
@@ -50,7 +52,7 @@ export async function loadDefinitionFile(file: string, cwd: string = process.cwd
     if (result.ok) gateways.push(result.gateway);
     else issues.push(...result.issues.map((i) => ({ path: prefix + i.path, message: i.message })));
   });
-  return issues.length ? { file, ok: false, issues } : { file, ok: true, gateways };
+  return issues.length ? { file, ok: false, issues } : { file, ok: true, gateways, inputs: bundled.inputs };
 }
 
 /** `exports.default = …` compiled from TypeScript by a CommonJS build arrives as `{ default: … }`. */

@@ -4,9 +4,10 @@ import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-ech
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
-import { checkServerFlags, listenGateway, loadServedFile, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
+import { checkServerFlags, listenGateway, loadServedFileWithInputs, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
 import { applyUpstreamOverrides, OVERRIDE_REVISION_SUFFIX, parseUpstreamOverrides } from "../upstream-overrides.ts";
 import type { Command } from "../command.ts";
+import { swappableEngine, watchDefinition } from "../dev-watch.ts";
 import { parseCommandArgs } from "../command-args.ts";
 
 /** `gatehouse dev`: serve definitions locally on the SQLite store of the data folder (or memory). */
@@ -14,7 +15,8 @@ export const command: Command = {
   summary: "Serve a gateway definition locally (durable SQLite store in --data, or --memory).",
   usage:
     "gatehouse dev [file] [--port 8787] [--host 127.0.0.1] [--memory] [--data .gatehouse] " +
-    "[--unsafe-allow-private <cidr>]... [--upstream [<gateway>/]<slug>=<url>]... [--secrets-file <file.json>] [--demo] [--token-cache-seconds 10]\n" +
+    "[--unsafe-allow-private <cidr>]... [--upstream [<gateway>/]<slug>=<url>]... [--secrets-file <file.json>] [--demo] [--token-cache-seconds 10] [--watch]\n" +
+    "  --watch     reload when the definition or a file it imports changes (in-flight requests finish on the old one; a broken edit keeps it)\n" +
     "  --upstream  send an endpoint to another upstream (a local fake) for this run only; loopback and private addresses allowed\n" +
     "  secrets come from the environment, --secrets-file, or `gatehouse secrets set NAME` (stored sealed)",
   async run(args: string[], io: CliIo): Promise<number> {
@@ -24,6 +26,7 @@ export const command: Command = {
       data: { type: "string", default: ".gatehouse" },
       upstream: { type: "string", multiple: true, default: [] },
       demo: { type: "boolean", default: false },
+      watch: { type: "boolean", default: false },
     });
     const flags = checkServerFlags(values);
     const { port, tokenCacheSeconds } = flags;
@@ -31,9 +34,9 @@ export const command: Command = {
     const file = positionals[0] ?? "gateway.ts";
     if (positionals.length > 1) throw new UsageError("serve one definition file at a time");
 
-    const loaded = await loadServedFile(file, io);
+    const loaded = await loadServedFileWithInputs(file, io);
     if (!loaded) return EXIT.failed;
-    const { gateways, applied } = applyUpstreamOverrides(loaded, overrides);
+    const { gateways, applied } = applyUpstreamOverrides(loaded.gateways, overrides);
     // Precedence: environment, then --secrets-file, then values stored with `gatehouse secrets set`.
     const secretValues = await secretValuesFor(values.data, values["secrets-file"], io.env);
 
@@ -66,7 +69,8 @@ export const command: Command = {
     });
     // So `gatehouse token create --gateway <name>` in another terminal finds these gateways.
     if (!values.memory) await recordGateways(values.data, gateways);
-    const listening = await listenGateway(local, flags, (a) =>
+    const engine = values.watch ? swappableEngine(local.engine) : null;
+    const listening = await listenGateway(engine ? { ...local, engine } : local, flags, (a) =>
       io.out(`${new Date().toISOString()} ${a.clientAddress} ${a.method} ${a.path} ${a.status} ${a.durationMs}ms ${a.requestId}`),
     ).catch((error: unknown) => {
       demo?.close();
@@ -95,7 +99,11 @@ export const command: Command = {
       }
     }
 
+    const unwatch = engine
+      ? watchDefinition({ file, inputs: loaded.inputs, io, local, engine, overrides, dataDir: values.memory ? null : values.data, current: gateways })
+      : null;
     io.out(`${await nextStopSignal()}: finishing in-flight requests, refusing new ones...`);
+    unwatch?.();
     await door.drain();
     await local.close();
     demo?.close();

@@ -41,6 +41,12 @@ export interface LocalGateway {
   stores: LocalStores;
   /** The OAuth module, when a gateway has connections (connect links: `oauth.createConnectSession`). */
   oauth: OAuth | null;
+  /**
+   * An engine for other definitions on the same stores, upstream client and OAuth module, their
+   * secrets sealed anew from the same values (`gatehouse dev --watch`). Throws, naming them, when
+   * secrets are missing; the running engine is untouched.
+   */
+  rebuild(gateways: Gateway[]): Promise<Engine>;
   close(): Promise<void>;
 }
 
@@ -92,17 +98,22 @@ export async function wireLocal(wiring: LocalWiring): Promise<LocalGateway> {
     hashToken: nodeTokenHasher,
     ...(oauth ? { connections: oauth.connections, oauthRoutes: oauth.oauthRoutes } : {}),
   };
-  const engine = createEngine({
-    gateways: wiring.gateways,
-    ports,
-    ...(wiring.tokenCacheSeconds !== undefined ? { tokenCacheSeconds: wiring.tokenCacheSeconds } : {}),
-    unsafeAllowPrivate: wiring.unsafeAllowPrivate ?? [],
-  });
+  const engineFor = (gateways: Gateway[], enginePorts: EnginePorts) =>
+    createEngine({
+      gateways,
+      ports: enginePorts,
+      ...(wiring.tokenCacheSeconds !== undefined ? { tokenCacheSeconds: wiring.tokenCacheSeconds } : {}),
+      unsafeAllowPrivate: wiring.unsafeAllowPrivate ?? [],
+    });
+  const engine = engineFor(wiring.gateways, ports);
   return {
     engine,
     ports,
     stores,
     oauth,
+    async rebuild(gateways) {
+      return engineFor(gateways, { ...ports, secrets: await SealedSecretSource.seal(box, gateways, wiring.secretValues) });
+    },
     async close() {
       await oauth?.close();
       await upstream.close();
