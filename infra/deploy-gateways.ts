@@ -60,7 +60,8 @@ export function deployGateways(
 /**
  * Deployment options from the stack's config (`pulumi config set <key> <value>`):
  * `memorySize`, `architecture`, `runtime`, `logRetentionDays`, `auditRetentionDays`,
- * `deletionProtection`, `reservedConcurrency`. Unset keys keep the component's defaults.
+ * `deletionProtection`, `frontDoor` (`api-gateway` or `function-url`), `reservedConcurrency`. Unset
+ * keys keep the component's defaults (a `frontDoor` of another value is refused by the component).
  */
 export function deploymentOptionsFromConfig(config: pulumi.Config): DeploymentOptions {
   const options: DeploymentOptions = {};
@@ -76,6 +77,8 @@ export function deploymentOptionsFromConfig(config: pulumi.Config): DeploymentOp
   if (auditRetentionDays !== undefined) options.auditRetentionDays = auditRetentionDays;
   const deletionProtection = config.getBoolean("deletionProtection");
   if (deletionProtection !== undefined) options.deletionProtection = deletionProtection;
+  const frontDoor = config.get("frontDoor");
+  if (frontDoor !== undefined) options.frontDoor = frontDoor as NonNullable<DeploymentOptions["frontDoor"]>;
   const reservedConcurrency = config.getNumber("reservedConcurrency");
   if (reservedConcurrency !== undefined) options.reservedConcurrency = reservedConcurrency;
   return options;

@@ -2,6 +2,9 @@ import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Gateway } from "../schema/gateway.ts";
 
+/** Which AWS service takes the clients' requests: see {@link GatewayArgs.frontDoor}. */
+export type FrontDoor = "api-gateway" | "function-url";
+
 /** A hook that adjusts one child's arguments before it is created: mutate `args`, or return new ones. */
 export type Transform<T> = (args: T, name: string) => T | void;
 
@@ -66,6 +69,21 @@ export interface GatewayArgs {
    */
   throttle?: { rateLimit: number; burstLimit: number };
   /**
+   * Which AWS service takes the clients' requests.
+   * - `"api-gateway"`: an API Gateway HTTP API (payload 2.0, buffered) serves every endpoint of at
+   *   most 29 s, with its stage throttle, JSON access logs and room for a custom domain; endpoints
+   *   above 29 s get a response-streaming Function URL next to it.
+   * - `"function-url"`: no API Gateway at all. One response-streaming Lambda Function URL serves
+   *   every endpoint: no per-request API Gateway fee ($1.00 per million), the client's path
+   *   encoding kept byte for byte (`%2F` included), no 30 s limit, responses streamed (up to
+   *   200 MB). There is no stage throttle (`throttle` is then an error): `reservedConcurrency`
+   *   and the endpoints' rate limits are the caps. Every client URL moves to the Function URL.
+   * @example
+   * new Gateway("payments", { definition: payments, frontDoor: "function-url" });
+   * @default "api-gateway"
+   */
+  frontDoor?: FrontDoor;
+  /**
    * Reserved concurrency of the whole gateway, a whole number of at least 1: the API function gets
    * it all, or, when the gateway has a streaming door, the API function half rounded up and the
    * stream function the rest (so it must then be at least 2). @default none (the unreserved pool)
@@ -86,6 +104,7 @@ export const GATEWAY_DEFAULTS = {
   auditRetentionDays: 90,
   deletionProtection: true,
   throttle: { rateLimit: 100, burstLimit: 200 },
+  frontDoor: "api-gateway",
 } as const;
 
 /** Retention values CloudWatch Logs accepts. */

@@ -7,7 +7,7 @@ import type { TableNames } from "../functions/contracts/tables.ts";
  *
  * @example
  * {
- *   "name": "payments", "id": "7c1f…", "region": "eu-west-1",
+ *   "name": "payments", "id": "7c1f…", "region": "eu-west-1", "frontDoor": "api-gateway",
  *   "baseUrl": "https://abc123.execute-api.eu-west-1.amazonaws.com",
  *   "streamUrl": null,
  *   "endpoints": { "stripe": "https://abc123.execute-api.eu-west-1.amazonaws.com/api/7c1f…/proxy/stripe" },
@@ -19,7 +19,9 @@ export interface GatewayOutputs {
   name: string;
   id: string;
   region: string;
-  /** The HTTP API's URL (no trailing slash). */
+  /** Which service takes the clients' requests (the Gateway's `frontDoor` option). */
+  frontDoor: "api-gateway" | "function-url";
+  /** The HTTP API's URL (no trailing slash); with the `function-url` front door, the Function URL. */
   baseUrl: string;
   /** The streaming Function URL (no trailing slash); null when no endpoint is above 29 s. */
   streamUrl: string | null;

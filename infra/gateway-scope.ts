@@ -4,7 +4,7 @@ import type { GatewayArgs, GatewayTransforms, Transform } from "./gateway-args.t
 
 /** The Gateway options with defaults applied and checked. */
 export type GatewaySettings = Required<
-  Pick<GatewayArgs, "memorySize" | "architecture" | "runtime" | "logRetentionDays" | "auditRetentionDays" | "deletionProtection" | "throttle">
+  Pick<GatewayArgs, "memorySize" | "architecture" | "runtime" | "logRetentionDays" | "auditRetentionDays" | "deletionProtection" | "throttle" | "frontDoor">
 >;
 
 /**

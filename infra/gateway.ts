@@ -2,22 +2,20 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Endpoint } from "../schema/gateway.ts";
 import type { TableNames } from "../functions/contracts/tables.ts";
-import { ENV } from "../functions/contracts/lambda-contract.ts";
 import { createFunctionRole } from "./create-function-role.ts";
-import { createGatewayFunction, type FunctionBase } from "./create-gateway-function.ts";
 import { createGatewayTables } from "./create-gateway-tables.ts";
-import { createHttpApi } from "./create-http-api.ts";
+import type { FunctionBase } from "./create-gateway-function.ts";
+import { createDoors } from "./create-doors.ts";
 import { createKeys } from "./create-keys.ts";
+import { doorLayout } from "./door-layout.ts";
 import { createLogGroups } from "./create-log-groups.ts";
 import { createSecretCiphertexts } from "./create-secret-ciphertexts.ts";
-import { createStreamDoor } from "./create-stream-door.ts";
 import type { GatewayArgs, GatewayTransforms } from "./gateway-args.ts";
 import type { GatewayOutputs } from "./gateway-outputs.ts";
 import type { GatewayScope } from "./gateway-scope.ts";
 import { lambdaArchiveOutput } from "./lambda-archive.ts";
 import { splitReservedConcurrency } from "./reserved-concurrency.ts";
 import { prepareGateway } from "./prepare-gateway.ts";
-import { API_FUNCTION_MIN_SECONDS, functionTimeoutSeconds, splitByDoor } from "./timeouts.ts";
 
 /** The component's type token. Part of every child's URN: never rename it without aliases. */
 export const GATEWAY_TYPE = "gatehouse:aws:Gateway";
@@ -26,7 +24,8 @@ export const GATEWAY_TYPE = "gatehouse:aws:Gateway";
  * One deployed gateway: KMS keys, DynamoDB tables, a least-privilege role, the Lambda function
  * (esbuild bundle + the definition) behind an HTTP API with payload 2.0, and, when an endpoint's
  * timeout is above 29 s, a second function on the same code behind a response-streaming Function
- * URL. Every child is parented to the component and named `<name>-<role>`.
+ * URL. With `frontDoor: "function-url"`, only that streaming function and its URL, for every
+ * endpoint, and no API Gateway. Every child is parented to the component and named `<name>-<role>`.
  *
  * @example
  * import { Gateway } from "gatehouse-gateway/infra";
@@ -39,9 +38,9 @@ export const GATEWAY_TYPE = "gatehouse:aws:Gateway";
  * export const url = gw.baseUrl;
  */
 export class Gateway extends pulumi.ComponentResource {
-  /** The HTTP API URL. */
+  /** The HTTP API URL; with `frontDoor: "function-url"`, the Function URL. */
   readonly baseUrl: pulumi.Output<string>;
-  /** The streaming Function URL, or null when no endpoint needs it. */
+  /** The streaming Function URL, or null when no endpoint needs it (with `frontDoor: "function-url"`, the same as `baseUrl`). */
   readonly streamUrl: pulumi.Output<string | null>;
   /** Each endpoint's URL by slug. */
   readonly endpointUrls: pulumi.Output<Record<string, string>>;
@@ -67,6 +66,7 @@ export class Gateway extends pulumi.ComponentResource {
         architecture: settings.architecture,
         runtime: settings.runtime,
         deletionProtection: settings.deletionProtection,
+        frontDoor: settings.frontDoor,
         secretNames,
       },
       opts,
@@ -91,40 +91,18 @@ export class Gateway extends pulumi.ComponentResource {
     const { tableKey, envelopeKey } = createKeys(scope);
     const { tables, tableNames } = createGatewayTables(scope, tableKey);
     const ciphertexts = createSecretCiphertexts(scope, envelopeKey, secretNames, args.secrets ?? {});
-    const doors = splitByDoor(Object.values(definition.endpoints));
-    const logs = createLogGroups(scope, doors.stream.length > 0);
+    const layout = doorLayout(settings.frontDoor, Object.values(definition.endpoints));
+    const logs = createLogGroups(scope, layout);
     const { role, rolePolicy, policyJson } = createFunctionRole(scope, {
       region,
       tables,
       tableKey,
       envelopeKey,
-      logGroups: [logs.api, ...(logs.stream ? [logs.stream] : [])],
+      logGroups: [logs.api, logs.stream].filter((g): g is aws.cloudwatch.LogGroup => g !== undefined),
     });
     const base: FunctionBase = { code: lambdaArchiveOutput(definition, ciphertexts), role, rolePolicy, tableNames, envelopeKey };
-    const reserved = splitReservedConcurrency(args.reservedConcurrency, logs.stream !== undefined, definition.name);
-
-    // The streaming door, only when an endpoint needs more than API Gateway's 30 s.
-    const streamUrl: pulumi.Output<string | null> = logs.stream
-      ? createStreamDoor(
-          scope,
-          createGatewayFunction(scope, base, {
-            kind: "stream",
-            handler: "index.streamHandler",
-            timeoutSeconds: functionTimeoutSeconds(doors.stream),
-            logs: logs.stream,
-            reservedConcurrency: reserved.stream,
-          }),
-        )
-      : pulumi.output(null);
-    const apiFn = createGatewayFunction(scope, base, {
-      kind: "api",
-      handler: "index.handler",
-      timeoutSeconds: functionTimeoutSeconds(doors.api, API_FUNCTION_MIN_SECONDS),
-      logs: logs.api,
-      reservedConcurrency: reserved.api,
-      ...(logs.stream ? { extraEnvironment: { [ENV.streamUrl]: streamUrl.apply((u) => u ?? "") } } : {}),
-    });
-    const baseUrl = createHttpApi(scope, apiFn, logs.access);
+    const reserved = splitReservedConcurrency(args.reservedConcurrency, { api: layout.apiGateway, stream: layout.streamFunction }, definition.name);
+    const { baseUrl, streamUrl } = createDoors(scope, base, layout, logs, reserved);
 
     this.policyJson = policyJson;
     this.baseUrl = baseUrl;
@@ -133,7 +111,10 @@ export class Gateway extends pulumi.ComponentResource {
       .all([baseUrl, streamUrl])
       .apply(([api, stream]) =>
         Object.fromEntries(
-          Object.values(definition.endpoints).map((e: Endpoint) => [e.slug, `${doors.stream.includes(e) ? stream : api}/api/${definition.id}/proxy/${e.slug}`]),
+          Object.values(definition.endpoints).map((e: Endpoint) => [
+            e.slug,
+            `${layout.stream.includes(e) ? stream : api}/api/${definition.id}/proxy/${e.slug}`,
+          ]),
         ),
       );
     this.tableNames = tableNames;
@@ -143,6 +124,7 @@ export class Gateway extends pulumi.ComponentResource {
         name: definition.name,
         id: definition.id,
         region: r,
+        frontDoor: settings.frontDoor,
         baseUrl: url,
         streamUrl: stream,
         endpoints,

@@ -12,11 +12,12 @@
  *   secrets: { STRIPE_BEARER: config.requireSecret("STRIPE_BEARER") },
  *   auditRetentionDays: 365,   // @default 90
  *   logRetentionDays: 90,      // @default 30
+ *   frontDoor: "function-url", // @default "api-gateway"; no API Gateway, every endpoint on a streaming Function URL
  * });
  * export const endpoints = gw.endpointUrls;
  */
 export { Gateway, GATEWAY_TYPE } from "./gateway.ts";
-export { GATEWAY_DEFAULTS, LOG_RETENTION_DAYS, type GatewayArgs, type GatewayTransforms, type Transform } from "./gateway-args.ts";
+export { GATEWAY_DEFAULTS, LOG_RETENTION_DAYS, type FrontDoor, type GatewayArgs, type GatewayTransforms, type Transform } from "./gateway-args.ts";
 export type { GatewayOutputs, StackOutputs } from "./gateway-outputs.ts";
 export { deployGateways, deploymentOptionsFromConfig, type DeploymentOptions, type DeployGatewaysOptions } from "./deploy-gateways.ts";
 export { loadGatewayFolder, loadGatewayFiles } from "./load-gateway-folder.ts";

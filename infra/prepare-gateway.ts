@@ -50,8 +50,15 @@ function resolveSettings(args: GatewayArgs): GatewaySettings {
     auditRetentionDays: args.auditRetentionDays ?? GATEWAY_DEFAULTS.auditRetentionDays,
     deletionProtection: args.deletionProtection ?? GATEWAY_DEFAULTS.deletionProtection,
     throttle: args.throttle ?? GATEWAY_DEFAULTS.throttle,
+    frontDoor: args.frontDoor ?? GATEWAY_DEFAULTS.frontDoor,
   };
   const problems: string[] = [];
+  if (!["api-gateway", "function-url"].includes(s.frontDoor))
+    problems.push(`frontDoor must be "api-gateway" or "function-url", not ${JSON.stringify(s.frontDoor)}`);
+  else if (s.frontDoor === "function-url" && args.throttle !== undefined)
+    problems.push(
+      'throttle needs API Gateway: with frontDoor "function-url" there is no stage to throttle (cap the gateway with reservedConcurrency and rate limits)',
+    );
   if (!Number.isInteger(s.memorySize) || s.memorySize < 128 || s.memorySize > 10_240)
     problems.push("memorySize must be a whole number of MB from 128 to 10240");
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(s.logRetentionDays))

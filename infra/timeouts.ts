@@ -1,5 +1,4 @@
 import type { Endpoint } from "../schema/gateway.ts";
-import { needsStreamingDoor } from "../functions/contracts/lambda-contract.ts";
 import { storeBudgetMs } from "../functions/contracts/lambda-time-budget.ts";
 
 /**
@@ -20,9 +19,4 @@ export const API_FUNCTION_MIN_SECONDS = 25;
 export function functionTimeoutSeconds(endpoints: Endpoint[], floor = 0): number {
   const longest = Math.max(floor, ...endpoints.map((e) => e.timeoutSeconds));
   return Math.min(900, longest + FUNCTION_MARGIN_SECONDS);
-}
-
-/** Endpoints split by door: API Gateway (≤ 29 s) and the streaming Function URL (> 29 s). */
-export function splitByDoor(endpoints: Endpoint[]): { api: Endpoint[]; stream: Endpoint[] } {
-  return { api: endpoints.filter((e) => !needsStreamingDoor(e)), stream: endpoints.filter(needsStreamingDoor) };
 }

@@ -22,11 +22,12 @@ const RENDER: Record<string, (report: DiffReport) => string> = { text: renderTex
 export const command: Command = {
   summary: "Explain what changed in the gateway definitions between two git revisions (widening, narrowing, neutral).",
   usage:
-    "gatehouse diff [--base <git-rev>] [--head <git-rev>] [--format text|markdown|json] [--fail-on widening] [--infra] [paths...]\n" +
+    "gatehouse diff [--base <git-rev>] [--head <git-rev>] [--format text|markdown|json] [--fail-on widening] [--infra] [--front-door api-gateway|function-url] [paths...]\n" +
     "  --base     default: origin/main if it exists, else HEAD; compared from its merge base with head\n" +
     "  --head     default: the working tree\n" +
     "  --infra    also compare the AWS resources (the Pulumi program under mocks at both sides; no Pulumi CLI; a few seconds)\n" +
     "  --fail-on  widening: exit 1 on any widening change (with --infra, also on widened IAM permissions)\n" +
+    "  --front-door  plan the head with this front door (implies --infra): what switching it in the stack config would change\n" +
     `  paths      files or folders; default: the definition files (.ts, .mts, .cts, .js, .mjs, .cjs) below ${DEFAULT_DEFINITION_FOLDERS.join("/ and ")}/`,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandLine(args);
@@ -34,12 +35,23 @@ export const command: Command = {
     if (!render) throw new UsageError(`--format must be text, markdown or json, not '${values.format}'`);
     const failOn = values["fail-on"];
     if (failOn !== undefined && failOn !== "widening") throw new UsageError(`--fail-on takes 'widening', not '${failOn}'`);
+    const frontDoor = values["front-door"];
+    if (frontDoor !== undefined && frontDoor !== "api-gateway" && frontDoor !== "function-url")
+      throw new UsageError(`--front-door must be api-gateway or function-url, not '${frontDoor}'`);
 
     let report: DiffReport;
     try {
       const root = await repoRoot(io.cwd);
       const paths = positionals.length ? positionals.map((p) => repoPath(root, io.cwd, p)) : [...DEFAULT_DEFINITION_FOLDERS];
-      report = await buildDiffReport({ root, base: values.base, head: values.head, paths, explicitPaths: positionals.length > 0, infra: values.infra });
+      report = await buildDiffReport({
+        root,
+        base: values.base,
+        head: values.head,
+        paths,
+        explicitPaths: positionals.length > 0,
+        infra: values.infra || frontDoor !== undefined,
+        ...(frontDoor ? { headFrontDoor: frontDoor } : {}),
+      });
     } catch (error) {
       if (!(error instanceof GitError)) throw error;
       io.err(`gatehouse diff: ${error.message}`);
@@ -68,6 +80,7 @@ function parseCommandLine(args: string[]) {
     format: { type: "string", default: "text" },
     "fail-on": { type: "string" },
     infra: { type: "boolean", default: false },
+    "front-door": { type: "string" },
   });
 }
 

@@ -9,20 +9,25 @@ import { loadDefinitionFile } from "../../loader/load-definition-file.ts";
 import { requireFiles } from "../require-files.ts";
 
 /**
- * `gatehouse plan <file...> [--json] [--region r] [--stack s]`: what `pulumi up` would create,
- * with no Pulumi CLI and no cloud (the program under Pulumi mocks). Exit 0 planned, 1 invalid
+ * `gatehouse plan <file...> [--json] [--region r] [--stack s] [--front-door d]`: what `pulumi up`
+ * would create, with no Pulumi CLI and no cloud (the program under Pulumi mocks); `--front-door`
+ * plans with the Gateway option of that name (the stack config key `frontDoor`). Exit 0 planned, 1 invalid
  * definitions, 2 usage. Runs Pulumi in-process, so one plan per process.
  */
 export const command: Command = {
   summary: "Show the AWS resources and key settings `pulumi up` would create for definition files (Pulumi mocks; secrets masked).",
-  usage: "gatehouse plan <file...> [--json] [--region <region>] [--stack <name>]",
+  usage: "gatehouse plan <file...> [--json] [--region <region>] [--stack <name>] [--front-door api-gateway|function-url]",
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
       ...JSON_OPTION,
       region: { type: "string", default: "eu-west-1" },
       stack: { type: "string", default: "plan" },
+      "front-door": { type: "string", default: "api-gateway" },
     });
     if (positionals.length === 0) throw new UsageError("name at least one definition file");
+    const frontDoor = values["front-door"];
+    if (frontDoor !== "api-gateway" && frontDoor !== "function-url")
+      throw new UsageError(`--front-door must be api-gateway or function-url, not '${frontDoor}'`);
     await requireFiles(positionals, io.cwd);
     const gateways: Gateway[] = [];
     const problems: string[] = [];
@@ -46,7 +51,7 @@ export const command: Command = {
     const { runUnderMocks } = await import("../../infra/run-under-mocks.ts");
     const run = await runUnderMocks(
       // Real secret values are never needed to plan: a placeholder marked secret takes their place.
-      () => ({ gateways: deployGateways(gateways, { secret: () => pulumi.secret("plan-placeholder") }).outputs }),
+      () => ({ gateways: deployGateways(gateways, { secret: () => pulumi.secret("plan-placeholder"), options: { frontDoor } }).outputs }),
       { region: values.region, stack: values.stack },
     );
     const resources = run.resources.filter((r) => r.custom);
@@ -90,6 +95,11 @@ export const command: Command = {
       for (const e of environments.filter((x) => x.function.startsWith(`${gateway.name}-`))) {
         io.out(`  function ${e.function}: environment ${e.bytes} of ${e.limit} bytes${e.ok ? "" : " (TOO LARGE)"}`);
       }
+      io.out(
+        out.frontDoor === "function-url"
+          ? "  front door: Function URL only (response streaming; no API Gateway, so no stage throttle: reservedConcurrency and rate limits cap it)"
+          : `  front door: API Gateway HTTP API${out.streamUrl ? ", and a streaming Function URL for the endpoints above 29 s" : ""}`,
+      );
       for (const t of throttles.filter((x) => x.stage === `${gateway.name}-stage`)) {
         io.out(
           `  stage throttle: ${t.perRoute.rateLimit} requests/s, burst ${t.perRoute.burstLimit}, per route × ${t.routes} route${t.routes === 1 ? "" : "s"} = ` +
@@ -99,7 +109,7 @@ export const command: Command = {
       io.out("  endpoints:");
       for (const [slug, url] of Object.entries(out.endpoints)) {
         const e = gateway.endpoints[slug]!;
-        const door = url.startsWith(out.baseUrl) && out.streamUrl !== out.baseUrl ? "api" : "stream";
+        const door = out.frontDoor === "api-gateway" && url.startsWith(out.baseUrl) ? "api" : "stream";
         const held = door === "api" && e.timeoutSeconds > budget.apiDoorUpstreamMaxSeconds;
         io.out(
           `    ${slug}: ${url}  (timeout ${e.timeoutSeconds} s${door === "stream" ? ", streaming Function URL" : ""}${

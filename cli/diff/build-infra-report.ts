@@ -3,6 +3,7 @@ import { DEFINITION_FILE } from "../../functions/contracts/lambda-contract.ts";
 import { archiveFilePath, diffResources, type ResourceDiff } from "./diff-resources.ts";
 import type { InfraGatewayDiff, InfraProblem, InfraReport, InfraSummary, ShadowResource } from "./infra-change.ts";
 import { shadowPlan } from "./shadow-plan.ts";
+import type { DeploymentOptions } from "../../infra/deploy-gateways.ts";
 import { code } from "./words.ts";
 import { errorMessage } from "../../schema/error-message.ts";
 
@@ -15,14 +16,22 @@ import { errorMessage } from "../../schema/error-message.ts";
  * definition keeps as written): that is not reported as a code change, since the function behaves
  * the same, but as a note, since `pulumi up` will still redeploy the code.
  *
+ * `headOptions` plan the head with other deployment options (`--front-door`: what switching the
+ * front door would do to the resources).
+ *
  * When the program fails at either side nothing is compared (everything would look added or
  * removed); the failure is a problem, as it would fail the deploy.
  */
-export async function buildInfraReport(before: Gateway[], after: Gateway[], changedGateways: ReadonlySet<string>): Promise<InfraReport> {
+export async function buildInfraReport(
+  before: Gateway[],
+  after: Gateway[],
+  changedGateways: ReadonlySet<string>,
+  headOptions: DeploymentOptions = {},
+): Promise<InfraReport> {
   const problems: InfraProblem[] = [];
   const plan = async (side: InfraProblem["side"], gateways: Gateway[]): Promise<ShadowResource[] | null> => {
     try {
-      return gateways.length ? await shadowPlan(gateways) : [];
+      return gateways.length ? await shadowPlan(gateways, side === "head" ? headOptions : {}) : [];
     } catch (error) {
       problems.push({ side, message: errorMessage(error) });
       return null;

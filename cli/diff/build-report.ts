@@ -16,6 +16,8 @@ export interface DiffRequest {
   explicitPaths: boolean;
   /** Also compare the infrastructure (the Pulumi program under mocks at both sides; takes seconds). */
   infra?: boolean;
+  /** With `infra`: plan the head with this front door (the Gateway option `frontDoor`), the base as configured. */
+  headFrontDoor?: "api-gateway" | "function-url";
 }
 
 interface Side {
@@ -57,7 +59,12 @@ export async function buildDiffReport(request: DiffRequest): Promise<DiffReport>
   if (request.infra) {
     // Loaded only when asked for: Pulumi's runtime and esbuild take seconds to load and run.
     const { buildInfraReport } = await import("./build-infra-report.ts");
-    report.infra = await buildInfraReport(comparable, after.gateways, new Set(gateways.map((g) => g.name)));
+    report.infra = await buildInfraReport(
+      comparable,
+      after.gateways,
+      new Set(gateways.map((g) => g.name)),
+      request.headFrontDoor ? { frontDoor: request.headFrontDoor } : {},
+    );
   }
   return report;
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deployGateways, deploymentOptionsFromConfig } from "../../infra/deploy-gateways.ts";
+import { deployGateways, deploymentOptionsFromConfig, type DeploymentOptions } from "../../infra/deploy-gateways.ts";
 import { GATEWAY_TYPE } from "../../infra/gateway.ts";
 import { runUnderMocks, type PlannedResource } from "../../infra/run-under-mocks.ts";
 import type { Gateway } from "../../schema/gateway.ts";
@@ -18,12 +18,12 @@ const PLACEHOLDER = "gatehouse-diff-placeholder";
  * definition diff covers), secrets and ciphertexts masked. Runs must not overlap (Pulumi's state
  * is global); one after another is fine.
  */
-export async function shadowPlan(gateways: Gateway[]): Promise<ShadowResource[]> {
+export async function shadowPlan(gateways: Gateway[], overrides: DeploymentOptions = {}): Promise<ShadowResource[]> {
   const run = await runUnderMocks(() => {
     const config = new pulumi.Config();
     const deployed = deployGateways(gateways, {
       secret: (name) => config.getSecret(name) ?? pulumi.secret(PLACEHOLDER),
-      options: deploymentOptionsFromConfig(config),
+      options: { ...deploymentOptionsFromConfig(config), ...overrides },
     });
     return { gateways: deployed.outputs };
   });

@@ -35,14 +35,16 @@ describe("reservedConcurrency is the gateway's total, not each function's", () =
   });
 
   it("gives it all to the API function when there is no stream door; unset stays unset", () => {
-    expect(splitReservedConcurrency(7, false, "g")).toEqual({ api: 7 });
-    expect(splitReservedConcurrency(undefined, true, "g")).toEqual({});
+    expect(splitReservedConcurrency(7, { api: true, stream: false }, "g")).toEqual({ api: 7 });
+    expect(splitReservedConcurrency(undefined, { api: true, stream: true }, "g")).toEqual({});
   });
 
   it("refuses 0, fractions, and 1 with a stream door, naming the gateway", () => {
-    expect(() => splitReservedConcurrency(0, false, "g")).toThrow(/reservedConcurrency of gateway 'g' must be a whole number of at least 1; got 0/);
-    expect(() => splitReservedConcurrency(2.5, false, "g")).toThrow(/got 2.5/);
-    expect(() => splitReservedConcurrency(1, true, "g")).toThrow(/at least 2 \(it is shared by the API and the stream function\)/);
+    expect(() => splitReservedConcurrency(0, { api: true, stream: false }, "g")).toThrow(
+      /reservedConcurrency of gateway 'g' must be a whole number of at least 1; got 0/,
+    );
+    expect(() => splitReservedConcurrency(2.5, { api: true, stream: false }, "g")).toThrow(/got 2.5/);
+    expect(() => splitReservedConcurrency(1, { api: true, stream: true }, "g")).toThrow(/at least 2 \(it is shared by the API and the stream function\)/);
   });
 });
 

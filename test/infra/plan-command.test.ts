@@ -60,6 +60,32 @@ describe("gatehouse plan", () => {
     ]);
   });
 
+  it("says which front door each gateway has", () => {
+    expect(io.stdout()).toContain("  front door: API Gateway HTTP API, and a streaming Function URL for the endpoints above 29 s\n");
+    expect(io.stdout()).toContain("  front door: API Gateway HTTP API\n");
+  });
+
+  it("--front-door function-url plans the Function-URL-only door: no API Gateway, every endpoint on the Function URL", async () => {
+    const direct = recordingIo();
+    expect(await main(["plan", "examples/quickstart/gateway.ts", "--front-door", "function-url"], direct)).toBe(0);
+    const out = direct.stdout();
+    expect(out).toMatch(/gateway 'quickstart' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 16 resources/);
+    expect(out).not.toMatch(/apigatewayv2|^ {2}stage throttle|access-logs/m);
+    expect(out).toMatch(/lambda\.Function\s+quickstart-stream\s+nodejs24\.x arm64, 512 MB, timeout 34 s, handler index\.streamHandler/);
+    expect(out).toContain(
+      "  front door: Function URL only (response streaming; no API Gateway, so no stage throttle: reservedConcurrency and rate limits cap it)\n",
+    );
+    expect(out).toMatch(
+      /httpbin: https:\/\/quickstart-stream-url\.lambda-url\.eu-west-1\.on\.aws\/api\/[0-9a-f-]{36}\/proxy\/httpbin {2}\(timeout 29 s, streaming Function URL\)\n/,
+    );
+  }, 60_000);
+
+  it("--front-door takes api-gateway or function-url (exit 2 otherwise)", async () => {
+    const bad = recordingIo();
+    expect(await main(["plan", "examples/quickstart/gateway.ts", "--front-door", "cloudfront"], bad)).toBe(2);
+    expect(bad.stderr()).toContain("gatehouse plan: --front-door must be api-gateway or function-url, not 'cloudfront'");
+  });
+
   it("is a registered command", async () => {
     const help = recordingIo();
     await main(["--help"], help);

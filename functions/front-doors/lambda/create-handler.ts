@@ -52,7 +52,7 @@ export function createHandler(wire: () => Promise<AwsGateway>, env: Record<strin
     if (!restored.ok) {
       const where = base
         ? `the gateway's Function URL keeps the client's encoding: call ${base} with the same path`
-        : "this gateway has no Function URL door (only endpoints above 29 s get one), so such a path cannot be served";
+        : 'this gateway has no Function URL door (deploy it with frontDoor "function-url" to keep every encoding)';
       return frontDoorProblem(
         400,
         "PATH_ENCODING_LOST",

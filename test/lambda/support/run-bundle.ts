@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -40,3 +41,19 @@ export async function invokeBundle<R>(
 
 /** The decoded body of a streamed answer. */
 export const streamedText = (answer: StreamedAnswer): string => Buffer.from(answer.body, "base64").toString("utf8");
+
+/**
+ * What every streamed answer must show the client: its prelude (never lost, never a runtime
+ * error), the status, Gatehouse's request id, and for a gateway-made refusal its problem+json code.
+ */
+export function expectStreamedAnswer(answer: StreamedAnswer, status: number, code: string | null): void {
+  expect(answer.error).toBeUndefined();
+  expect(answer.preludeMissing).toBeUndefined();
+  expect(answer.contentType).toBe("application/vnd.awslambda.http-integration-response");
+  expect(answer.prelude.statusCode).toBe(status);
+  expect(answer.prelude.headers["x-request-id"]).toMatch(/^req_[0-9a-f]{32}$/);
+  if (code) {
+    expect(answer.prelude.headers["content-type"]).toBe("application/problem+json");
+    expect(JSON.parse(streamedText(answer))).toMatchObject({ status, code });
+  }
+}

@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 /**
  * A loopback upstream on 127.0.0.1 for the answers that carry no body and the slow one:
  * `/status/<code>` answers that status with no body (`Location` for 3xx, `ETag` for 304),
- * `/slow` answers after `slowMs`, anything else a small JSON echo. Records each request target.
+ * `/bytes/<n>` answers n bytes chunked (byte i of 64 KiB chunk k is k mod 251), `/slow` answers
+ * after `slowMs`, anything else a small JSON echo. Records each request target.
  */
 export async function startStatusUpstream(slowMs = 3_000): Promise<{ origin: string; seen: string[]; stop(): Promise<void> }> {
   const seen: string[] = [];
@@ -21,6 +22,20 @@ export async function startStatusUpstream(slowMs = 3_000): Promise<{ origin: str
         if (code >= 300 && code < 400 && code !== 304) headers.location = "https://example.test/moved?to=here";
         if (code === 304) headers.etag = '"v1"';
         res.writeHead(code, headers);
+        res.end();
+        return;
+      }
+      const bytes = /\/bytes\/(\d+)/.exec(url);
+      if (bytes) {
+        // Chunked (no Content-Length), in 64 KiB writes: a body that can only be streamed.
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        let left = Number(bytes[1]);
+        let n = 0;
+        while (left > 0) {
+          const size = Math.min(65_536, left);
+          res.write(Buffer.alloc(size, n++ % 251));
+          left -= size;
+        }
         res.end();
         return;
       }
