@@ -8,6 +8,7 @@ import { LocalSecretBox } from "../functions/adapters/local/local-secret-box.ts"
 import { SealedSecretsFile } from "../functions/adapters/local/sealed-secrets-file.ts";
 import { createNodeServer, type AccessLine, type NodeFrontDoor } from "../functions/front-doors/node/node-server.ts";
 import type { LocalGateway } from "../functions/front-doors/node/wire-local.ts";
+import type { AuditSink } from "../functions/ports/audit-sink.ts";
 import type { Gateway } from "../schema/gateway.ts";
 import { loadDefinitionFile } from "../loader/load-definition-file.ts";
 import { requireFiles } from "./require-files.ts";
@@ -21,6 +22,7 @@ export const SERVER_OPTIONS = {
   "secrets-file": { type: "string" },
   "token-cache-seconds": { type: "string", default: "10" },
   "max-connections": { type: "string", default: "1024" },
+  metrics: { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
 /** {@link SERVER_OPTIONS}, checked. */
@@ -31,6 +33,8 @@ export interface ServerFlags {
   /** Most open client connections; new ones past it are closed at once. */
   maxConnections: number;
   unsafeAllowPrivate: string[];
+  /** Where `--metrics` serves Prometheus text, or null. */
+  metrics: { host: string; port: number } | null;
 }
 
 /** Checks the shared flags; a bad one is a {@link UsageError}. */
@@ -40,6 +44,7 @@ export function checkServerFlags(values: {
   "token-cache-seconds": string;
   "max-connections": string;
   "unsafe-allow-private": string[];
+  metrics?: string | undefined;
 }): ServerFlags {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got '${values.port}'`);
@@ -52,7 +57,42 @@ export function checkServerFlags(values: {
     const problem = validateAllowance(cidr);
     if (problem) throw new UsageError(`--unsafe-allow-private ${cidr}: ${problem}`);
   }
-  return { port, host: values.host, tokenCacheSeconds, maxConnections, unsafeAllowPrivate: values["unsafe-allow-private"] };
+  const metrics = values.metrics === undefined ? null : hostPort(values.metrics, "--metrics");
+  if (metrics && metrics.port !== 0 && metrics.port === port && metrics.host === values.host) {
+    throw new UsageError("--metrics must be another port than the gateway's: metrics are never served on the gateway's port");
+  }
+  return { port, host: values.host, tokenCacheSeconds, maxConnections, unsafeAllowPrivate: values["unsafe-allow-private"], metrics };
+}
+
+/** `127.0.0.1:9464`, `[::1]:9464` or `localhost:0`, checked. */
+function hostPort(text: string, flag: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  const port = match ? Number(match[3]) : Number.NaN;
+  if (!match || port > 65535) throw new UsageError(`${flag} takes <host>:<port> (for example 127.0.0.1:9464), not '${text}'`);
+  return { host: (match[1] ?? match[2])!, port };
+}
+
+/** The `--metrics` listener and the audit decorator that feeds it. */
+export interface LocalMetrics {
+  wrapAudit: (sink: AuditSink) => AuditSink;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the `--metrics` listener (prom-client is loaded only then), or answers null without
+ * the flag. A port in use is a usage error naming the flag.
+ */
+export async function startLocalMetrics(flags: ServerFlags): Promise<LocalMetrics | null> {
+  if (!flags.metrics) return null;
+  const { createPrometheusMetrics } = await import("../functions/adapters/metrics/prometheus-metrics.ts");
+  const { startMetricsServer } = await import("../functions/front-doors/node/metrics-server.ts");
+  const metrics = createPrometheusMetrics();
+  const server = await startMetricsServer(metrics, flags.metrics.host, flags.metrics.port).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EADDRINUSE") throw new UsageError(`--metrics ${flags.metrics!.host}:${flags.metrics!.port} is already in use`);
+    throw error;
+  });
+  return { wrapAudit: (sink) => metrics.wrap(sink), url: server.url, close: () => server.close() };
 }
 
 /** Secret values by precedence: the environment, then `--secrets-file`, then values stored with `gatehouse secrets set`. */

@@ -4,7 +4,7 @@ import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-ech
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
-import { checkServerFlags, listenGateway, loadServedFileWithInputs, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
+import { checkServerFlags, listenGateway, loadServedFileWithInputs, nextStopSignal, secretValuesFor, SERVER_OPTIONS, startLocalMetrics } from "../local-server.ts";
 import { applyUpstreamOverrides, OVERRIDE_REVISION_SUFFIX, parseUpstreamOverrides } from "../upstream-overrides.ts";
 import type { Command } from "../command.ts";
 import { swappableEngine, watchDefinition } from "../dev-watch.ts";
@@ -15,8 +15,9 @@ export const command: Command = {
   summary: "Serve a gateway definition locally (durable SQLite store in --data, or --memory).",
   usage:
     "gatehouse dev [file] [--port 8787] [--host 127.0.0.1] [--memory] [--data .gatehouse] " +
-    "[--unsafe-allow-private <cidr>]... [--upstream [<gateway>/]<slug>=<url>]... [--secrets-file <file.json>] [--demo] [--token-cache-seconds 10] [--watch]\n" +
+    "[--unsafe-allow-private <cidr>]... [--upstream [<gateway>/]<slug>=<url>]... [--secrets-file <file.json>] [--demo] [--token-cache-seconds 10] [--watch] [--metrics <host:port>]\n" +
     "  --watch     reload when the definition or a file it imports changes (in-flight requests finish on the old one; a broken edit keeps it)\n" +
+    "  --metrics   serve Prometheus metrics at http://<host:port>/metrics (its own listener, never the gateway's port)\n" +
     "  --upstream  send an endpoint to another upstream (a local fake) for this run only; loopback and private addresses allowed\n" +
     "  secrets come from the environment, --secrets-file, or `gatehouse secrets set NAME` (stored sealed)",
   async run(args: string[], io: CliIo): Promise<number> {
@@ -59,13 +60,19 @@ export const command: Command = {
     const demo = values.demo ? await startDemoEchoUpstream(8788) : null;
     if (demo) io.out("demo upstream: echo server on http://127.0.0.1:8788 (for the quickstart's `echo` endpoint)");
 
+    const metrics = await startLocalMetrics(flags);
     const local = await wireLocal({
+      ...(metrics ? { wrapAudit: metrics.wrapAudit } : {}),
       gateways,
       memory: values.memory,
       dataDir: values.data,
       secretValues,
       unsafeAllowPrivate: values["unsafe-allow-private"],
       tokenCacheSeconds,
+    }).catch(async (error: unknown) => {
+      // A gateway that cannot start leaves no metrics listener holding the process open.
+      await metrics?.close();
+      throw error;
     });
     // So `gatehouse token create --gateway <name>` in another terminal finds these gateways.
     if (!values.memory) await recordGateways(values.data, gateways);
@@ -74,10 +81,12 @@ export const command: Command = {
       io.out(`${new Date().toISOString()} ${a.clientAddress} ${a.method} ${a.path} ${a.status} ${a.durationMs}ms ${a.requestId}`),
     ).catch((error: unknown) => {
       demo?.close();
+      void metrics?.close();
       throw error;
     });
     if (!listening) {
       demo?.close();
+      await metrics?.close();
       io.err(
         `gatehouse dev: port ${port} on ${values.host} is already in use; stop what holds it or pick another with --port <n> (--port 0 takes any free port)`,
       );
@@ -86,6 +95,7 @@ export const command: Command = {
     const { door, base } = listening;
 
     io.out(`Gatehouse dev server on ${base}, store: ${local.stores.description}`);
+    if (metrics) io.out(`metrics (Prometheus): ${metrics.url}`);
     for (const gateway of gateways) {
       await printGateway(gateway, base, values.memory, local.ports.tokens, io);
       for (const connection of Object.keys(gateway.connections)) {
@@ -106,6 +116,7 @@ export const command: Command = {
     unwatch?.();
     await door.drain();
     await local.close();
+    await metrics?.close();
     demo?.close();
     io.out("stopped.");
     return EXIT.ok;

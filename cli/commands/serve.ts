@@ -3,7 +3,7 @@ import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
-import { checkServerFlags, listenGateway, loadServedFile, nextStopSignal, secretValuesFor, SERVER_OPTIONS } from "../local-server.ts";
+import { checkServerFlags, listenGateway, loadServedFile, nextStopSignal, secretValuesFor, SERVER_OPTIONS, startLocalMetrics } from "../local-server.ts";
 import type { Command } from "../command.ts";
 import { parseCommandArgs } from "../command-args.ts";
 
@@ -14,7 +14,7 @@ const DRAIN_TIMEOUT_MS = 25_000;
 export const command: Command = {
   summary: "Run a gateway definition on one machine in production (SQLite store in --data, JSON log lines, drains on SIGTERM).",
   usage:
-    "gatehouse serve <file> --data <dir> [--host 127.0.0.1] [--port 8787] [--secrets-file <file.json>] [--token-cache-seconds 10] [--unsafe-allow-private <cidr>]...\n" +
+    "gatehouse serve <file> --data <dir> [--host 127.0.0.1] [--port 8787] [--metrics <host:port>] [--secrets-file <file.json>] [--token-cache-seconds 10] [--unsafe-allow-private <cidr>]...\n" +
     "  an endpoint's unsafeAllowPrivateNetworks runs only when the same range is given as --unsafe-allow-private <cidr>",
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, { ...SERVER_OPTIONS, data: { type: "string" } });
@@ -33,22 +33,32 @@ export const command: Command = {
     for (const cidr of flags.unsafeAllowPrivate)
       log.warn("serve.unsafe", { flag: "--unsafe-allow-private", cidr, effect: "every endpoint may reach this private range" });
 
+    const metrics = await startLocalMetrics(flags);
     const local = await wireLocal({
+      ...(metrics ? { wrapAudit: metrics.wrapAudit } : {}),
       gateways,
       dataDir: values.data,
       secretValues: await secretValuesFor(values.data, values["secrets-file"], io.env),
       unsafeAllowPrivate: flags.unsafeAllowPrivate,
       tokenCacheSeconds: flags.tokenCacheSeconds,
       log,
+    }).catch(async (error: unknown) => {
+      // A gateway that cannot start leaves no metrics listener holding the process open.
+      await metrics?.close();
+      throw error;
     });
     await recordGateways(values.data, gateways);
     const listening = await listenGateway(local, flags, (a) => log.info("request", { ...a }));
-    if (!listening) throw new Error(`port ${flags.port} on ${flags.host} is already in use`);
+    if (!listening) {
+      await metrics?.close();
+      throw new Error(`port ${flags.port} on ${flags.host} is already in use`);
+    }
     log.info("serve.started", {
       address: listening.base,
       pid: process.pid,
       store: local.stores.description,
       tokenCacheSeconds: flags.tokenCacheSeconds,
+      ...(metrics ? { metrics: metrics.url } : {}),
       gateways: gateways.map((g) => ({ name: g.name, id: g.id, revision: g.revision, endpoints: Object.keys(g.endpoints) })),
     });
 
@@ -65,6 +75,7 @@ export const command: Command = {
       listening.door.server.closeAllConnections();
     }
     await local.close();
+    await metrics?.close();
     log.info("serve.stopped", { signal, drained });
     return EXIT.ok;
   },

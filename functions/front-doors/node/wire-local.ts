@@ -6,6 +6,7 @@ import { LocalSecretBox } from "../../adapters/local/local-secret-box.ts";
 import { SealedSecretSource } from "../../adapters/local/sealed-secret-source.ts";
 import { UndiciUpstreamClient, type UndiciUpstreamOptions } from "../../adapters/upstream/undici-upstream-client.ts";
 import { nodeTokenHasher } from "../../adapters/node/node-token-hasher.ts";
+import type { AuditSink } from "../../ports/audit-sink.ts";
 import type { EnginePorts } from "../../ports/index.ts";
 import { systemClock, type Clock } from "../../ports/clock.ts";
 import { jsonLog, type Log } from "../../ports/log.ts";
@@ -32,6 +33,8 @@ export interface LocalWiring {
   upstream?: UndiciUpstreamOptions;
   /** OAuth provider URLs replacing the presets' (a local authorization server); never from a definition. */
   oauthEndpoints?: EndpointOverrides;
+  /** Wraps the store's audit sink for the engine and OAuth (the metrics decorator, `--metrics`). */
+  wrapAudit?: (sink: AuditSink) => AuditSink;
 }
 
 /** A wired local engine and what must be closed with it. */
@@ -65,6 +68,7 @@ export async function wireLocal(wiring: LocalWiring): Promise<LocalGateway> {
   const upstream = new UndiciUpstreamClient(wiring.upstream);
   const clock = wiring.clock ?? systemClock;
   const log = wiring.log ?? jsonLog((line) => process.stderr.write(`${line}\n`));
+  const audit = wiring.wrapAudit ? wiring.wrapAudit(stores.audit) : stores.audit;
 
   // OAuth: tokens sealed by the same keyring, the connections table of the same store, provider
   // calls through the same SSRF guard (and the same --unsafe-allow-private ranges).
@@ -75,7 +79,7 @@ export async function wireLocal(wiring: LocalWiring): Promise<LocalGateway> {
       store: stores.connections,
       box,
       secrets,
-      audit: stores.audit,
+      audit,
       log,
       clock,
       gateways: wiring.gateways,
@@ -90,7 +94,7 @@ export async function wireLocal(wiring: LocalWiring): Promise<LocalGateway> {
   const ports: EnginePorts = {
     tokens: stores.tokens,
     rateLimiter: stores.rateLimiter,
-    audit: stores.audit,
+    audit,
     secrets,
     upstream,
     clock,
