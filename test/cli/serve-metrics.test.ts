@@ -110,7 +110,10 @@ describe("gatehouse serve --metrics", () => {
 
 describe("gatehouse dev --metrics", () => {
   it("prints where the metrics are and serves them there", { timeout: 60_000 }, async () => {
-    const dev = await startDev(["examples/quickstart/gateway.ts", "--memory", "--port", "0", "--metrics", "127.0.0.1:0"], { ...process.env, QUICKSTART_DEMO_KEY: "k-demo" });
+    const dev = await startDev(["examples/quickstart/gateway.ts", "--memory", "--port", "0", "--metrics", "127.0.0.1:0"], {
+      ...process.env,
+      QUICKSTART_DEMO_KEY: "k-demo",
+    });
     try {
       const url = /metrics \(Prometheus\): (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(dev.out())?.[1];
       expect(url, dev.out() + dev.err()).toBeDefined();
