@@ -4,7 +4,15 @@ import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-ech
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
-import { checkServerFlags, listenGateway, loadServedFileWithInputs, nextStopSignal, secretValuesFor, SERVER_OPTIONS, startLocalMetrics } from "../local-server.ts";
+import {
+  checkServerFlags,
+  listenGateway,
+  loadServedFileWithInputs,
+  nextStopSignal,
+  secretValuesFor,
+  SERVER_OPTIONS,
+  startLocalMetrics,
+} from "../local-server.ts";
 import { applyUpstreamOverrides, OVERRIDE_REVISION_SUFFIX, parseUpstreamOverrides } from "../upstream-overrides.ts";
 import type { Command } from "../command.ts";
 import { swappableEngine, watchDefinition } from "../dev-watch.ts";
