@@ -36,7 +36,10 @@ export async function startCapacityProxy(target: string): Promise<CapacityProxy>
     body.ReturnConsumedCapacity = "TOTAL";
     const payload = Buffer.from(JSON.stringify(body));
     const headers = { ...req.headers, host: upstream.host, "content-length": String(payload.byteLength) };
-    const forwarded = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, async (answer) => {
+    // A fresh connection per call (agent: false): a pooled one that dynalite closed while idle
+    // would fail the call here, and the function would see a store error the bench did not cause.
+    const target = { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers, agent: false };
+    const forwarded = request(target, async (answer) => {
       const bytes = await readAll(answer);
       const parsed = JSON.parse(bytes.toString("utf8") || "{}") as { ConsumedCapacity?: { CapacityUnits?: number }; __type?: string };
       calls.push({
@@ -54,6 +57,9 @@ export async function startCapacityProxy(target: string): Promise<CapacityProxy>
     });
     forwarded.end(payload);
   });
+  // The function's SDK keeps its sockets to the proxy open between calls; a server closing them
+  // after Node's default 5 s idle races with a call sent on one. The bench's runs are short.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
