@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defineGateway, validateGateway, type GatewayInput } from "gatehouse-gateway";
+import { problemsAt } from "../helpers/definition-problems.ts";
+import { defineGateway, type GatewayInput } from "gatehouse-gateway";
 import { diffCors } from "../../cli/diff/diff-cors.ts";
 import { diffEndpoint } from "../../cli/diff/diff-endpoint.ts";
 import type { Cors } from "../../schema/cors.ts";
@@ -9,12 +10,6 @@ import { parseBundledDefinition } from "../../functions/front-doors/lambda/parse
 
 const gw = (cors: unknown, methods = ["GET", "POST"]): GatewayInput =>
   ({ name: "cors", endpoints: { a: { upstream: "https://api.example.com", methods, headers: { forward: ["Content-Type"] }, cors } } }) as GatewayInput;
-
-function problemsAt(definition: unknown, path: string): string[] {
-  const result = validateGateway(definition);
-  expect(result.ok).toBe(false);
-  return result.ok ? [] : result.issues.filter((i) => i.path === path).map((i) => i.message);
-}
 
 describe("cors in a definition", () => {
   it("fills the defaults: the endpoint's methods and forwarded headers, nothing exposed, no credentials, 600 s", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { basicAuth, defineGateway, secret, validateGateway, type GatewayInput } from "gatehouse-gateway";
+import { problemsAt } from "../helpers/definition-problems.ts";
+import { basicAuth, defineGateway, secret, type GatewayInput } from "gatehouse-gateway";
 import { secretNames } from "../../schema/secret-names.ts";
 import { describeInjectValue } from "../../cli/describe-inject.ts";
 import { parseBundledDefinition } from "../../functions/front-doors/lambda/parse-bundled-definition.ts";
@@ -10,13 +11,6 @@ const gw = (inject: Record<string, unknown>, connections: Record<string, unknown
     connections,
     endpoints: { a: { upstream: "https://api.example.com", methods: ["GET"], headers: { inject } } },
   }) as GatewayInput;
-
-/** The problems at `path`, or a failure listing all of them. */
-function problemsAt(definition: unknown, path: string): string[] {
-  const result = validateGateway(definition);
-  expect(result.ok).toBe(false);
-  return result.ok ? [] : result.issues.filter((i) => i.path === path).map((i) => i.message);
-}
 
 describe("secret(NAME, { prefix }) and basicAuth(user, password) as values", () => {
   it("secret(NAME) keeps its old shape (so existing revisions stay), a prefix is kept as given", () => {
