@@ -88,6 +88,10 @@ describe("loading definitions in the user's repository", () => {
         expect(billing.upstream).toBe("https://billing.example.com/v2");
         expect(billing.rateLimit).toEqual({ perMinute: 60, perHour: 1000 });
         expect(billing.headers.inject["x-key"]).toEqual({ kind: "secret", name: "BILLING_KEY" });
+        // What `dev --watch` watches: the file and its local imports, as absolute paths; packages are not among them.
+        expect([...loaded.inputs].sort()).toEqual(
+          ["gateways/shared/limits.ts", "gateways/shared/upstreams.cjs", "gateways/with-helpers.ts"].map((f) => join(repo(), f)).sort(),
+        );
       });
 
       it("gives import.meta.url as the definition file's own URL", async () => {
