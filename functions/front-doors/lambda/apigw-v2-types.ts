@@ -16,6 +16,8 @@ export interface ApiGatewayV2Event {
   headers?: Record<string, string | undefined>;
   requestContext: {
     requestId?: string;
+    /** `$default`, or the named stage whose name then prefixes `rawPath` (API Gateway only). */
+    stage?: string;
     http: { method: string; path?: string; protocol?: string; sourceIp: string; userAgent?: string };
     timeEpoch?: number;
   };

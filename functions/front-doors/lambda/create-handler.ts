@@ -3,6 +3,7 @@ import type { ApiGatewayV2Event, ApiGatewayV2Result, LambdaContext } from "./api
 import { frontDoorProblem } from "./front-door-problem.ts";
 import { misdirectedEndpoint } from "./long-timeouts.ts";
 import { restoreApiGatewayPath } from "./restore-path-encoding.ts";
+import { stripStage } from "./strip-stage.ts";
 import { toGatewayRequest } from "./to-gateway-request.ts";
 import { toLambdaResult } from "./to-lambda-result.ts";
 import type { AwsGateway } from "./wire-aws.ts";
@@ -48,7 +49,7 @@ export function createHandler(wire: () => Promise<AwsGateway>, env: Record<strin
     }
     const base = env[ENV.streamUrl]?.replace(/\/$/, "") || null;
     // The API door's rawPath arrives percent-decoded; the Function URL's as the client sent it.
-    const restored = wired.settings.frontDoor === "api" ? restoreApiGatewayPath(event.rawPath) : { ok: true as const, path: event.rawPath };
+    const restored = wired.settings.frontDoor === "api" ? restoreApiGatewayPath(stripStage(event)) : { ok: true as const, path: event.rawPath };
     if (!restored.ok) {
       const where = base
         ? `the gateway's Function URL keeps the client's encoding: call ${base} with the same path`
