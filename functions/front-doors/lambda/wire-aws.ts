@@ -6,6 +6,7 @@ import { DynamoRateLimiter } from "../../adapters/aws/dynamo-rate-limiter.ts";
 import { DynamoTokenStore } from "../../adapters/aws/dynamo-token-store.ts";
 import { KmsSecretBox } from "../../adapters/aws/kms-secret-box.ts";
 import { KmsSecretSource } from "../../adapters/aws/kms-secret-source.ts";
+import { emfAuditSink } from "../../adapters/metrics/emf-audit-sink.ts";
 import { UndiciUpstreamClient } from "../../adapters/upstream/undici-upstream-client.ts";
 import { createEngine, type Engine } from "../../engine/create-engine.ts";
 import { nodeTokenHasher } from "../../adapters/node/node-token-hasher.ts";
@@ -48,7 +49,10 @@ export async function wireAws(definitionJson: string, settings: AwsSettings): Pr
   const ports: EnginePorts = {
     tokens: new DynamoTokenStore({ client, tableName: settings.tables.tokens }),
     rateLimiter: new DynamoRateLimiter({ client, tableName: settings.tables.rateLimits }),
-    audit: new DynamoAuditSink({ client, tableName: settings.tables.audit, retentionDays: settings.auditRetentionDays }),
+    // Each record also becomes an EMF line on stdout: CloudWatch's metrics, with no extra call or IAM.
+    audit: emfAuditSink(new DynamoAuditSink({ client, tableName: settings.tables.audit, retentionDays: settings.auditRetentionDays }), (line) =>
+      process.stdout.write(`${line}\n`),
+    ),
     secrets,
     upstream: new UndiciUpstreamClient(),
     clock: systemClock,
