@@ -1,6 +1,9 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import type { AuditRecord, AuditSink } from "../../ports/audit-sink.ts";
 
+/** The labels of the per-endpoint series. */
+const ENDPOINT_LABELS = ["gateway", "endpoint"] as const;
+
 /** Seconds buckets for whole requests and upstream calls: 5 ms to the longest endpoint timeout (300 s). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
@@ -33,38 +36,19 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     labelNames: ["gateway", "endpoint", "status", "decision"],
     registers: [registry],
   });
-  const duration = new Histogram({
-    name: "gatehouse_request_duration_seconds",
-    help: "Time from a request's arrival to the end of its response.",
-    labelNames: ["gateway", "endpoint"],
-    buckets: DURATION_BUCKETS,
-    registers: [registry],
-  });
-  const upstream = new Histogram({
-    name: "gatehouse_upstream_duration_seconds",
-    help: "Time the upstream took to answer (requests that reached it).",
-    labelNames: ["gateway", "endpoint"],
-    buckets: DURATION_BUCKETS,
-    registers: [registry],
-  });
-  const rateLimited = new Counter({
-    name: "gatehouse_rate_limited_total",
-    help: "Requests refused by a rate limit (429).",
-    labelNames: ["gateway", "endpoint"],
-    registers: [registry],
-  });
+  // The per-endpoint series: durations in the same buckets, counts of one kind of request.
+  const seconds = (name: string, help: string) => new Histogram({ name, help, labelNames: ENDPOINT_LABELS, buckets: DURATION_BUCKETS, registers: [registry] });
+  const perEndpoint = (name: string, help: string) => new Counter({ name, help, labelNames: ENDPOINT_LABELS, registers: [registry] });
+  const duration = seconds("gatehouse_request_duration_seconds", "Time from a request's arrival to the end of its response.");
+  const upstream = seconds("gatehouse_upstream_duration_seconds", "Time the upstream took to answer (requests that reached it).");
+  const rateLimited = perEndpoint("gatehouse_rate_limited_total", "Requests refused by a rate limit (429).");
   const refreshes = new Counter({
     name: "gatehouse_oauth_refresh_total",
     help: "OAuth token refreshes, by result (OK or the failure code).",
     labelNames: ["result"],
     registers: [registry],
   });
-  const scrubbed = new Counter({
-    name: "gatehouse_secret_scrubbed_total",
-    help: "Responses in which an injected secret's value was masked before reaching the client.",
-    labelNames: ["gateway", "endpoint"],
-    registers: [registry],
-  });
+  const scrubbed = perEndpoint("gatehouse_secret_scrubbed_total", "Responses in which an injected secret's value was masked before reaching the client.");
 
   const observe = (record: AuditRecord): void => {
     if (record.event === "oauth.refresh" || record.event === "oauth.refresh_failed") {
