@@ -25,7 +25,7 @@ export function answerUpstream(
   audit.status = upstream.status;
   audit.upstreamStatus = upstream.status;
   const headers = returnedResponseHeaders(endpoint, upstream.headers);
-  const source = scrubResponse(secrets, headers, upstream.body, audit);
+  const source = scrubResponse(endpoint, secrets, headers, upstream.body, audit);
   for (const name in limitHeaders) headers[name] = limitHeaders[name]!;
   headers["x-request-id"] = context.requestId;
   const body = auditedBody(source, async ({ bytes, completed, error }) => {

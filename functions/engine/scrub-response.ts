@@ -1,5 +1,27 @@
+import type { Endpoint } from "../../schema/gateway.ts";
 import type { AuditRecord } from "../ports/audit-sink.ts";
 import { SecretScrubber, scrubbableBody } from "./scrub-secrets.ts";
+
+/**
+ * The last scrubber built per endpoint and the secret values it was built from. An endpoint's
+ * secrets are the same request after request (an OAuth token changes at a refresh), and
+ * building one (encoding, shift tables) cost more than the scrubbing of a 1 KB body.
+ */
+const compiled = new WeakMap<Endpoint, { secrets: readonly string[]; scrubber: SecretScrubber }>();
+
+function scrubberFor(endpoint: Endpoint, secrets: readonly string[]): SecretScrubber {
+  const last = compiled.get(endpoint);
+  if (last && sameValues(last.secrets, secrets)) return last.scrubber;
+  const scrubber = new SecretScrubber(secrets);
+  compiled.set(endpoint, { secrets: [...secrets], scrubber });
+  return scrubber;
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /**
  * Scrubs an upstream response of the secrets the gateway injected for it (an upstream that
@@ -8,13 +30,14 @@ import { SecretScrubber, scrubbableBody } from "./scrub-secrets.ts";
  * secrets, the body is returned untouched (and keeps the front door's piping fast path).
  */
 export function scrubResponse(
+  endpoint: Endpoint,
   secrets: readonly string[],
   headers: Record<string, string | string[]>,
   body: AsyncIterable<Uint8Array>,
   audit: AuditRecord,
 ): AsyncIterable<Uint8Array> {
   if (secrets.length === 0) return body;
-  const scrubber = new SecretScrubber(secrets);
+  const scrubber = scrubberFor(endpoint, secrets);
   if (!scrubber.active) return body;
   if (scrubber.scrubHeaders(headers)) audit.secretsScrubbed = true;
   if (!scrubbableBody(headers)) return body;

@@ -19,15 +19,12 @@ export class SecretScrubber {
   private readonly needles: Uint8Array[];
   private readonly skips: Int32Array[];
   private readonly strings: string[];
-  /** Bytes held back between chunks: a secret split across them is still seen whole. */
-  readonly holdBack: number;
 
   constructor(values: readonly string[]) {
     const unique = [...new Set(values.filter((v) => v.length >= MIN_SCRUBBED_LENGTH))].sort((a, b) => b.length - a.length);
     this.strings = unique;
     this.needles = unique.map((v) => encoder.encode(v));
     this.skips = this.needles.map(shiftTable);
-    this.holdBack = this.needles.length ? this.needles[0]!.byteLength - 1 : 0;
   }
 
   /** Whether there is anything to scrub. */
@@ -55,8 +52,9 @@ export class SecretScrubber {
 
   /**
    * The body with every secret masked, chunk by chunk: each output chunk is the held-back tail
-   * plus the new chunk, minus a new tail of `holdBack` bytes (a secret starting before that
-   * tail ends inside the bytes already searched). `onScrub` runs at the first match. Returning
+   * plus the new chunk, minus a new tail that could be the start of a secret (held back to be
+   * searched with the next chunk; anything before it is searched whole). `onScrub` runs at the
+   * first match. Returning
    * the iterator early returns the source's, so an abandoned upstream body is released.
    */
   scrubBody(source: AsyncIterable<Uint8Array>, onScrub: () => void): AsyncIterable<Uint8Array> {
@@ -78,9 +76,36 @@ export class SecretScrubber {
     // A fresh window is ours to mask; a chunk handed to us is copied only when it has a match.
     const found = this.maskAll(window, window !== chunk);
     const masked = found ?? window;
-    const cut = Math.max(0, masked.byteLength - this.holdBack);
+    const cut = this.cutAt(masked);
     // The tail is copied: the chunk's owner may reuse its memory once we yield.
-    return { send: cut > 0 ? masked.subarray(0, cut) : null, held: masked.slice(cut), scrubbed: found !== null };
+    return {
+      send: cut > 0 ? (cut === masked.byteLength ? masked : masked.subarray(0, cut)) : null,
+      held: cut === masked.byteLength ? EMPTY : masked.slice(cut),
+      scrubbed: found !== null,
+    };
+  }
+
+  /**
+   * Where the bytes that may be sent now end: before the longest tail of `bytes` that is the
+   * start of a secret (only such a tail can become a secret with the next chunk). Most chunks
+   * end in no secret's first bytes, so nothing is held back and the chunk goes out whole.
+   */
+  private cutAt(bytes: Uint8Array): number {
+    let cut = bytes.byteLength;
+    for (const needle of this.needles) {
+      const first = needle[0]!;
+      // A tail shorter than the secret; positions before `cut` would only give a shorter hold.
+      for (let at = Math.max(0, bytes.byteLength - needle.byteLength + 1); at < cut; at++) {
+        if (bytes[at] !== first) continue;
+        let j = 1;
+        while (at + j < bytes.byteLength && bytes[at + j] === needle[j]) j++;
+        if (at + j === bytes.byteLength) {
+          cut = at;
+          break;
+        }
+      }
+    }
+    return cut;
   }
 
   /** `text` with every secret masked (`*` per UTF-16 unit; headers are Latin-1/ASCII in practice). */
