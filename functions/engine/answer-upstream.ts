@@ -25,10 +25,10 @@ export function answerUpstream(
   audit.status = upstream.status;
   audit.upstreamStatus = upstream.status;
   const headers = returnedResponseHeaders(endpoint, upstream.headers);
-  const source = scrubResponse(endpoint, secrets, headers, upstream.body, audit);
+  const filter = scrubResponse(endpoint, secrets, headers, audit);
   for (const name in limitHeaders) headers[name] = limitHeaders[name]!;
   headers["x-request-id"] = context.requestId;
-  const body = auditedBody(source, async ({ bytes, completed, error }) => {
+  const body = auditedBody(upstream.body, filter, async ({ bytes, completed, error }) => {
     audit.bytesOut = bytes;
     audit.bytesIn = context.bytesIn.bytes;
     audit.durationMs = ports.clock.now() - context.started;

@@ -1,4 +1,4 @@
-import type { NodeReadableBody, PipeableSource } from "../ports/http-types.ts";
+import type { ChunkFilter, NodeReadableBody, PipeableSource, TakenReadable } from "../ports/http-types.ts";
 
 /** How a body finished, as {@link auditedBody} reports it. */
 export interface BodyResult {
@@ -10,10 +10,12 @@ export interface BodyResult {
 /**
  * Wraps a response body so that `onDone` runs exactly once when the body ends, fails, or is
  * abandoned by the front door (`return()`), even if reading never started. A generator would
- * skip its `finally` when returned before its first `next()`, losing the audit record.
+ * skip its `finally` when returned before its first `next()`, losing the audit record. Every
+ * chunk passes `filter` (the secret scrubber) on the way out, in this iterator or in the front
+ * door that takes the Readable: one layer per body, not one async iterator per rewrite.
  */
-export function auditedBody(source: AsyncIterable<Uint8Array>, onDone: (result: BodyResult) => Promise<void>): NodeReadableBody {
-  return new AuditedBody(source, onDone);
+export function auditedBody(source: AsyncIterable<Uint8Array>, filter: ChunkFilter | null, onDone: (result: BodyResult) => Promise<void>): NodeReadableBody {
+  return new AuditedBody(source, filter, onDone);
 }
 
 /**
@@ -24,11 +26,14 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
   private bytes = 0;
   private finished: Promise<void> | null = null;
   private inner: AsyncIterator<Uint8Array> | null = null;
+  /** The source has ended (the filter's held-back rest may still be on its way). */
+  private sourceDone = false;
   /** Set when a front door took the Node Readable to pipe it: the iterator is then unusable. */
   private taken = false;
 
   constructor(
     private readonly source: AsyncIterable<Uint8Array>,
+    private readonly filter: ChunkFilter | null,
     private readonly onDone: (result: BodyResult) => Promise<void>,
   ) {}
 
@@ -38,12 +43,12 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
 
   /**
    * Hands the source over when it is a Node Readable (undici's body) nobody has read: piping it
-   * skips a promise, an iterator step and a microtask per chunk.
+   * skips a promise, an iterator step and a microtask per chunk. The taker applies the filter.
    */
-  takeReadable(): PipeableSource | null {
+  takeReadable(): TakenReadable | null {
     if (this.taken || this.inner !== null || this.finished !== null || !isNodeReadable(this.source)) return null;
     this.taken = true;
-    return this.source;
+    return { readable: this.source, filter: this.filter };
   }
 
   settle(bytes: number, completed: boolean, error?: unknown): Promise<void> {
@@ -54,19 +59,27 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
   async next(): Promise<IteratorResult<Uint8Array>> {
     if (this.finished || this.taken) return { done: true, value: undefined };
     this.inner ??= this.source[Symbol.asyncIterator]();
-    let step: IteratorResult<Uint8Array>;
-    try {
-      step = await this.inner.next();
-    } catch (error) {
-      await this.finish(false, error);
-      throw error;
+    for (;;) {
+      if (this.sourceDone) {
+        await this.finish(true);
+        return { done: true, value: undefined };
+      }
+      let step: IteratorResult<Uint8Array>;
+      try {
+        step = await this.inner.next();
+      } catch (error) {
+        await this.finish(false, error);
+        throw error;
+      }
+      let out: Uint8Array | null;
+      if (step.done) {
+        this.sourceDone = true;
+        out = this.filter?.end() ?? null;
+      } else out = this.filter ? this.filter.push(step.value) : step.value;
+      if (out === null || out.byteLength === 0) continue;
+      this.bytes += out.byteLength;
+      return { done: false, value: out };
     }
-    if (step.done) {
-      await this.finish(true);
-      return { done: true, value: undefined };
-    }
-    this.bytes += step.value.byteLength;
-    return step;
   }
 
   async return(): Promise<IteratorResult<Uint8Array>> {
@@ -78,7 +91,7 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
         return { done: true, value: undefined };
       }
       try {
-        await (this.inner ?? this.source[Symbol.asyncIterator]()).return?.();
+        if (!this.sourceDone) await (this.inner ?? this.source[Symbol.asyncIterator]()).return?.();
       } catch {
         // The upstream body is being abandoned; its own error does not matter now.
       }

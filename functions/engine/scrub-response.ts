@@ -1,5 +1,6 @@
 import type { Endpoint } from "../../schema/gateway.ts";
 import type { AuditRecord } from "../ports/audit-sink.ts";
+import type { ChunkFilter } from "../ports/http-types.ts";
 import { SecretScrubber, scrubbableBody } from "./scrub-secrets.ts";
 
 /**
@@ -25,21 +26,20 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * Scrubs an upstream response of the secrets the gateway injected for it (an upstream that
- * echoes request headers would hand them to the client): header values now, the body as it
- * streams unless compressed. Marks `audit.secretsScrubbed` when anything was masked. With no
- * secrets, the body is returned untouched (and keeps the front door's piping fast path).
+ * echoes request headers would hand them to the client): header values now, in place; for the
+ * body, the filter that masks it as it streams, or null when there is nothing to do (no
+ * secrets, or a compressed body). Marks `audit.secretsScrubbed` when anything was masked.
  */
 export function scrubResponse(
   endpoint: Endpoint,
   secrets: readonly string[],
   headers: Record<string, string | string[]>,
-  body: AsyncIterable<Uint8Array>,
   audit: AuditRecord,
-): AsyncIterable<Uint8Array> {
-  if (secrets.length === 0) return body;
+): ChunkFilter | null {
+  if (secrets.length === 0) return null;
   const scrubber = scrubberFor(endpoint, secrets);
-  if (!scrubber.active) return body;
+  if (!scrubber.active) return null;
   if (scrubber.scrubHeaders(headers)) audit.secretsScrubbed = true;
-  if (!scrubbableBody(headers)) return body;
-  return scrubber.scrubBody(body, () => (audit.secretsScrubbed = true));
+  if (!scrubbableBody(headers)) return null;
+  return scrubber.filter(() => (audit.secretsScrubbed = true));
 }

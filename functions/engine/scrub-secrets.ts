@@ -1,3 +1,5 @@
+import type { ChunkFilter } from "../ports/http-types.ts";
+
 /** The byte every byte of a found secret is replaced with (`*`): same length, so framing stays right. */
 const MASK = 0x2a;
 /**
@@ -51,18 +53,17 @@ export class SecretScrubber {
   }
 
   /**
-   * The body with every secret masked, chunk by chunk: each output chunk is the held-back tail
-   * plus the new chunk, minus a new tail that could be the start of a secret (held back to be
-   * searched with the next chunk; anything before it is searched whole). `onScrub` runs at the
-   * first match. Returning
-   * the iterator early returns the source's, so an abandoned upstream body is released.
+   * The body filter of one response: every secret masked, chunk by chunk. Each output chunk is
+   * the held-back tail plus the new chunk, minus a new tail that could be the start of a secret
+   * (held back to be searched with the next chunk; anything before it is searched whole).
+   * `onScrub` runs at the first match.
    */
-  scrubBody(source: AsyncIterable<Uint8Array>, onScrub: () => void): AsyncIterable<Uint8Array> {
-    return new ScrubbedBody(this, source, onScrub);
+  filter(onScrub: () => void): ChunkFilter {
+    return new ScrubFilter(this, onScrub);
   }
 
   /**
-   * One step of {@link scrubBody}: masks `held` + `chunk` and splits it into what can be sent
+   * One step of {@link filter}: masks `held` + `chunk` and splits it into what can be sent
    * now and the new tail. `scrubbed` tells whether anything was masked.
    */
   step(held: Uint8Array, chunk: Uint8Array): { send: Uint8Array | null; held: Uint8Array; scrubbed: boolean } {
@@ -167,53 +168,29 @@ export function scrubbableBody(headers: Record<string, string | string[]>): bool
   return value === "" || value === "identity";
 }
 
-/** The iterator of {@link SecretScrubber.scrubBody}: state in fields, one per scrubbed response. */
-class ScrubbedBody implements AsyncIterable<Uint8Array>, AsyncIterator<Uint8Array> {
-  private inner: AsyncIterator<Uint8Array> | null = null;
+/** The filter of {@link SecretScrubber.filter}: state in fields, one per scrubbed response. */
+class ScrubFilter implements ChunkFilter {
   private held: Uint8Array = EMPTY;
   private reported = false;
-  private ended = false;
 
-  private readonly scrubber: SecretScrubber;
-  private readonly source: AsyncIterable<Uint8Array>;
-  private readonly onScrub: () => void;
+  constructor(
+    private readonly scrubber: SecretScrubber,
+    private readonly onScrub: () => void,
+  ) {}
 
-  constructor(scrubber: SecretScrubber, source: AsyncIterable<Uint8Array>, onScrub: () => void) {
-    this.scrubber = scrubber;
-    this.source = source;
-    this.onScrub = onScrub;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    return this;
-  }
-
-  async next(): Promise<IteratorResult<Uint8Array>> {
-    if (this.ended) return { done: true, value: undefined };
-    this.inner ??= this.source[Symbol.asyncIterator]();
-    for (;;) {
-      const step = await this.inner.next();
-      if (step.done) {
-        this.ended = true;
-        const rest = this.held;
-        this.held = EMPTY;
-        return rest.byteLength > 0 ? { done: false, value: rest } : { done: true, value: undefined };
-      }
-      const out = this.scrubber.step(this.held, step.value);
-      this.held = out.held;
-      if (out.scrubbed && !this.reported) {
-        this.reported = true;
-        this.onScrub();
-      }
-      if (out.send !== null) return { done: false, value: out.send };
+  push(chunk: Uint8Array): Uint8Array | null {
+    const out = this.scrubber.step(this.held, chunk);
+    this.held = out.held;
+    if (out.scrubbed && !this.reported) {
+      this.reported = true;
+      this.onScrub();
     }
+    return out.send;
   }
 
-  async return(): Promise<IteratorResult<Uint8Array>> {
-    if (!this.ended) {
-      this.ended = true;
-      await (this.inner ?? this.source[Symbol.asyncIterator]()).return?.();
-    }
-    return { done: true, value: undefined };
+  end(): Uint8Array | null {
+    const rest = this.held;
+    this.held = EMPTY;
+    return rest.byteLength > 0 ? rest : null;
   }
 }

@@ -61,6 +61,24 @@ export interface PipeableSource extends AsyncIterable<Uint8Array> {
 }
 
 /**
+ * A synchronous rewrite of a streamed body, chunk by chunk (the engine's secret scrubber),
+ * applied by whoever moves the bytes: the body's own iterator, or a front door piping its
+ * Readable. Output is never longer than input in total; bytes may be held back between chunks.
+ */
+export interface ChunkFilter {
+  /** What to send now for `chunk`; null when all of it is held back for now. */
+  push(chunk: Uint8Array): Uint8Array | null;
+  /** What is still held back once the source has ended (null when nothing). */
+  end(): Uint8Array | null;
+}
+
+/** What {@link NodeReadableBody.takeReadable} hands over: the Readable, and the filter every chunk of it must pass. */
+export interface TakenReadable {
+  readable: PipeableSource;
+  filter: ChunkFilter | null;
+}
+
+/**
  * An optional fast path a streamed response body may offer a Node front door: the Node
  * Readable underneath it (undici's body), for piping straight into the socket rather than
  * iterating chunk by chunk. Front doors that do not know it iterate the body as usual.
@@ -68,9 +86,10 @@ export interface PipeableSource extends AsyncIterable<Uint8Array> {
 export interface NodeReadableBody extends AsyncIterable<Uint8Array> {
   /**
    * The underlying Node Readable when nothing has read the body yet, else null. Whoever takes
-   * it owns it: it must read it to its end or destroy it, and call {@link settle} exactly once.
+   * it owns it: it must pass every chunk through `filter` (and send `filter.end()` at the end),
+   * read it to its end or destroy it, and call {@link settle} exactly once.
    */
-  takeReadable?(): PipeableSource | null;
+  takeReadable?(): TakenReadable | null;
   /** Reports how the taken Readable finished (bytes written, whether it completed, the error). */
   settle?(bytes: number, completed: boolean, error?: unknown): Promise<void>;
 }

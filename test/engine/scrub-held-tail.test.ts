@@ -1,6 +1,8 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { defineGateway, secret } from "gatehouse-gateway";
 import type { AuditRecord } from "../../functions/ports/audit-sink.ts";
+import { auditedBody } from "../../functions/engine/audited-body.ts";
 import { scrubResponse } from "../../functions/engine/scrub-response.ts";
 import { SecretScrubber } from "../../functions/engine/scrub-secrets.ts";
 
@@ -45,6 +47,39 @@ describe("what the scrubber holds back between chunks", () => {
   });
 });
 
+describe("a scrubbed body on the front door's piping path", () => {
+  it("hands its Readable over with the filter, and the taker's chunks come out masked", async () => {
+    let scrubbed = 0;
+    const filter = new SecretScrubber([KEY]).filter(() => scrubbed++);
+    const body = auditedBody(Readable.from([bytes(`a ${KEY.slice(0, 5)}`), bytes(`${KEY.slice(5)} b`)]), filter, async () => {});
+    const taken = body.takeReadable!();
+    expect(taken?.filter).toBe(filter);
+    const out: string[] = [];
+    for await (const chunk of taken!.readable) out.push(text(taken!.filter!.push(chunk as Uint8Array)) ?? "");
+    out.push(text(taken!.filter!.end()) ?? "");
+    expect(out.join("")).toBe(`a ${"*".repeat(KEY.length)} b`);
+    expect(scrubbed).toBe(1);
+    // Taken once: the iterator and a second taker get nothing.
+    expect(body.takeReadable!()).toBeNull();
+    expect(await body[Symbol.asyncIterator]().next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("a body that is not a Node Readable is not taken: its iterator applies the filter", async () => {
+    const filter = new SecretScrubber([KEY]).filter(() => {});
+    const body = auditedBody(
+      (async function* () {
+        yield bytes(`x ${KEY}`);
+      })(),
+      filter,
+      async () => {},
+    );
+    expect(body.takeReadable!()).toBeNull();
+    const out: string[] = [];
+    for await (const chunk of body) out.push(text(chunk)!);
+    expect(out.join("")).toBe(`x ${"*".repeat(KEY.length)}`);
+  });
+});
+
 describe("the scrubber per endpoint", () => {
   const gateway = defineGateway({
     name: "scrub",
@@ -55,11 +90,11 @@ describe("the scrubber per endpoint", () => {
 
   it("masks the secret it is given now, not the one it was first built for (an OAuth token refreshed)", () => {
     const first = { echo: `old-token-value-1` };
-    scrubResponse(endpoint, ["old-token-value-1"], first, (async function* () {})(), audit());
+    scrubResponse(endpoint, ["old-token-value-1"], first, audit());
     expect(first.echo).toBe("*".repeat(17));
     const second = { echo: "old-token-value-1 new-token-value-2" };
     const record = audit();
-    scrubResponse(endpoint, ["new-token-value-2"], second, (async function* () {})(), record);
+    scrubResponse(endpoint, ["new-token-value-2"], second, record);
     expect(second.echo).toBe(`old-token-value-1 ${"*".repeat(17)}`);
     expect(record.secretsScrubbed).toBe(true);
   });

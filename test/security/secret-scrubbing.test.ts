@@ -2,6 +2,7 @@ import { gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oauth, secret, type Method } from "gatehouse-gateway";
+import { auditedBody } from "../../functions/engine/audited-body.ts";
 import { SecretScrubber } from "../../functions/engine/scrub-secrets.ts";
 import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-echo-upstream.ts";
 import type { ConnectionTokens } from "../../functions/ports/connection-tokens.ts";
@@ -45,6 +46,11 @@ beforeAll(async () => {
       res.write(KEY.slice(5, 12));
       await new Promise((r) => setTimeout(r, 30));
       res.end(`${KEY.slice(12)}tail`);
+    } else if (url.endsWith("/ends-in-prefix")) {
+      // Ends in the key's first bytes: the scrubber holds them back until the body ends.
+      const body = `ends with ${KEY.slice(0, 7)}`;
+      res.writeHead(200, { "content-type": "text/plain", "content-length": String(body.length) });
+      res.end(body);
     } else if (url.endsWith("/gzip")) {
       const body = gzipSync(`key=${key}`);
       res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip", "content-length": body.byteLength, "x-echo-key": key });
@@ -94,6 +100,16 @@ describe("response headers and bodies are scrubbed of injected secrets", () => {
     expect(res.text).toBe(`head${stars(KEY)}tail`);
   });
 
+  it("a body ending in the start of the key gets those bytes at its end, unmasked, and a complete audit", async () => {
+    const before = h.ports.audit.records.length;
+    const res = await send(h.url("keyed", "/ends-in-prefix"), { headers: auth });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(`ends with ${KEY.slice(0, 7)}`);
+    const records = await h.audit(before + 1);
+    expect(records.at(-1)!).toMatchObject({ decision: "OK", bytesOut: 17 });
+    expect(records.at(-1)!.secretsScrubbed).toBeUndefined();
+  });
+
   it("the OAuth access token is masked too", async () => {
     const res = await send(h.url("bearer", "/headers"), { headers: auth });
     expect(res.status).toBe(200);
@@ -126,7 +142,12 @@ describe("the scrubber at every split point", () => {
     async function* source() {
       for (const c of chunks) yield new TextEncoder().encode(c);
     }
-    for await (const part of scrubber.scrubBody(source(), () => scrubbed++)) out.push(Buffer.from(part));
+    const body = auditedBody(
+      source(),
+      scrubber.filter(() => scrubbed++),
+      async () => {},
+    );
+    for await (const part of body) out.push(Buffer.from(part));
     return { text: Buffer.concat(out).toString(), scrubbed };
   };
   const text = `x${KEY}y short abc`;

@@ -1,14 +1,13 @@
-import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Engine } from "../../engine/create-engine.ts";
 import { problemJson } from "../../engine/problem-json.ts";
 import { newRequestId } from "../../engine/request-id.ts";
 import { answerClientError, type InFlight } from "./answer-client-error.ts";
-import { BodyWriter } from "./body-writer.ts";
 import { continueOnRead } from "./continue-on-read.ts";
 import { NodeClientSignal } from "./node-client-signal.ts";
-import type { GatewayRequest, GatewayResponse, NodeReadableBody, PipeableSource } from "../../ports/http-types.ts";
+import type { GatewayRequest, GatewayResponse } from "../../ports/http-types.ts";
+import { writeResponse } from "./write-response.ts";
 
 /** Options of {@link createNodeServer}. */
 export interface NodeServerOptions {
@@ -158,7 +157,7 @@ async function serve(
     signal: controller,
   };
   const response = await engine.handle(request);
-  await write(response, req, res, controller);
+  await writeResponse(response, req, res, controller);
   options.onAccess?.({
     method: request.method,
     path: request.path,
@@ -194,85 +193,4 @@ function tooManyHeaders(res: ServerResponse): void {
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers["content-length"];
   return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
-}
-
-async function write(response: GatewayResponse, req: IncomingMessage, res: ServerResponse, signal: { readonly aborted: boolean }): Promise<void> {
-  const { body } = response;
-  const headers = body instanceof Uint8Array ? { ...response.headers, "content-length": String(body.byteLength) } : response.headers;
-  if (!res.destroyed) res.writeHead(response.status, headers);
-  if (body === null || body instanceof Uint8Array) {
-    res.end(req.method === "HEAD" ? undefined : (body ?? undefined));
-    return;
-  }
-  const pipeable = body as NodeReadableBody;
-  if (req.method !== "HEAD" && pipeable.takeReadable !== undefined && pipeable.settle !== undefined) {
-    const readable = pipeable.takeReadable();
-    if (readable !== null) return pipe(readable, pipeable, new BodyWriter(res, headers["content-length"]), res, signal);
-  }
-  const iterator = body[Symbol.asyncIterator]();
-  const out = new BodyWriter(res, headers["content-length"]);
-  try {
-    while (!signal.aborted) {
-      const step = await iterator.next();
-      if (step.done) break;
-      if (req.method === "HEAD") continue; // a HEAD answer has no body; reading it lets the audit complete
-      if (!out.write(step.value) && !signal.aborted) {
-        await Promise.race([once(res, "drain"), once(res, "close")]);
-      }
-    }
-  } catch {
-    // The upstream body broke mid-way: the head is sent, so all we can do is cut the connection.
-    res.destroy();
-    return;
-  } finally {
-    await iterator.return?.();
-  }
-  if (!signal.aborted) out.end();
-}
-
-/**
- * Streams a Node Readable (undici's body) straight into the response, as `readable.pipe(res)`
- * does with backpressure but with the byte count in the same 'data' listener, and settles the
- * body's audit exactly once: at the end (before `res.end()`, as the iterator path does), on an
- * upstream error (before the connection is cut, so the error is the recorded cause), or when
- * the client goes away (the upstream body is destroyed, which aborts the upstream request).
- */
-function pipe(upstream: PipeableSource, body: NodeReadableBody, out: BodyWriter, res: ServerResponse, signal: { readonly aborted: boolean }): Promise<void> {
-  const settle = body.settle!.bind(body);
-  if (signal.aborted || res.destroyed) {
-    upstream.destroy();
-    return settle(0, false);
-  }
-  return new Promise<void>((resolve, reject) => {
-    let bytes = 0;
-    let over = false;
-    upstream.on("data", (chunk: Uint8Array) => {
-      bytes += chunk.byteLength;
-      if (!out.write(chunk)) upstream.pause();
-    });
-    upstream.on("end", () => {
-      if (over) return;
-      over = true;
-      settle(bytes, true).then(() => {
-        if (!signal.aborted) out.end();
-        resolve();
-      }, reject);
-    });
-    // Stays attached after the end: a destroyed body may still emit an error, which must not go unhandled.
-    upstream.on("error", (error: unknown) => {
-      if (over) return;
-      over = true;
-      const settled = settle(bytes, false, error);
-      // The upstream body broke mid-way: the head is sent, so all we can do is cut the connection.
-      res.destroy();
-      settled.then(resolve, reject);
-    });
-    res.on("drain", () => upstream.resume());
-    res.on("close", () => {
-      if (over) return;
-      over = true;
-      upstream.destroy();
-      settle(bytes, false).then(resolve, reject);
-    });
-  });
 }
