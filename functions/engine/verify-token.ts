@@ -3,6 +3,7 @@ import type { Endpoint, Gateway } from "../../schema/gateway.ts";
 import type { TokenRecord, TokenStore } from "../ports/token-store.ts";
 import type { TokenHasher } from "../ports/token-hasher.ts";
 import { refuse, type Refusal } from "./outcome.ts";
+import { isWellFormedToken } from "../tokens/token-format.ts";
 import { BEARER_CHALLENGE } from "./read-token.ts";
 import type { TokenCache } from "./token-cache.ts";
 
@@ -13,9 +14,10 @@ import type { TokenCache } from "./token-cache.ts";
 export type TokenVerdict = { ok: true; record: TokenRecord } | { ok: false; refusal: Refusal; record: TokenRecord | null };
 
 /**
- * Looks the token up and checks gateway, expiry, revocation and endpoint scope. Every failure
- * but scope is the same public 401; the audit reason says which. A store failure refuses the
- * request (fails closed).
+ * Looks the token up and checks gateway, expiry, revocation and endpoint scope. A token not in
+ * the cache must first be well formed (prefix, length, checksum), before any store lookup.
+ * Every failure but scope is the same public 401; the audit reason says which. A store failure
+ * refuses the request (fails closed).
  */
 export async function verifyToken(
   token: string,
@@ -23,15 +25,16 @@ export async function verifyToken(
   endpoint: Endpoint,
   context: { store: TokenStore; cache: TokenCache; hash: TokenHasher; now: number },
 ): Promise<TokenVerdict> {
-  const hash = context.hash(token);
-  let record = context.cache.get(hash, context.now);
+  let record = context.cache.get(token, context.now);
   if (!record) {
+    // Only a token that passed this check is ever cached, so a hit needs neither it nor the hash.
+    if (!isWellFormedToken(token)) return invalid("malformed token", null);
     try {
-      record = (await context.store.findByHash(hash)) ?? undefined;
+      record = (await context.store.findByHash(context.hash(token))) ?? undefined;
     } catch (error) {
       return { ok: false, refusal: refuse("STORE_UNAVAILABLE", `token store failed: ${errorMessage(error)}`), record: null };
     }
-    if (record) context.cache.set(hash, record, context.now);
+    if (record) context.cache.set(token, record, context.now);
   }
   if (!record) return invalid("unknown token", null);
   if (record.gatewayId !== gateway.id) return invalid("token belongs to another gateway", record);
