@@ -3,6 +3,9 @@
 // Prints {"port","token","path","store"} when ready, or {"unavailable": reason} and exits 0.
 // On SIGTERM it drains, prints {"auditRecords","auditHeapMb","heapUsedMb"} and exits (the heap the
 // retained audit records hold is measured with --expose-gc). GATEHOUSE_BENCH_PROFILE: see arm-profiler.ts.
+import { mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { bufferedLines } from "../../cli/access-log.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { createEngine } from "../../functions/engine/create-engine.ts";
 import { createNodeServer } from "../../functions/front-doors/node/node-server.ts";
@@ -45,8 +48,14 @@ const engine = createEngine({
   },
 });
 const { token } = await issueToken(stores.tokens, { gatewayId: gateway.id, label: "bench", now: Date.now() });
-// No access log: `gatehouse dev` prints one line per request, a cost of the dev CLI, not of the gateway.
-const door = createNodeServer(engine);
+// The access log on, as `gatehouse serve` writes it (JSON lines through the same small buffer),
+// into a file of the run's folder, as `serve > file` would.
+const accessFile = join(dataDir ?? ".gatehouse-bench", "access.log");
+mkdirSync(dirname(accessFile), { recursive: true });
+const accessFd = openSync(accessFile, "a");
+const access = bufferedLines((text) => writeSync(accessFd, text));
+const accessLog = jsonLog((line) => access.write(line));
+const door = createNodeServer(engine, { onAccess: (a) => accessLog.info("request", a) });
 door.server.listen(0, "127.0.0.1", () => {
   const address = door.server.address();
   say({
@@ -63,6 +72,7 @@ process.once("SIGTERM", () => {
   void (async () => {
     await stopProfiler();
     await Promise.race([door.drain(), new Promise((r) => setTimeout(r, 3000))]);
+    access.flush();
     say(auditFootprint((stores.audit as { records?: unknown[] }).records));
     await upstream.close();
     await stores.close();

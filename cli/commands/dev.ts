@@ -2,6 +2,7 @@ import type { Gateway } from "../../schema/gateway.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { startDemoEchoUpstream } from "../../functions/front-doors/node/demo-echo-upstream.ts";
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
+import { bufferedLines, devAccessLine } from "../access-log.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
 import {
@@ -85,9 +86,9 @@ export const command: Command = {
     // So `gatehouse token create --gateway <name>` in another terminal finds these gateways.
     if (!values.memory) await recordGateways(values.data, gateways);
     const engine = values.watch ? swappableEngine(local.engine) : null;
-    const listening = await listenGateway(engine ? { ...local, engine } : local, flags, (a) =>
-      io.out(`${new Date().toISOString()} ${a.clientAddress} ${a.method} ${a.path} ${a.status} ${a.durationMs}ms ${a.requestId}`),
-    ).catch((error: unknown) => {
+    // Access lines go out through a small buffer (a write per request cost a syscall each); flushed at shutdown.
+    const access = bufferedLines((text) => io.out(text));
+    const listening = await listenGateway(engine ? { ...local, engine } : local, flags, (a) => access.write(devAccessLine(a))).catch((error: unknown) => {
       demo?.close();
       void metrics?.close();
       throw error;
@@ -120,9 +121,12 @@ export const command: Command = {
     const unwatch = engine
       ? watchDefinition({ file, inputs: loaded.inputs, io, local, engine, overrides, dataDir: values.memory ? null : values.data, current: gateways })
       : null;
-    io.out(`${await nextStopSignal()}: finishing in-flight requests, refusing new ones...`);
+    const signal = await nextStopSignal();
+    access.flush();
+    io.out(`${signal}: finishing in-flight requests, refusing new ones...`);
     unwatch?.();
     await door.drain();
+    access.flush();
     await local.close();
     await metrics?.close();
     demo?.close();

@@ -1,6 +1,7 @@
 import type { Gateway } from "../../schema/gateway.ts";
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
+import { bufferedLines } from "../access-log.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
 import { checkServerFlags, listenGateway, loadServedFile, nextStopSignal, secretValuesFor, SERVER_OPTIONS, startLocalMetrics } from "../local-server.ts";
@@ -48,7 +49,11 @@ export const command: Command = {
       throw error;
     });
     await recordGateways(values.data, gateways);
-    const listening = await listenGateway(local, flags, (a) => log.info("request", { ...a }));
+    // Access lines go through a small buffer (a write per request cost a syscall each), flushed at
+    // shutdown; lifecycle, warnings and the audit fallback are written at once.
+    const access = bufferedLines((text) => io.out(text));
+    const accessLog = jsonLog((line) => access.write(line));
+    const listening = await listenGateway(local, flags, (a) => accessLog.info("request", a));
     if (!listening) {
       await metrics?.close();
       throw new Error(`port ${flags.port} on ${flags.host} is already in use`);
@@ -63,6 +68,7 @@ export const command: Command = {
     });
 
     const signal = await nextStopSignal();
+    access.flush();
     log.info("serve.draining", { signal, timeoutMs: DRAIN_TIMEOUT_MS });
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
@@ -74,6 +80,7 @@ export const command: Command = {
       log.warn("serve.drain_timeout", { timeoutMs: DRAIN_TIMEOUT_MS });
       listening.door.server.closeAllConnections();
     }
+    access.flush();
     await local.close();
     await metrics?.close();
     log.info("serve.stopped", { signal, drained });

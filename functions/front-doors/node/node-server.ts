@@ -48,15 +48,15 @@ export interface FinishedRequest {
 /** Most request header fields; more is 431 (Node's `maxHeadersCount` would drop the rest silently). */
 export const MAX_HEADER_FIELDS = 2000;
 
-/** What the access log shows of one request: no query, no headers. */
-export interface AccessLine {
+/** What the access log shows of one request: no query, no headers. (A type, so it passes as log fields as is.) */
+export type AccessLine = {
   method: string;
   path: string;
   status: number;
   durationMs: number;
   requestId: string;
   clientAddress: string;
-}
+};
 
 /** A running local front door. */
 export interface NodeFrontDoor {
