@@ -3,7 +3,8 @@ import { TARGETS, type TargetName } from "./types.ts";
 
 /** How one `npm run bench` run is shaped. */
 export interface BenchOptions {
-  mode: "quick" | "full";
+  /** `guard`: the regression check of the Node front door (see {@link USAGE}). */
+  mode: "quick" | "full" | "guard";
   warmupSeconds: number;
   durationSeconds: number;
   /** Each (target, connections) pair is measured this many times, interleaved; results are averaged. */
@@ -18,6 +19,8 @@ export interface BenchOptions {
   profile: "auto" | "on" | "off";
   /** Run the in-process microbenchmarks. */
   micro: boolean;
+  /** Run the Lambda cold-start and cost benches (off in `guard` mode). */
+  lambda: boolean;
   /** Allow `apt-get install nginx wrk` when they are missing. */
   install: boolean;
   outDir: string;
@@ -25,14 +28,21 @@ export interface BenchOptions {
 }
 
 /** Usage text for `npm run bench -- --help`. */
-export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup S] [--rounds N] [--connections 1,32]
+export const USAGE = `usage: npm run bench -- [--quick | --guard] [--duration S] [--warmup S] [--rounds N] [--connections 1,32]
                       [--load auto|wrk|autocannon] [--only ${TARGETS.join(",")}]
-                      [--profile | --no-profile] [--no-micro] [--no-install] [--out bench/results]`;
+                      [--profile | --no-profile] [--no-micro] [--no-install] [--out bench/results]
+  --guard  under a minute: the bare Node proxy and gatehouse on memory and SQLite at 1 and 32
+           connections, with the ratios and CPU µs/req against the bare proxy from the same run
+           (no nginx, microbenchmarks, Lambda benches or profiles)`;
 
 const PRESETS = {
   quick: { warmupSeconds: 1, durationSeconds: 5, rounds: 1 },
   full: { warmupSeconds: 3, durationSeconds: 12, rounds: 2 },
+  guard: { warmupSeconds: 1, durationSeconds: 4, rounds: 1 },
 } as const;
+
+/** What `--guard` measures unless `--only` says otherwise (direct is added as the floor). */
+const GUARD_TARGETS = ["bare-node", "gatehouse-memory", "gatehouse-sqlite"] as const;
 
 /** Parses the harness's arguments; throws an Error with a readable message on bad input. */
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -41,6 +51,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     strict: true,
     options: {
       quick: { type: "boolean", default: false },
+      guard: { type: "boolean", default: false },
       duration: { type: "string" },
       warmup: { type: "string" },
       rounds: { type: "string" },
@@ -56,12 +67,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     },
   });
   if (values.profile && values["no-profile"]) throw new Error("--profile and --no-profile contradict each other");
-  const mode = values.quick ? "quick" : "full";
+  if (values.quick && values.guard) throw new Error("--quick and --guard are two presets: pick one");
+  const mode = values.guard ? "guard" : values.quick ? "quick" : "full";
   const preset = PRESETS[mode];
   const load = values.load;
   if (load !== "auto" && load !== "wrk" && load !== "autocannon") throw new Error(`--load must be auto, wrk or autocannon, got '${load}'`);
   const connections = values.connections.split(",").map((c) => positiveInt("--connections", c.trim()));
-  const targets = values.only === undefined ? [...TARGETS] : values.only.split(",").map((t) => target(t.trim()));
+  const targets: TargetName[] =
+    values.only !== undefined ? values.only.split(",").map((t) => target(t.trim())) : mode === "guard" ? [...GUARD_TARGETS] : [...TARGETS];
   // The ratios need their denominators: keep direct and bare-node whenever anything is measured.
   for (const needed of ["direct", "bare-node"] as const) if (!targets.includes(needed)) targets.unshift(needed);
   return {
@@ -72,8 +85,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     connections: [...new Set(connections)].sort((a, b) => a - b),
     loadGenerator: load,
     targets: TARGETS.filter((t) => targets.includes(t)),
-    profile: values.profile ? "on" : values["no-profile"] || mode === "quick" ? "off" : "auto",
-    micro: !values["no-micro"],
+    profile: values.profile ? "on" : values["no-profile"] || mode !== "full" ? "off" : "auto",
+    micro: !values["no-micro"] && mode !== "guard",
+    lambda: mode !== "guard",
     install: !values["no-install"],
     outDir: values.out,
     help: values.help,

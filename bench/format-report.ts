@@ -32,7 +32,7 @@ export interface MicroSection {
 /** Everything one run produced. */
 export interface BenchReport {
   date: string;
-  mode: "quick" | "full";
+  mode: "quick" | "full" | "guard";
   settings: string;
   machine: MachineInfo;
   rows: ComparedRow[];

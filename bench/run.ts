@@ -130,10 +130,12 @@ async function main(): Promise<void> {
   await upstream.stop();
 
   const micro = options.micro ? await runMicro() : [];
-  const lambda = await lambdaColdStart({ quick: options.mode === "quick" });
-  extras.push({ title: "Lambda cold start (bench/lambda-cold-start.ts)", lines: lambda.lines });
-  const cost = await lambdaCost({ quick: options.mode === "quick" });
-  extras.push({ title: "What a request costs on AWS (bench/lambda-cost.ts)", lines: cost.lines });
+  if (options.lambda) {
+    const lambda = await lambdaColdStart({ quick: options.mode === "quick" });
+    extras.push({ title: "Lambda cold start (bench/lambda-cold-start.ts)", lines: lambda.lines });
+    const cost = await lambdaCost({ quick: options.mode === "quick" });
+    extras.push({ title: "What a request costs on AWS (bench/lambda-cost.ts)", lines: cost.lines });
+  }
 
   const report: BenchReport = {
     date: new Date(startedAt).toISOString().replace(/\.\d+Z$/, "Z"),

@@ -50,6 +50,16 @@ describe("argument parsing", () => {
     expect(o.profile).toBe("off");
     expect(parseBenchArgs([]).profile).toBe("auto");
   });
+  it("--guard measures the bare proxy and both gatehouse stores at 1 and 32 connections, without micro, Lambda or profiles", () => {
+    const o = parseBenchArgs(["--guard"]);
+    expect(o.mode).toBe("guard");
+    expect([o.warmupSeconds, o.durationSeconds, o.rounds]).toEqual([1, 4, 1]);
+    expect(o.connections).toEqual([1, 32]);
+    expect(o.targets).toEqual(["direct", "bare-node", "gatehouse-memory", "gatehouse-sqlite"]);
+    expect([o.micro, o.lambda, o.profile]).toEqual([false, false, "off"]);
+    expect(parseBenchArgs(["--quick"]).lambda).toBe(true);
+    expect(() => parseBenchArgs(["--guard", "--quick"])).toThrow(/pick one/);
+  });
   it("the default is the full run, overrides win, and bad values are refused by name", () => {
     const o = parseBenchArgs(["--duration", "7", "--profile", "--load", "autocannon"]);
     expect([o.mode, o.durationSeconds, o.rounds, o.profile, o.loadGenerator]).toEqual(["full", 7, 2, "on", "autocannon"]);
