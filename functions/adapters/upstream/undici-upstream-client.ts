@@ -3,7 +3,7 @@ import type { Dispatcher } from "undici";
 import type { Body } from "../../ports/http-types.ts";
 import { UpstreamError, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from "../../ports/upstream-client.ts";
 import { bodilessResponse } from "./bodiless-response.ts";
-import { createGuardedAgent } from "./ssrf/create-guarded-agent.ts";
+import { GuardedPools } from "./ssrf/guarded-pools.ts";
 import type { GuardOptions } from "./ssrf/create-guarded-connector.ts";
 import { GATEHOUSE_SSRF_REFUSED, type SsrfRefusedError } from "./ssrf/ssrf-refused-error.ts";
 import { errorMessage } from "../../../schema/error-message.ts";
@@ -27,7 +27,7 @@ class UpstreamAbort extends EventEmitter {
   }
 }
 
-/** Options of the upstream client; `guard` passes through to every guarded agent (tests inject lookup and dial). */
+/** Options of the upstream client; `guard` passes through to every guarded pool (tests inject lookup and dial). */
 export interface UndiciUpstreamOptions {
   guard?: Omit<GuardOptions, "allow">;
   /** Idle keep-alive lifetime of pooled sockets. @default 4000 */
@@ -37,13 +37,13 @@ export interface UndiciUpstreamOptions {
 /**
  * The UpstreamClient over undici: pooled keep-alive connections per origin, every new socket
  * through the SSRF guard, redirects returned rather than followed, bodies streamed both ways.
- * One guarded agent per distinct private-network allowance, so an allowance given to one
- * endpoint never opens a connection for another.
+ * One set of guarded pools (one undici Pool per origin) per distinct private-network allowance,
+ * so an allowance given to one endpoint never opens a connection for another.
  */
 export class UndiciUpstreamClient implements UpstreamClient {
-  private readonly agents = new Map<string, Dispatcher>();
-  /** The agent per allowance array, so the sorted key is computed once per array, not per request. */
-  private agentByArray = new WeakMap<readonly string[], Dispatcher>();
+  private readonly groups = new Map<string, GuardedPools>();
+  /** The pools per allowance array, so the sorted key is computed once per array, not per request. */
+  private groupByArray = new WeakMap<readonly string[], GuardedPools>();
 
   constructor(private readonly options: UndiciUpstreamOptions = {}) {}
 
@@ -58,16 +58,18 @@ export class UndiciUpstreamClient implements UpstreamClient {
     const timer = setTimeout(() => abort.abort(TIMEOUT), request.timeoutMs);
     const tracked = request.body === null || request.body instanceof Uint8Array ? null : trackBody(request.body);
     try {
-      const response = await this.agentFor(request.allowPrivate).request({
-        origin: request.origin,
-        path: request.path,
-        method: request.method as Dispatcher.HttpMethod,
-        headers: request.headers,
-        body: (tracked ? tracked.body : request.body) as Exclude<Dispatcher.DispatchOptions["body"], undefined>,
-        signal: abort,
-        headersTimeout: request.timeoutMs,
-        bodyTimeout: request.timeoutMs,
-      });
+      const response = await this.poolsFor(request.allowPrivate)
+        .poolFor(request.origin)
+        .request({
+          origin: request.origin,
+          path: request.path,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: request.headers,
+          body: (tracked ? tracked.body : request.body) as Exclude<Dispatcher.DispatchOptions["body"], undefined>,
+          signal: abort,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: request.timeoutMs,
+        });
       return bodilessResponse(response) ?? { status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
       throw classify(error, abort, tracked);
@@ -79,28 +81,24 @@ export class UndiciUpstreamClient implements UpstreamClient {
 
   /** Closes every pooled connection. */
   async close(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
-    this.agents.clear();
-    this.agentByArray = new WeakMap();
+    const groups = [...this.groups.values()];
+    this.groups.clear();
+    this.groupByArray = new WeakMap();
+    await Promise.all(groups.map((group) => group.close()));
   }
 
-  private agentFor(allow: readonly string[]): Dispatcher {
-    const known = this.agentByArray.get(allow);
+  private poolsFor(allow: readonly string[]): GuardedPools {
+    const known = this.groupByArray.get(allow);
     if (known) return known;
-    const agent = this.agentForKey(allow);
-    // Arrays are not mutated after the definition is parsed (the engine reuses one per endpoint).
-    this.agentByArray.set(allow, agent);
-    return agent;
-  }
-
-  private agentForKey(allow: readonly string[]): Dispatcher {
     const key = [...allow].sort().join(",");
-    let agent = this.agents.get(key);
-    if (!agent) {
-      agent = createGuardedAgent({ ...this.options.guard, allow, keepAliveTimeoutMs: this.options.keepAliveTimeoutMs ?? 4000 });
-      this.agents.set(key, agent);
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new GuardedPools({ ...this.options.guard, allow, keepAliveTimeoutMs: this.options.keepAliveTimeoutMs ?? 4000 });
+      this.groups.set(key, group);
     }
-    return agent;
+    // Arrays are not mutated after the definition is parsed (the engine reuses one per endpoint).
+    this.groupByArray.set(allow, group);
+    return group;
   }
 }
 
