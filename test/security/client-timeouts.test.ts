@@ -140,4 +140,28 @@ describe("a parse error behind a response in flight", () => {
       client.close();
     }
   });
+
+  it("with pipelining, the first response finishing does not forget the second one still in flight", async () => {
+    const plain = await startHarness({
+      name: "acme",
+      endpoints: { api: { upstream: `${upstream.url}/v1`, methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } },
+    });
+    open.push(plain);
+    const plainToken = (await plain.token()).token;
+    const client = await rawClient(plain.base);
+    const head = (path: string) => `GET ${new URL(plain.url("api", path)).pathname} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${plainToken}\r\n\r\n`;
+    try {
+      // Both requests are parsed at once; the second (400 ms upstream) is still in flight when the first's 200 has gone out.
+      client.write(head("/fast") + head("/slow"));
+      for (let i = 0; i < 100 && !client.received().includes("read 0"); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(client.received().split("HTTP/1.1 200 OK").length - 1).toBe(1);
+      client.write("NOT HTTP AT ALL\r\n\r\n");
+      await client.closed;
+      const text = client.received();
+      expect(text.split("HTTP/1.1 200 OK").length - 1).toBe(2);
+      expect(text).not.toContain("HTTP/1.1 400");
+    } finally {
+      client.close();
+    }
+  });
 });

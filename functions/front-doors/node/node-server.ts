@@ -93,8 +93,12 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
     }
     if (req.rawHeaders.length > MAX_HEADER_FIELDS * 2) return tooManyHeaders(res);
     responding.set(req.socket, { req, res });
-    res.once("close", () => responding.delete(req.socket));
-    res.once("finish", () => responding.delete(req.socket));
+    // Only our own entry: with pipelining the next request on this socket may already have replaced it.
+    const forget = () => {
+      if (responding.get(req.socket)?.res === res) responding.delete(req.socket);
+    };
+    res.once("close", forget);
+    res.once("finish", forget);
     inFlight++;
     const served = serve(engine, req, res, options, expectsContinue);
     if (options.onRequestFinished) reportFinished(served, res, options.onRequestFinished);
