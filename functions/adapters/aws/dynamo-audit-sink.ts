@@ -165,26 +165,15 @@ function filterExpression(
     values[":from"] = scanRange.from;
     values[":to"] = scanRange.to;
   }
-  if (filter.requestId !== undefined) {
-    terms.push("#request = :request");
-    names["#request"] = "requestId";
-    values[":request"] = filter.requestId;
+  // Equality filters: the placeholder of each is named after its attribute.
+  for (const field of EQUALITY_FILTERS) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    terms.push(`#${field} = :${field}`);
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
   }
-  if (filter.tokenId !== undefined) {
-    terms.push("#token = :token");
-    names["#token"] = "tokenId";
-    values[":token"] = filter.tokenId;
-  }
-  if (filter.endpoint !== undefined) {
-    terms.push("#endpoint = :endpoint");
-    names["#endpoint"] = "endpoint";
-    values[":endpoint"] = filter.endpoint;
-  }
-  if (filter.status !== undefined) {
-    terms.push("#status = :status");
-    names["#status"] = "status";
-    values[":status"] = filter.status;
-  } else if (filter.statusClass !== undefined) {
+  if (filter.status === undefined && filter.statusClass !== undefined) {
     terms.push("#status BETWEEN :statusLow AND :statusHigh");
     names["#status"] = "status";
     values[":statusLow"] = filter.statusClass * 100;
@@ -192,6 +181,9 @@ function filterExpression(
   }
   return terms.length ? { expression: terms.join(" AND "), names, values } : { names, values };
 }
+
+/** Filter fields matched by equality, each against the attribute of the same name. */
+const EQUALITY_FILTERS = ["requestId", "tokenId", "endpoint", "status"] as const;
 
 function toRecord(item: Record<string, unknown>): AuditRecord {
   const record = { ...item };
