@@ -117,16 +117,20 @@ async function connectionsBelow(n: number): Promise<void> {
   }
 }
 
+/** Its own gateway with the default front door (no tight timeouts or cap from the tests above), a token and a raw connection. */
+async function plainGatewayConnection() {
+  const plain = await startHarness({
+    name: "acme",
+    endpoints: { api: { upstream: `${upstream.url}/v1`, methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } },
+  });
+  open.push(plain);
+  const plainToken = (await plain.token()).token;
+  return { plain, plainToken, client: await rawClient(plain.base) };
+}
+
 describe("a parse error behind a response in flight", () => {
   it("the earlier request's 200 arrives whole, no 400 is written into it, then the connection closes", async () => {
-    // Its own gateway with the default front door: no tight timeouts or cap from the tests above.
-    const plain = await startHarness({
-      name: "acme",
-      endpoints: { api: { upstream: `${upstream.url}/v1`, methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } },
-    });
-    open.push(plain);
-    const plainToken = (await plain.token()).token;
-    const client = await rawClient(plain.base);
+    const { plain, plainToken, client } = await plainGatewayConnection();
     try {
       client.write(
         `GET ${new URL(plain.url("api", "/slow")).pathname} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${plainToken}\r\n\r\nNOT HTTP AT ALL\r\n\r\n`,
@@ -142,13 +146,7 @@ describe("a parse error behind a response in flight", () => {
   });
 
   it("with pipelining, the first response finishing does not forget the second one still in flight", async () => {
-    const plain = await startHarness({
-      name: "acme",
-      endpoints: { api: { upstream: `${upstream.url}/v1`, methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } },
-    });
-    open.push(plain);
-    const plainToken = (await plain.token()).token;
-    const client = await rawClient(plain.base);
+    const { plain, plainToken, client } = await plainGatewayConnection();
     const head = (path: string) => `GET ${new URL(plain.url("api", path)).pathname} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${plainToken}\r\n\r\n`;
     try {
       // Both requests are parsed at once; the second (400 ms upstream) is still in flight when the first's 200 has gone out.
