@@ -8,6 +8,7 @@ import { wireAws } from "../../functions/front-doors/lambda/wire-aws.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { startTestDynalite, type TestDynalite } from "../helpers/dynalite.ts";
 import { startFakeKmsServer, type FakeKmsServer } from "./support/fake-kms-server.ts";
+import { lambdaEnvironment } from "./support/lambda-environment.ts";
 
 let dynalite: TestDynalite;
 let kms: FakeKmsServer;
@@ -21,26 +22,13 @@ const gateway = defineGateway({
 beforeAll(async () => {
   [dynalite, kms] = await Promise.all([startTestDynalite({ prefix: "wireoauth" }), startFakeKmsServer()]);
   // The SDK clients wireAws builds read their endpoints from the environment, as in Lambda.
-  Object.assign(process.env, {
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-    AWS_ENDPOINT_URL_KMS: kms.endpoint,
-  });
+  Object.assign(process.env, lambdaEnvironment(dynalite, kms));
 }, 30_000);
 afterAll(async () => Promise.all([dynalite?.stop(), kms?.stop()]));
 
 describe("the AWS wiring of a gateway with OAuth connections", () => {
   it("serves the connect routes and reads the connection from the DynamoDB store", async () => {
-    const settings = readAwsSettings({
-      ...process.env,
-      GATEHOUSE_TABLES: JSON.stringify(dynalite.tables),
-      GATEHOUSE_KEY_ARN: kms.keyArn,
-      GATEHOUSE_AUDIT_RETENTION_DAYS: "7",
-      GATEHOUSE_FRONT_DOOR: "api",
-    });
+    const settings = readAwsSettings(lambdaEnvironment(dynalite, kms, { GATEHOUSE_AUDIT_RETENTION_DAYS: "7", GATEHOUSE_FRONT_DOOR: "api" }));
     const secretCiphertexts = { GITHUB_CLIENT_SECRET: kms.encrypt("gh-secret", { gateway: gateway.id, purpose: "secret", name: "GITHUB_CLIENT_SECRET" }) };
     const { engine } = await wireAws(serializeDefinition(gateway), { ...settings, secretCiphertexts });
 

@@ -13,6 +13,10 @@ import type { AuditReader, AuditSink } from "../../functions/ports/audit-sink.ts
 import type { Log } from "../../functions/ports/log.ts";
 import type { RateLimiter } from "../../functions/ports/rate-limiter.ts";
 import type { TokenStore } from "../../functions/ports/token-store.ts";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.ts";
+import { DynamoRateLimiter } from "../../functions/adapters/aws/dynamo-rate-limiter.ts";
+import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
 
 /** A loopback upstream that counts what reaches it. */
 export interface CountingUpstream {
@@ -124,4 +128,22 @@ export function useDynaliteAndUpstream(): { db: TestDynalite; upstream: Counting
     await shared.db?.stop();
   });
   return shared;
+}
+
+/** `storeEngine` over the DynamoDB adapters, all through `client` (a test's own, e.g. one that records its calls). */
+export function dynamoStoreEngine(
+  upstream: CountingUpstream,
+  client: DynamoDBDocumentClient,
+  tables: { tokens: string; rateLimits: string; audit: string },
+  rateLimit: RateLimit,
+): { gw: StoreEngine; tokens: DynamoTokenStore } {
+  const tokens = new DynamoTokenStore({ client, tableName: tables.tokens });
+  const gw = storeEngine({
+    upstream,
+    tokens,
+    rateLimiter: new DynamoRateLimiter({ client, tableName: tables.rateLimits }),
+    audit: new DynamoAuditSink({ client, tableName: tables.audit }),
+    rateLimit,
+  });
+  return { gw, tokens };
 }

@@ -1,10 +1,7 @@
 import { expect, it } from "vitest";
-import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.ts";
 import { createDocumentClient, LOCAL_CREDENTIALS } from "../../functions/adapters/aws/dynamo-client.ts";
-import { DynamoRateLimiter } from "../../functions/adapters/aws/dynamo-rate-limiter.ts";
-import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
-import { storeEngine, useDynaliteAndUpstream } from "./engine-on-dynamo.ts";
+import { dynamoStoreEngine, useDynaliteAndUpstream } from "./engine-on-dynamo.ts";
 
 const env = useDynaliteAndUpstream();
 
@@ -20,14 +17,7 @@ it("makes one rate-limit write and one audit write, and nothing else, for a prox
     },
     { step: "initialize", name: "countCalls" },
   );
-  const tokens = new DynamoTokenStore({ client, tableName: tables.tokens });
-  const gw = storeEngine({
-    upstream: env.upstream,
-    tokens,
-    rateLimiter: new DynamoRateLimiter({ client, tableName: tables.rateLimits }),
-    audit: new DynamoAuditSink({ client, tableName: tables.audit }),
-    rateLimit: { perMinute: 60, perHour: 1000 },
-  });
+  const { gw, tokens } = dynamoStoreEngine(env.upstream, client, tables, { perMinute: 60, perHour: 1000 });
   const { token } = await issueToken(tokens, { gatewayId: gw.gateway.id, label: "cost", now: gw.clock.now() });
 
   calls.length = 0;

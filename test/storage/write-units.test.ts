@@ -1,12 +1,9 @@
 import { expect, it } from "vitest";
-import { DynamoAuditSink } from "../../functions/adapters/aws/dynamo-audit-sink.ts";
 import { createDocumentClient, LOCAL_CREDENTIALS } from "../../functions/adapters/aws/dynamo-client.ts";
-import { DynamoRateLimiter } from "../../functions/adapters/aws/dynamo-rate-limiter.ts";
-import { DynamoTokenStore } from "../../functions/adapters/aws/dynamo-token-store.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { isWellFormedToken, mintToken } from "../../functions/tokens/token-format.ts";
 import { recordCapacity, type RecordedCall } from "../helpers/capacity-recorder.ts";
-import { storeEngine, useDynaliteAndUpstream } from "./engine-on-dynamo.ts";
+import { dynamoStoreEngine, useDynaliteAndUpstream } from "./engine-on-dynamo.ts";
 
 const env = useDynaliteAndUpstream();
 
@@ -20,14 +17,7 @@ it("an admitted request writes 2 units (rate limit 1, audit 1); a 401 writes 1 (
   const tables = await env.db.freshTables();
   const client = createDocumentClient({ region: "us-east-1", endpoint: env.db.endpoint, credentials: LOCAL_CREDENTIALS });
   const calls = recordCapacity(client);
-  const tokens = new DynamoTokenStore({ client, tableName: tables.tokens });
-  const gw = storeEngine({
-    upstream: env.upstream,
-    tokens,
-    rateLimiter: new DynamoRateLimiter({ client, tableName: tables.rateLimits }),
-    audit: new DynamoAuditSink({ client, tableName: tables.audit }),
-    rateLimit: { perMinute: 3, perHour: 1000 },
-  });
+  const { gw, tokens } = dynamoStoreEngine(env.upstream, client, tables, { perMinute: 3, perHour: 1000 });
   const { token } = await issueToken(tokens, { gatewayId: gw.gateway.id, label: "cost", now: gw.clock.now() });
   expect((await gw.get(token)).status).toBe(200); // token read and cached
 
