@@ -2,15 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import example from "../../examples/github-oauth/gateway.ts";
 import { defineGateway, oauth, secret } from "../../schema/index.ts";
 import type { Gateway } from "../../schema/gateway.ts";
-import { createEngine } from "../../functions/engine/create-engine.ts";
-import { MemoryRateLimiter } from "../../functions/adapters/memory/memory-rate-limiter.ts";
 import { MemoryTokenStore } from "../../functions/adapters/memory/memory-token-store.ts";
-import { StaticSecretSource } from "../../functions/adapters/memory/static-secret-source.ts";
 import { UndiciUpstreamClient } from "../../functions/adapters/upstream/undici-upstream-client.ts";
-import { jsonLog } from "../../functions/ports/log.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { connectCookieOf, pressConnect } from "./support/press-connect.ts";
-import { pkceMatches, presetHarness, startStandIn, type ProviderStandIn, type StandInRequest } from "./support/provider-harness.ts";
+import { pkceMatches, harnessEngine, presetHarness, startStandIn, type ProviderStandIn, type StandInRequest } from "./support/provider-harness.ts";
 
 const HOUR = 3600_000;
 
@@ -130,20 +126,7 @@ describe("examples/github-oauth against a local GitHub stand-in, exactly as agai
     const tokens = new MemoryTokenStore();
     const { token } = await issueToken(tokens, { gatewayId: gateway.id, label: "app", now: h.clock.now() });
     const upstream = new UndiciUpstreamClient();
-    const engine = createEngine({
-      gateways: [gateway],
-      ports: {
-        tokens,
-        rateLimiter: new MemoryRateLimiter(),
-        audit: h.audit,
-        secrets: new StaticSecretSource({}),
-        upstream,
-        clock: h.clock,
-        log: jsonLog(() => {}),
-        connections: h.oauth.connections,
-        oauthRoutes: h.oauth.oauthRoutes,
-      },
-    });
+    const engine = harnessEngine(h, tokens, upstream);
     const call = async () => {
       const response = await engine.handle({
         method: "GET",

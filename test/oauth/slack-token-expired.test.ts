@@ -1,14 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { defineGateway, oauth } from "../../schema/index.ts";
-import { createEngine, type Engine } from "../../functions/engine/create-engine.ts";
-import { MemoryRateLimiter } from "../../functions/adapters/memory/memory-rate-limiter.ts";
+import type { Engine } from "../../functions/engine/create-engine.ts";
 import { MemoryTokenStore } from "../../functions/adapters/memory/memory-token-store.ts";
-import { StaticSecretSource } from "../../functions/adapters/memory/static-secret-source.ts";
 import { UndiciUpstreamClient } from "../../functions/adapters/upstream/undici-upstream-client.ts";
 import { sealTokens } from "../../functions/oauth/token-vault.ts";
-import { jsonLog } from "../../functions/ports/log.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
-import { presetHarness, type PresetHarness, type StandInReply } from "./support/provider-harness.ts";
+import { harnessEngine, presetHarness, type PresetHarness, type StandInReply } from "./support/provider-harness.ts";
 import { client, standInForFile } from "./support/stand-in-suite.ts";
 
 const standIn = await standInForFile();
@@ -85,20 +82,7 @@ describe("Slack's HTTP 200 ok:false token_expired is an expired token: refreshed
     const tokens = new MemoryTokenStore();
     clientToken = (await issueToken(tokens, { gatewayId: gateway.id, label: "bot", now })).token;
     upstream = new UndiciUpstreamClient();
-    engine = createEngine({
-      gateways: [gateway],
-      ports: {
-        tokens,
-        rateLimiter: new MemoryRateLimiter(),
-        audit: h.audit,
-        secrets: new StaticSecretSource({}),
-        upstream,
-        clock: h.clock,
-        log: jsonLog(() => {}),
-        connections: h.oauth.connections,
-        oauthRoutes: h.oauth.oauthRoutes,
-      },
-    });
+    engine = harnessEngine(h, tokens, upstream);
   }
 
   const message = '{"channel":"C01","text":"hello"}';

@@ -14,6 +14,10 @@ import { openTokens } from "../../../functions/oauth/token-vault.ts";
 import type { GatewayResponse } from "../../../functions/ports/http-types.ts";
 import { jsonLog } from "../../../functions/ports/log.ts";
 import { connectCookieOf, pressConnect } from "./press-connect.ts";
+import { createEngine, type Engine } from "../../../functions/engine/create-engine.ts";
+import { MemoryRateLimiter } from "../../../functions/adapters/memory/memory-rate-limiter.ts";
+import type { TokenStore } from "../../../functions/ports/token-store.ts";
+import type { UpstreamClient } from "../../../functions/ports/upstream-client.ts";
 
 /** One request the stand-in received. */
 export interface StandInRequest {
@@ -162,4 +166,22 @@ export function presetHarness(
     },
     close: () => oauth.close(),
   };
+}
+
+/** An engine serving the harness's gateway with its connections, audit and clock, over `tokens` and `upstream`. */
+export function harnessEngine(h: PresetHarness, tokens: TokenStore, upstream: UpstreamClient): Engine {
+  return createEngine({
+    gateways: [h.gateway],
+    ports: {
+      tokens,
+      rateLimiter: new MemoryRateLimiter(),
+      audit: h.audit,
+      secrets: new StaticSecretSource({}),
+      upstream,
+      clock: h.clock,
+      log: jsonLog(() => {}),
+      connections: h.oauth.connections,
+      oauthRoutes: h.oauth.oauthRoutes,
+    },
+  });
 }
