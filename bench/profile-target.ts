@@ -17,7 +17,7 @@ export async function profileTarget(
   name: NodeTargetName,
   options: { upstreamOrigin: string; workDir: string; generator: LoadGenerator; connections: number; warmupSeconds: number; seconds: number; keepAs: string },
 ): Promise<string[]> {
-  const started = await startNodeTarget(name, options.upstreamOrigin, options.workDir, options.keepAs);
+  const started = await startNodeTarget(name, options.upstreamOrigin, options.workDir, { profileFile: options.keepAs });
   if ("reason" in started) return [`profile not taken: ${started.reason}`];
   let load;
   try {

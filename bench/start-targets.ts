@@ -5,6 +5,7 @@ import { startServerChild, type RunningChild } from "./process/start-child.ts";
 import { startNginx } from "./servers/nginx.ts";
 import type { TargetName, Unavailable } from "./types.ts";
 import { errorMessage } from "../schema/error-message.ts";
+import { SERVER_NODE_FLAGS } from "../cli/server-heap.ts";
 
 /** A server ready for load: where to send it, and which process to read memory and CPU from. */
 export interface LoadTarget {
@@ -42,13 +43,14 @@ export async function startUpstream(): Promise<RunningChild<{ port: number }>> {
 /**
  * Starts a Node server target in its own process: the bare proxy, or gatehouse on memory or
  * SQLite stores. With `profileFile` it runs unbundled (the profile then names the original
- * files) with the bench profiler armed (see servers/arm-profiler.ts).
+ * files) with the bench profiler armed (see servers/arm-profiler.ts); with `wrapper`, node runs
+ * under that command (bench/instructions.ts runs it under valgrind).
  */
 export async function startNodeTarget(
   name: NodeTargetName,
   upstreamOrigin: string,
   workDir: string,
-  profileFile: string | null = null,
+  { profileFile = null, wrapper }: { profileFile?: string | null; wrapper?: string[] } = {},
 ): Promise<ChildTarget | Unavailable> {
   const [script, args] =
     name === "bare-node"
@@ -56,8 +58,11 @@ export async function startNodeTarget(
       : ["servers/gatehouse-server.ts", [upstreamOrigin, name === "gatehouse-memory" ? "memory" : "sqlite", join(workDir, `data-${name}`)]];
   try {
     const child = await startServerChild<ChildReady>(script, args, {
-      // Lets gatehouse measure the heap its retained audit records take when it exits; no effect on speed.
-      nodeFlags: ["--expose-gc"],
+      // --expose-gc lets gatehouse measure the heap its retained audit records take when it exits (no
+      // effect on speed). Every Node target, the bare proxy too, runs with the V8 flags `gatehouse
+      // dev` and `serve` give themselves, so the two compare on the same heap settings.
+      nodeFlags: ["--expose-gc", ...SERVER_NODE_FLAGS],
+      ...(wrapper ? { wrapper, timeoutMs: 300_000 } : {}),
       ...(profileFile ? { tsx: true, env: { ...process.env, GATEHOUSE_BENCH_PROFILE: profileFile } } : {}),
     });
     if (child.ready.unavailable !== undefined) {

@@ -10,9 +10,13 @@ if (major < 24) {
 const entry = new URL("../dist/cli/main.js", import.meta.url);
 let main;
 try {
+  // `dev` and `serve` restart themselves in place (same pid) with a smaller young generation: see cli/server-heap.ts.
+  const { serverReexecArgs } = await import(new URL("../dist/cli/server-heap.js", import.meta.url).href);
+  const again = serverReexecArgs(process.execPath, process.execArgv, process.argv, process.env.NODE_OPTIONS);
+  if (again !== null && typeof process.execve === "function") process.execve(process.execPath, again, process.env);
   ({ main } = await import(entry.href));
 } catch (error) {
-  if (error?.code !== "ERR_MODULE_NOT_FOUND" || !String(error.message).includes("dist/cli/main.js")) throw error;
+  if (error?.code !== "ERR_MODULE_NOT_FOUND" || !/dist\/cli\/(main|server-heap)\.js/.test(String(error.message))) throw error;
   console.error("gatehouse: the package is not built (dist/ is missing). In a clone of gatehouse, run: npm install (or npm run build)");
   process.exit(2);
 }

@@ -22,15 +22,17 @@ export interface RunningChild<T> {
  * measured server has its own pid (its RSS is its own) and its own event loop. Resolves with
  * the child's first stdout line parsed as JSON; rejects with the child's stderr when it exits
  * first or takes over `timeoutMs`. With `tsx` the source runs unbundled (a CPU profile then
- * names the original files).
+ * names the original files); with `wrapper`, node runs under that command (valgrind).
  */
 export async function startServerChild<T>(
   script: string,
   args: string[],
-  options: { nodeFlags?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv; tsx?: boolean } = {},
+  options: { nodeFlags?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv; tsx?: boolean; wrapper?: string[] } = {},
 ): Promise<RunningChild<T>> {
   const entry = options.tsx ? [RUN_TS, fileURLToPath(new URL(`../${script}`, import.meta.url))] : [await bundleServer(script)];
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry, ...args], {
+  // `wrapper` (for example valgrind and its flags) runs node under another program; the pid is then the wrapper's.
+  const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath];
+  const child = spawn(command!, [...prefix, ...(options.nodeFlags ?? []), ...entry, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     // As in cli/bin.mjs: the SDK's Node 22 notice is not a benchmark finding.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...(options.env ?? process.env) },
