@@ -1,8 +1,10 @@
 // `node cli/run-ts.mjs bench/instructions.ts [requests=6000] [connections=32] [targets]`: machine instructions per
 // request of the bare proxy and of gatehouse on memory and SQLite, counted by valgrind's callgrind
 // (every thread of the server process: the main thread, V8's GC helpers, libuv's pool). Unlike
-// req/s and CPU time, the count does not depend on what else the machine is doing, so it is the
-// figure to compare a change with while the machine is busy. Each server is warmed with the same
+// req/s and CPU time, the count does not depend on what else the machine is doing; it still varies
+// from run to run with when V8 collects and compiles (gatehouse-memory, same code, three runs:
+// 436k, 472k, 530k), so only a difference well beyond that spread, seen in repeated runs, means
+// anything. Each server is warmed with the same
 // requests first, then its counters are zeroed (`callgrind_control --zero`), `requests` requests
 // are made at `connections` in flight, and the counters are dumped.
 // Needs valgrind (Debian's package); the servers run about 50x slower under it.
