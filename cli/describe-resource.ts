@@ -38,7 +38,38 @@ export function describeResource(type: string, inputs: Inputs): string {
       const doc = JSON.parse(String(inputs.policy)) as { Statement: Array<{ Sid: string }> };
       return `statements ${doc.Statement.map((s) => s.Sid).join(", ")}`;
     }
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return describeAlarm(inputs);
+    case "aws:cloudwatch/dashboard:Dashboard": {
+      const widgets = (JSON.parse(String(inputs.dashboardBody)) as { widgets: unknown[] }).widgets.length;
+      return `${String(inputs.dashboardName)}, ${widgets} widgets`;
+    }
     default:
       return "";
   }
+}
+
+const COMPARISON: Inputs = {
+  GreaterThanThreshold: ">",
+  GreaterThanOrEqualToThreshold: ">=",
+  LessThanThreshold: "<",
+  LessThanOrEqualToThreshold: "<=",
+};
+
+/** `<what it watches> <op> <threshold> over <period> s, notifies <topic>`: the alarm in one line. */
+function describeAlarm(inputs: Inputs): string {
+  const queries = (inputs.metricQueries ?? []) as Array<{ id: string; expression?: string; returnData?: boolean; metric?: Inputs }>;
+  const name = (m: Inputs) => `${String(m.namespace)}/${String(m.metricName)}`;
+  const watched = queries.length
+    ? (() => {
+        const result = queries.find((q) => q.returnData && q.expression);
+        const inputsOf = queries.filter((q) => q.metric).map((q) => `${q.id} = ${name(q.metric!)} Sum`);
+        return `${result?.expression ?? "?"} (${inputsOf.join(", ")})`;
+      })()
+    : `${name(inputs)} ${String(inputs.statistic)}`;
+  const period = queries.find((q) => q.metric)?.metric?.period ?? inputs.period;
+  const actions = (inputs.alarmActions ?? []) as unknown[];
+  return `${watched} ${String(COMPARISON[String(inputs.comparisonOperator)] ?? inputs.comparisonOperator)} ${String(inputs.threshold)} over ${String(period)} s, ${
+    actions.length ? `notifies ${actions.map(String).join(", ")}` : "no notification topic"
+  }`;
 }

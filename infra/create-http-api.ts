@@ -18,9 +18,13 @@ export const API_ROUTE_KEY = "ANY /api/{proxy+}";
  * configured rate is the stage's. The integration allows API Gateway's full 30 s: each endpoint's
  * own timeout is enforced by the function (`apiDoorGateway` keeps it inside 30 s minus the store
  * budget), so the client gets Gatehouse's 504, not API Gateway's 503.
- * Answers the base URL without the trailing slash.
+ * Answers the base URL without the trailing slash, and the API's id (the alarms and dashboard read its metrics).
  */
-export function createHttpApi(scope: GatewayScope, apiFn: aws.lambda.Function, accessLogs: aws.cloudwatch.LogGroup): pulumi.Output<string> {
+export function createHttpApi(
+  scope: GatewayScope,
+  apiFn: aws.lambda.Function,
+  accessLogs: aws.cloudwatch.LogGroup,
+): { url: pulumi.Output<string>; apiId: pulumi.Output<string> } {
   const { name, definition, parent, transform: t } = scope;
   const api = new aws.apigatewayv2.Api(
     `${name}-api`,
@@ -85,5 +89,5 @@ export function createHttpApi(scope: GatewayScope, apiFn: aws.lambda.Function, a
     ),
     { parent },
   );
-  return api.apiEndpoint.apply((u) => u.replace(/\/$/, ""));
+  return { url: api.apiEndpoint.apply((u) => u.replace(/\/$/, "")), apiId: api.id };
 }

@@ -60,7 +60,8 @@ export function deployGateways(
 /**
  * Deployment options from the stack's config (`pulumi config set <key> <value>`):
  * `memorySize`, `architecture`, `runtime`, `logRetentionDays`, `auditRetentionDays`,
- * `deletionProtection`, `frontDoor` (`api-gateway` or `function-url`), `reservedConcurrency`. Unset
+ * `deletionProtection`, `frontDoor` (`api-gateway` or `function-url`), `reservedConcurrency`,
+ * `alarmTopicArn` (the SNS topic every gateway's alarms notify), `alarms` (`false` for none). Unset
  * keys keep the component's defaults (a `frontDoor` of another value is refused by the component).
  */
 export function deploymentOptionsFromConfig(config: pulumi.Config): DeploymentOptions {
@@ -81,5 +82,8 @@ export function deploymentOptionsFromConfig(config: pulumi.Config): DeploymentOp
   if (frontDoor !== undefined) options.frontDoor = frontDoor as NonNullable<DeploymentOptions["frontDoor"]>;
   const reservedConcurrency = config.getNumber("reservedConcurrency");
   if (reservedConcurrency !== undefined) options.reservedConcurrency = reservedConcurrency;
+  const alarmTopicArn = config.get("alarmTopicArn");
+  if (config.getBoolean("alarms") === false) options.alarms = false;
+  else if (alarmTopicArn !== undefined) options.alarms = { topicArn: alarmTopicArn };
   return options;
 }

@@ -1,6 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Gateway } from "../schema/gateway.ts";
+import type { GatewayAlarmOptions } from "./alarm-options.ts";
 
 /** Which AWS service takes the clients' requests: see {@link GatewayArgs.frontDoor}. */
 export type FrontDoor = "api-gateway" | "function-url";
@@ -24,6 +25,8 @@ export interface GatewayTransforms {
   route?: Transform<aws.apigatewayv2.RouteArgs>;
   stage?: Transform<aws.apigatewayv2.StageArgs>;
   ciphertext?: Transform<aws.kms.CiphertextArgs>;
+  alarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
+  dashboard?: Transform<aws.cloudwatch.DashboardArgs>;
 }
 
 /**
@@ -89,6 +92,15 @@ export interface GatewayArgs {
    * stream function the rest (so it must then be at least 2). @default none (the unreserved pool)
    */
   reservedConcurrency?: number;
+  /**
+   * CloudWatch alarms on the gateway's metrics: 5xx rate, upstream errors and timeouts, an OAuth
+   * connection needing re-authorization (with connections), Lambda throttles; each notifies
+   * `topicArn` when given. `false` creates none. A CloudWatch dashboard per gateway is made either way.
+   * @example
+   * alarms: { topicArn: oncall.arn, errorRatePercent: 2 }
+   * @default { errorRatePercent: 5, minRequests: 20, upstreamFailures: 5, periodSeconds: 300 } (no topic)
+   */
+  alarms?: false | GatewayAlarmOptions;
   /** Tags on every taggable child, added to `gatehouse:gateway`. @default {} */
   tags?: Record<string, string>;
   /** Per-child override hooks. @default {} */

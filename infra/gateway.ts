@@ -6,6 +6,8 @@ import { createFunctionRole } from "./create-function-role.ts";
 import { createGatewayTables } from "./create-gateway-tables.ts";
 import type { FunctionBase } from "./create-gateway-function.ts";
 import { createDoors } from "./create-doors.ts";
+import { createAlarms } from "./create-alarms.ts";
+import { createDashboard } from "./create-dashboard.ts";
 import { createKeys } from "./create-keys.ts";
 import { doorLayout } from "./door-layout.ts";
 import { createLogGroups } from "./create-log-groups.ts";
@@ -53,7 +55,7 @@ export class Gateway extends pulumi.ComponentResource {
   readonly policyJson: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    const { definition, settings, secretNames } = prepareGateway(args);
+    const { definition, settings, secretNames, alarms: alarmSettings } = prepareGateway(args);
     super(
       GATEWAY_TYPE,
       name,
@@ -102,7 +104,9 @@ export class Gateway extends pulumi.ComponentResource {
     });
     const base: FunctionBase = { code: lambdaArchiveOutput(definition, ciphertexts), role, rolePolicy, tableNames, envelopeKey };
     const reserved = splitReservedConcurrency(args.reservedConcurrency, { api: layout.apiGateway, stream: layout.streamFunction }, definition.name);
-    const { baseUrl, streamUrl } = createDoors(scope, base, layout, logs, reserved);
+    const { baseUrl, streamUrl, functions, apiId } = createDoors(scope, base, layout, logs, reserved);
+    const alarms = alarmSettings ? createAlarms(scope, alarmSettings, functions) : [];
+    createDashboard(scope, { region, functions, apiId, alarms });
 
     this.policyJson = policyJson;
     this.baseUrl = baseUrl;

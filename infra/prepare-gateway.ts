@@ -5,12 +5,18 @@ import { secretNames } from "../schema/secret-names.ts";
 import { LAMBDA_MAX_REQUEST_BODY_BYTES } from "../functions/contracts/lambda-contract.ts";
 import { GATEWAY_DEFAULTS, LOG_RETENTION_DAYS, type GatewayArgs } from "./gateway-args.ts";
 import type { GatewaySettings } from "./gateway-scope.ts";
+import { resolveAlarms, type AlarmSettings } from "./alarm-options.ts";
 
 /**
  * Everything checked before the component registers anything, so a bad definition, option or
  * missing secret plans nothing: the validated definition, the settings and the secret names.
  */
-export function prepareGateway(args: GatewayArgs): { definition: GatewayDefinition; settings: GatewaySettings; secretNames: string[] } {
+export function prepareGateway(args: GatewayArgs): {
+  definition: GatewayDefinition;
+  settings: GatewaySettings;
+  secretNames: string[];
+  alarms: AlarmSettings | null;
+} {
   const definition = validated(args.definition);
   const tooLarge = Object.values(definition.endpoints).filter((e) => e.maxRequestBytes > LAMBDA_MAX_REQUEST_BODY_BYTES);
   if (tooLarge.length) {
@@ -21,6 +27,7 @@ export function prepareGateway(args: GatewayArgs): { definition: GatewayDefiniti
     );
   }
   const settings = resolveSettings(args);
+  const alarms = resolveAlarms(args.alarms);
   const names = secretNames(definition);
   const missing = names.filter((n) => args.secrets?.[n] === undefined);
   if (missing.length) {
@@ -29,7 +36,7 @@ export function prepareGateway(args: GatewayArgs): { definition: GatewayDefiniti
         missing.map((n) => `pulumi config set --secret ${n} <value>`).join("; "),
     );
   }
-  return { definition, settings, secretNames: names };
+  return { definition, settings, secretNames: names, alarms };
 }
 
 /** The definition, validated: a plain object (e.g. JSON) is validated here, before any child exists. */

@@ -69,6 +69,14 @@ describe("the CloudWatch EMF audit decorator", () => {
     expect(limited).toMatchObject({ RateLimited: 1, Errors5xx: 0, Endpoint: "none" });
   });
 
+  it("counts a refusal because the connection needs re-authorization (what the needs-reauthorization alarm watches), and nothing else as one", () => {
+    const refused = checkEmf(emfLine(auditRecord({ status: 503, decision: "CONNECTION_NEEDS_REAUTHORIZATION", upstreamDurationMs: null }))!);
+    expect(refused).toMatchObject({ ConnectionNeedsReauthorization: 1, Errors5xx: 1, Requests: 1 });
+    expect(refused._aws.CloudWatchMetrics[0]!.Metrics).toContainEqual({ Name: "ConnectionNeedsReauthorization", Unit: "Count" });
+    for (const decision of ["OK", "CONNECTION_NOT_CONNECTED", "RATE_LIMITED"] as const)
+      expect(checkEmf(emfLine(auditRecord({ decision }))!).ConnectionNeedsReauthorization).toBe(0);
+  });
+
   it("counts OAuth refreshes by result and writes no line for other OAuth events", () => {
     const failed = checkEmf(emfLine(auditRecord({ event: "oauth.refresh_failed", decision: "GRANT_DEAD", gatewayName: "acme" }))!);
     expect(failed._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([["Gateway", "Result"]]);

@@ -101,7 +101,7 @@ describe('frontDoor "function-url"', () => {
 describe("the switch, as diff --infra --front-door shows it", () => {
   const lines = () => switched.gateways.flatMap((g) => g.changes.map((c) => `${c.action} ${c.type} ${c.name}`)).sort();
 
-  it("API Gateway, its function and logs go; the streaming function and its URL stay (so the long endpoint's URL does not move); the role loses permissions", () => {
+  it("API Gateway, its function, logs and throttle alarm go (the dashboard loses their widgets); the streaming function and its URL stay (so the long endpoint's URL does not move); the role loses permissions", () => {
     expect(switched.problems).toEqual([]);
     expect(lines()).toEqual(
       [
@@ -110,12 +110,14 @@ describe("the switch, as diff --infra --front-door shows it", () => {
         "delete aws:apigatewayv2/route:Route direct-route-default",
         "delete aws:apigatewayv2/stage:Stage direct-stage",
         "delete aws:cloudwatch/logGroup:LogGroup direct-access-logs",
+        "delete aws:cloudwatch/metricAlarm:MetricAlarm direct-alarm-throttles-api",
+        "update aws:cloudwatch/dashboard:Dashboard direct-dashboard",
         "delete aws:cloudwatch/logGroup:LogGroup direct-api-logs",
         "delete aws:lambda/function:Function direct-api",
         "delete aws:lambda/permission:Permission direct-api-invoke",
         "update aws:iam/rolePolicy:RolePolicy direct-role-policy",
       ].sort(),
     );
-    expect(switched.summary).toMatchObject({ create: 0, update: 1, delete: 8, permissionsWidened: 0, protectionLost: 0 });
+    expect(switched.summary).toMatchObject({ create: 0, update: 2, delete: 9, permissionsWidened: 0, protectionLost: 0 });
   });
 });

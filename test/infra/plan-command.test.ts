@@ -17,12 +17,22 @@ describe("gatehouse plan", () => {
     expect(code).toBe(0);
     const out = io.stdout();
     expect(out).toContain("Plan for stack 'plan' in us-east-2");
-    expect(out).toMatch(/gateway 'payments' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 25 resources/);
+    expect(out).toMatch(/gateway 'payments' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 30 resources/);
     expect(out).toMatch(/dynamodb\.Table\s+payments-audit\s+hash pk, range sk, PITR on, SSE customer key, TTL ttl, deletion protection on/);
     expect(out).toMatch(/kms\.Key\s+payments-envelope-key\s+rotation on/);
     expect(out).toMatch(/apigatewayv2\.Integration\s+payments-integration-default\s+payload 2\.0, timeout 30000 ms/);
     expect(out).not.toMatch(/payments-stripe-integration|payments-stripe-route/);
     expect(out).toMatch(/lambda\.Function\s+payments-api\s+nodejs24\.x arm64, 512 MB, timeout 30 s/);
+  });
+
+  it("shows each alarm's metric, threshold and period, and the dashboard", () => {
+    const out = io.stdout();
+    expect(out).toMatch(
+      /cloudwatch\.MetricAlarm\s+payments-alarm-5xx-rate\s+IF\(requests >= 20, 100 \* errors \/ requests, 0\) \(errors = Gatehouse\/Errors5xx Sum, requests = Gatehouse\/Requests Sum\) > 5 over 300 s, no notification topic/,
+    );
+    expect(out).toMatch(/cloudwatch\.MetricAlarm\s+payments-alarm-upstream-failures\s+errors \+ timeouts .* >= 5 over 300 s/);
+    expect(out).toMatch(/cloudwatch\.MetricAlarm\s+payments-alarm-throttles-stream\s+AWS\/Lambda\/Throttles Sum >= 1 over 300 s/);
+    expect(out).toMatch(/cloudwatch\.Dashboard\s+payments-dashboard\s+gatehouse-\S+-plan-payments, 8 widgets/);
   });
 
   it("masks secrets: the Ciphertext plaintext shows as [secret]", () => {
@@ -69,7 +79,7 @@ describe("gatehouse plan", () => {
     const direct = recordingIo();
     expect(await main(["plan", "examples/quickstart/gateway.ts", "--front-door", "function-url"], direct)).toBe(0);
     const out = direct.stdout();
-    expect(out).toMatch(/gateway 'quickstart' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 16 resources/);
+    expect(out).toMatch(/gateway 'quickstart' \(id [0-9a-f-]{36}, revision [0-9a-f]{12}\): 20 resources/);
     expect(out).not.toMatch(/apigatewayv2|^ {2}stage throttle|access-logs/m);
     expect(out).toMatch(/lambda\.Function\s+quickstart-stream\s+nodejs24\.x arm64, 512 MB, timeout 34 s, handler index\.streamHandler/);
     expect(out).toContain(
