@@ -27,7 +27,8 @@ export const GATEWAY_TYPE = "gatehouse:aws:Gateway";
  * (esbuild bundle + the definition) behind an HTTP API with payload 2.0, and, when an endpoint's
  * timeout is above 29 s, a second function on the same code behind a response-streaming Function
  * URL. With `frontDoor: "function-url"`, only that streaming function and its URL, for every
- * endpoint, and no API Gateway. Every child is parented to the component and named `<name>-<role>`.
+ * endpoint, and no API Gateway. CloudWatch alarms on the function's metrics (see `alarms`) and a
+ * dashboard. Every child is parented to the component and named `<name>-<role>`.
  *
  * @example
  * import { Gateway } from "gatehouse-gateway/infra";
