@@ -103,7 +103,7 @@ afterAll(() => repo?.cleanup());
 describe("gatehouse diff --infra", () => {
   it("a method added changes only the bundled definition: the function code, nothing else", async () => {
     const report = await infraDiff("base", "method");
-    expect(infraOf(report).summary).toEqual({ create: 0, update: 1, delete: 0, unchanged: 18, permissionsWidened: 0, protectionLost: 0 });
+    expect(infraOf(report).summary).toEqual({ create: 0, update: 1, delete: 0, unchanged: 22, permissionsWidened: 0, protectionLost: 0 });
     expect(changesOf(report)).toEqual([
       {
         action: "update",
@@ -120,12 +120,15 @@ describe("gatehouse diff --infra", () => {
     const report = await infraDiff("method", "timeout");
     const changes = changesOf(report);
     expect(changes.filter((c) => c.action === "create").map(line)).toEqual([
+      "create aws:cloudwatch/metricAlarm:MetricAlarm payments-alarm-throttles-stream",
       "create aws:lambda/function:Function payments-stream",
       "create aws:lambda/permission:Permission payments-stream-invoke",
       "create aws:cloudwatch/logGroup:LogGroup payments-stream-logs",
       "create aws:lambda/functionUrl:FunctionUrl payments-stream-url",
       "create aws:lambda/permission:Permission payments-stream-url-invoke",
     ]);
+    // The dashboard gains the stream function's widgets (its new alarm is listed above).
+    expect(changes.filter((c) => c.action === "update").map(line)).toContain("update aws:cloudwatch/dashboard:Dashboard payments-dashboard");
     // The endpoint leaves API Gateway, whose one route and integration serve every endpoint: nothing is deleted.
     expect(changes.filter((c) => c.action === "delete").map(line)).toEqual([]);
     expect(changes.find((c) => c.name === "payments-stream-url")!.settings).toBe("RESPONSE_STREAM, auth NONE");
@@ -143,12 +146,12 @@ describe("gatehouse diff --infra", () => {
         flag: "permissions-widened",
       },
     ]);
-    expect(infraOf(report).summary).toMatchObject({ create: 5, update: 2, delete: 0, permissionsWidened: 1, protectionLost: 0 });
+    expect(infraOf(report).summary).toMatchObject({ create: 6, update: 3, delete: 0, permissionsWidened: 1, protectionLost: 0 });
 
     const markdown = renderMarkdown(report);
     const infra = markdown.slice(markdown.indexOf("### Infrastructure"));
     expect(markdown.indexOf("### Infrastructure")).toBeGreaterThan(markdown.indexOf("### Gateway `payments`"));
-    expect(infra).toContain("5 to create, 2 to update, 0 to delete, 17 unchanged; 1 widens permissions, none loses table protection (shadow plan:");
+    expect(infra).toContain("6 to create, 3 to update, 0 to delete, 20 unchanged; 1 widens permissions, none loses table protection (shadow plan:");
     expect(infra).toContain(
       "- ⚠️ **update** `iam.RolePolicy` `payments-role-policy` — **permissions widened**\n  - ⚠️ statement `WriteOwnLogs`: resources added:",
     );
@@ -186,10 +189,10 @@ describe("gatehouse diff --infra", () => {
     const report = await infraDiff("removed", "reordered");
     expect(report.gateways).toEqual([]);
     expect(infraOf(report).gateways).toEqual([]);
-    expect(infraOf(report).summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: 25, permissionsWidened: 0, protectionLost: 0 });
+    expect(infraOf(report).summary).toEqual({ create: 0, update: 0, delete: 0, unchanged: 30, permissionsWidened: 0, protectionLost: 0 });
     expect(infraOf(report).notes).toEqual([]);
     expect(renderMarkdown(report)).toContain(
-      "\n### Infrastructure\n\n0 to create, 0 to update, 0 to delete, 25 unchanged; none widens permissions, none loses table protection",
+      "\n### Infrastructure\n\n0 to create, 0 to update, 0 to delete, 30 unchanged; none widens permissions, none loses table protection",
     );
     expect(renderText(report)).toMatch(/\nno infrastructure changes\n?$/);
   }, 60_000);
@@ -222,7 +225,7 @@ describe("gatehouse diff --infra", () => {
   it("json carries the infra section with its own summary", async () => {
     const json = JSON.parse(renderJson(await infraDiff("timeout", "secret"))) as { summary: Record<string, number>; infra: InfraReport };
     expect(json.summary).toEqual({ widening: 1, narrowing: 0, neutral: 0, breaking: 0 });
-    expect(json.infra.summary).toEqual({ create: 1, update: 2, delete: 0, unchanged: 22, permissionsWidened: 0, protectionLost: 0 });
+    expect(json.infra.summary).toEqual({ create: 1, update: 2, delete: 0, unchanged: 27, permissionsWidened: 0, protectionLost: 0 });
     expect(json.infra.gateways.map((g) => g.name)).toEqual(["payments"]);
   }, 60_000);
 
