@@ -60,13 +60,9 @@ const COMPARISON: Inputs = {
 function describeAlarm(inputs: Inputs): string {
   const queries = (inputs.metricQueries ?? []) as Array<{ id: string; expression?: string; returnData?: boolean; metric?: Inputs }>;
   const name = (m: Inputs) => `${String(m.namespace)}/${String(m.metricName)}`;
-  const watched = queries.length
-    ? (() => {
-        const result = queries.find((q) => q.returnData && q.expression);
-        const inputsOf = queries.filter((q) => q.metric).map((q) => `${q.id} = ${name(q.metric!)} Sum`);
-        return `${result?.expression ?? "?"} (${inputsOf.join(", ")})`;
-      })()
-    : `${name(inputs)} ${String(inputs.statistic)}`;
+  const result = queries.find((q) => q.returnData && q.expression);
+  const operands = queries.filter((q) => q.metric).map((q) => `${q.id} = ${name(q.metric!)} Sum`);
+  const watched = queries.length ? `${result?.expression ?? "?"} (${operands.join(", ")})` : `${name(inputs)} ${String(inputs.statistic)}`;
   const period = queries.find((q) => q.metric)?.metric?.period ?? inputs.period;
   const actions = (inputs.alarmActions ?? []) as unknown[];
   return `${watched} ${String(COMPARISON[String(inputs.comparisonOperator)] ?? inputs.comparisonOperator)} ${String(inputs.threshold)} over ${String(period)} s, ${

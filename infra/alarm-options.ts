@@ -34,7 +34,13 @@ export const ALARM_DEFAULTS = { errorRatePercent: 5, minRequests: 20, upstreamFa
 export function resolveAlarms(alarms: false | GatewayAlarmOptions | undefined): AlarmSettings | null {
   if (alarms === false) return null;
   const given = alarms ?? {};
-  const s: AlarmSettings = { ...ALARM_DEFAULTS, ...withoutUndefined(given), topicArn: given.topicArn };
+  const s: AlarmSettings = {
+    errorRatePercent: given.errorRatePercent ?? ALARM_DEFAULTS.errorRatePercent,
+    minRequests: given.minRequests ?? ALARM_DEFAULTS.minRequests,
+    upstreamFailures: given.upstreamFailures ?? ALARM_DEFAULTS.upstreamFailures,
+    periodSeconds: given.periodSeconds ?? ALARM_DEFAULTS.periodSeconds,
+    topicArn: given.topicArn,
+  };
   const problems: string[] = [];
   if (!(s.errorRatePercent > 0 && s.errorRatePercent < 100)) problems.push("alarms.errorRatePercent must be above 0 and below 100");
   if (!Number.isInteger(s.minRequests) || s.minRequests < 1) problems.push("alarms.minRequests must be a whole number, at least 1");
@@ -43,9 +49,4 @@ export function resolveAlarms(alarms: false | GatewayAlarmOptions | undefined): 
     problems.push("alarms.periodSeconds must be 60 or a multiple of 60, at most 86400 (CloudWatch's periods for standard metrics)");
   if (problems.length) throw new Error(`Gateway options: ${problems.join("; ")}`);
   return s;
-}
-
-function withoutUndefined(options: GatewayAlarmOptions): Partial<typeof ALARM_DEFAULTS> {
-  const { topicArn: _, ...numbers } = options;
-  return Object.fromEntries(Object.entries(numbers).filter(([, v]) => v !== undefined));
 }

@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
 import { EMF_NAMESPACE, METRIC } from "../functions/contracts/cloudwatch-metrics.ts";
 import type { AlarmSettings } from "./alarm-options.ts";
 import { transformed, type GatewayScope } from "./gateway-scope.ts";
@@ -106,7 +105,7 @@ export function createAlarms(scope: GatewayScope, settings: AlarmSettings, funct
         threshold: 1,
         namespace: "AWS/Lambda",
         metricName: "Throttles",
-        dimensions: { FunctionName: fn.name as pulumi.Input<string> },
+        dimensions: { FunctionName: fn.name },
         period,
         statistic: "Sum",
       }),

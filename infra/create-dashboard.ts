@@ -60,21 +60,10 @@ export function dashboardBody(gateway: string, region: string, functionNames: st
     graph("Upstream errors and timeouts", [own(METRIC.upstreamErrors), own(METRIC.upstreamTimeouts)]),
     graph("Latency (ms)", [own(METRIC.duration, { stat: "p50" }), own(METRIC.duration, { stat: "p99" }), own(METRIC.upstreamDuration, { stat: "p99" })], "p99"),
     graph("Refused: rate limited, connection needs re-authorization", [own(METRIC.rateLimited), own(METRIC.needsReauthorization)]),
-    {
-      type: "metric",
-      width: 12,
-      height: 6,
-      properties: {
-        title: "OAuth token refreshes by result",
-        region,
-        stat: "Sum",
-        period: 300,
-        view: "timeSeries",
-        metrics: [
-          [{ expression: `SEARCH('{${EMF_NAMESPACE},Gateway,Result} MetricName="${METRIC.oauthRefresh}" Gateway="${gateway}"', 'Sum', 300)`, id: "refreshes" }],
-        ],
-      },
-    },
+    // One line per Result value, whichever occur: a SEARCH expression rather than a fixed list.
+    graph("OAuth token refreshes by result", [
+      [{ expression: `SEARCH('{${EMF_NAMESPACE},Gateway,Result} MetricName="${METRIC.oauthRefresh}" Gateway="${gateway}"', 'Sum', 300)`, id: "refreshes" }],
+    ]),
     graph(
       "Lambda invocations, errors, throttles",
       functionNames.flatMap((fn) => ["Invocations", "Errors", "Throttles"].map((m): MetricRow => ["AWS/Lambda", m, "FunctionName", fn])),

@@ -9,7 +9,8 @@ import { resolveAlarms, type AlarmSettings } from "./alarm-options.ts";
 
 /**
  * Everything checked before the component registers anything, so a bad definition, option or
- * missing secret plans nothing: the validated definition, the settings and the secret names.
+ * missing secret plans nothing: the validated definition, the settings, the secret names and the
+ * alarm settings (null for `alarms: false`).
  */
 export function prepareGateway(args: GatewayArgs): {
   definition: GatewayDefinition;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryAuditSink } from "../../functions/adapters/memory/memory-audit-sink.ts";
-import { EMF_NAMESPACE, emfAuditSink, emfLine } from "../../functions/adapters/metrics/emf-audit-sink.ts";
+import { emfAuditSink, emfLine } from "../../functions/adapters/metrics/emf-audit-sink.ts";
+import { EMF_NAMESPACE } from "../../functions/contracts/cloudwatch-metrics.ts";
 import { auditRecord } from "../contract/audit-sink-contract.ts";
 
 type Emf = Record<string, unknown> & {

@@ -1,8 +1,6 @@
 import type { AuditRecord, AuditSink } from "../../ports/audit-sink.ts";
 import { EMF_NAMESPACE, METRIC } from "../../contracts/cloudwatch-metrics.ts";
 
-export { EMF_NAMESPACE };
-
 /** Decisions that mean the upstream failed (not the client, not the gateway's policy). */
 const UPSTREAM_ERRORS = new Set(["UPSTREAM_UNREACHABLE", "UPSTREAM_INTERRUPTED"]);
 
