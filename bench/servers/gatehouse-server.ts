@@ -7,13 +7,8 @@ import { mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { bufferedLines } from "../../cli/access-log.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
-import { createEngine } from "../../functions/engine/create-engine.ts";
 import { createNodeServer } from "../../functions/front-doors/node/node-server.ts";
-import { openLocalStores, type LocalStores } from "../../functions/front-doors/node/wire-stores.ts";
-import { StaticSecretSource } from "../../functions/adapters/memory/static-secret-source.ts";
-import { UndiciUpstreamClient } from "../../functions/adapters/upstream/undici-upstream-client.ts";
-import { nodeTokenHasher } from "../../functions/adapters/node/node-token-hasher.ts";
-import { systemClock } from "../../functions/ports/clock.ts";
+import { wireLocal, type LocalGateway } from "../../functions/front-doors/node/wire-local.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
 import { armProfiler } from "./arm-profiler.ts";
 import { BENCH_SECRET_NAME, benchGateway, benchPath } from "./bench-gateway.ts";
@@ -24,29 +19,23 @@ if (!origin || (store !== "memory" && store !== "sqlite")) throw new Error("usag
 
 const say = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
-let stores: LocalStores;
+const gateway = benchGateway(origin);
+// The composition `gatehouse dev` and `gatehouse serve` use (wireLocal): the same stores, the
+// secret sealed by the local keyring as it is there, the same SSRF-guarded upstream client.
+let local: LocalGateway;
 try {
-  stores = await openLocalStores({ memory: store === "memory", dataDir: dataDir ?? ".gatehouse-bench" });
+  local = await wireLocal({
+    gateways: [gateway],
+    memory: store === "memory",
+    dataDir: dataDir ?? ".gatehouse-bench",
+    secretValues: { [BENCH_SECRET_NAME]: process.env[BENCH_SECRET_NAME] ?? "bench-secret-value" },
+    log: jsonLog((line) => process.stderr.write(`${line}\n`)),
+  });
 } catch (error) {
   say({ unavailable: errorMessage(error) });
   process.exit(0);
 }
-
-const gateway = benchGateway(origin);
-const upstream = new UndiciUpstreamClient();
-const engine = createEngine({
-  gateways: [gateway],
-  ports: {
-    tokens: stores.tokens,
-    rateLimiter: stores.rateLimiter,
-    audit: stores.audit,
-    secrets: new StaticSecretSource({ [BENCH_SECRET_NAME]: process.env[BENCH_SECRET_NAME] ?? "bench-secret-value" }),
-    upstream,
-    clock: systemClock,
-    log: jsonLog((line) => process.stderr.write(`${line}\n`)),
-    hashToken: nodeTokenHasher,
-  },
-});
+const { stores, engine } = local;
 const { token } = await issueToken(stores.tokens, { gatewayId: gateway.id, label: "bench", now: Date.now() });
 // The access log on, as `gatehouse serve` writes it (JSON lines through the same small buffer),
 // into a file of the run's folder, as `serve > file` would.
@@ -74,8 +63,7 @@ process.once("SIGTERM", () => {
     await Promise.race([door.drain(), new Promise((r) => setTimeout(r, 3000))]);
     access.flush();
     say(auditFootprint((stores.audit as { records?: unknown[] }).records));
-    await upstream.close();
-    await stores.close();
+    await local.close();
     process.exit(0);
   })();
 });

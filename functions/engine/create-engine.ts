@@ -17,7 +17,7 @@ import { refuse } from "./outcome.ts";
 import { readToken } from "./read-token.ts";
 import { redactQuery } from "./redact-query.ts";
 import { newRequestContext, type RequestContext } from "./request-context.ts";
-import { resolveCredentials } from "./resolve-credentials.ts";
+import { InjectedHeaders, resolveCredentials } from "./resolve-credentials.ts";
 import { sendUpstream } from "./send-upstream.ts";
 import { TokenCache } from "./token-cache.ts";
 import { verifyToken } from "./verify-token.ts";
@@ -51,6 +51,7 @@ export function createEngine(options: EngineOptions): Engine {
   const gateways = new Map(options.gateways.map((g) => [g.id, g]));
   const cache = new TokenCache((options.tokenCacheSeconds ?? 10) * 1000, options.tokenCacheSize ?? 10_000);
   const hash = ports.hashToken ?? hashToken;
+  const injected = new InjectedHeaders();
   const extraAllow = options.unsafeAllowPrivate ?? [];
   // One array per endpoint, not per request: the upstream client keys its guarded agents on it.
   const allowPrivateOf = new WeakMap<Endpoint, readonly string[]>();
@@ -111,8 +112,8 @@ export function createEngine(options: EngineOptions): Engine {
     if (!limited.ok) return answerRefusal(ports, context, limited.refusal);
     context.limitHeaders = limited.headers;
 
-    const credentials = await resolveCredentials(gateway, endpoint, ports);
-    if (!credentials.ok) return answerRefusal(ports, context, credentials.refusal);
+    const credentials = injected.ready(endpoint) ?? (await resolveCredentials(gateway, endpoint, ports, injected));
+    if ("refusal" in credentials) return answerRefusal(ports, context, credentials.refusal);
     const body = limitBody(request.body, endpoint.maxRequestBytes, context.bytesIn);
     if (!body.ok) return answerRefusal(ports, context, body.refusal);
 
@@ -123,6 +124,7 @@ export function createEngine(options: EngineOptions): Engine {
       declared: shape.declared,
       body: body.body,
       credentials,
+      injected,
       allowPrivate: allowPrivate(endpoint),
     });
     if (!sent.ok) return answerRefusal(ports, context, sent.refusal);

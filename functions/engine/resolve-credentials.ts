@@ -11,6 +11,48 @@ const CONNECTION_REFUSALS: Record<string, OutcomeCode> = {
   unavailable: "STORE_UNAVAILABLE",
 };
 
+/** What the gateway adds upstream for one request, and the secret values among it (the response is scrubbed of them). */
+export interface Credentials {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly secrets: readonly string[];
+  /** The connection's access token, when the endpoint has a connection. */
+  readonly bearer?: string;
+}
+
+/**
+ * Each endpoint's injected headers, rendered once per engine. A secret source reveals the same
+ * value for its whole life (sealed at start-up locally, decrypted once per cold start on AWS; a
+ * changed secret means a new engine), and the endpoint's scrubber holds the values anyway, so
+ * rendering them again per request bought nothing and cost an AES-GCM open and three awaits.
+ * Only a success is kept: a secret that could not be had is asked for again by the next request.
+ */
+export class InjectedHeaders {
+  private readonly rendered = new WeakMap<Endpoint, Credentials>();
+
+  /** The whole credentials of an endpoint without a connection once rendered, else undefined (then {@link resolveCredentials}). */
+  ready(endpoint: Endpoint): Credentials | undefined {
+    return endpoint.connection === undefined ? this.rendered.get(endpoint) : undefined;
+  }
+
+  /** The endpoint's injected headers, rendered now if they were not yet. */
+  async render(gatewayId: string, endpoint: Endpoint, secrets: SecretSource): Promise<Credentials | { problem: string }> {
+    const known = this.rendered.get(endpoint);
+    if (known) return known;
+    const headers: Record<string, string> = {};
+    // Values the client must never see again (the response is scrubbed of them); literals are not secret.
+    const held: string[] = [];
+    for (const [name, value] of Object.entries(endpoint.headers.inject)) {
+      const result = await renderInjected(gatewayId, value, secrets);
+      if (!result.ok) return { problem: result.problem };
+      headers[name] = result.value;
+      for (const secret of result.secrets) held.push(secret);
+    }
+    const credentials: Credentials = Object.freeze({ headers: Object.freeze(headers), secrets: Object.freeze(held) });
+    this.rendered.set(endpoint, credentials);
+    return credentials;
+  }
+}
+
 /**
  * The headers the gateway adds upstream: injected literals, secrets (prefixed or as Basic
  * credentials) and the connection's bearer token, and the secret values among them. Anything
@@ -20,18 +62,12 @@ export async function resolveCredentials(
   gateway: Gateway,
   endpoint: Endpoint,
   ports: { secrets: SecretSource; connections?: ConnectionTokens | undefined },
+  injected: InjectedHeaders,
   rejectedBearer?: string,
-): Promise<{ ok: true; headers: Record<string, string>; secrets: string[]; bearer?: string } | { ok: false; refusal: Refusal }> {
-  const headers: Record<string, string> = {};
-  // Values the client must never see again (the response is scrubbed of them); literals are not secret.
-  const secrets: string[] = [];
-  for (const [name, value] of Object.entries(endpoint.headers.inject)) {
-    const rendered = await renderInjected(gateway.id, value, ports.secrets);
-    if (!rendered.ok) return { ok: false, refusal: refuse("SECRET_UNAVAILABLE", rendered.problem) };
-    headers[name] = rendered.value;
-    for (const held of rendered.secrets) secrets.push(held);
-  }
-  if (endpoint.connection === undefined) return { ok: true, headers, secrets };
+): Promise<({ ok: true } & Credentials) | { ok: false; refusal: Refusal }> {
+  const base = await injected.render(gateway.id, endpoint, ports.secrets);
+  if ("problem" in base) return { ok: false, refusal: refuse("SECRET_UNAVAILABLE", base.problem) };
+  if (endpoint.connection === undefined) return { ok: true, headers: base.headers, secrets: base.secrets };
   if (!ports.connections) {
     return { ok: false, refusal: refuse("CONNECTION_NOT_CONNECTED", "no connection store is configured") };
   }
@@ -55,7 +91,10 @@ export async function resolveCredentials(
       }),
     };
   }
-  headers.authorization = `Bearer ${result.token}`;
-  secrets.push(result.token);
-  return { ok: true, headers, secrets, bearer: result.token };
+  return {
+    ok: true,
+    headers: { ...base.headers, authorization: `Bearer ${result.token}` },
+    secrets: [...base.secrets, result.token],
+    bearer: result.token,
+  };
 }

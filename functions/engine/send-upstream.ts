@@ -7,7 +7,7 @@ import { forwardedRequestHeaders } from "./header-policy.ts";
 import { peekRejectedToken } from "./peek-rejected-token.ts";
 import type { StepResult } from "./outcome.ts";
 import type { RequestContext } from "./request-context.ts";
-import { resolveCredentials } from "./resolve-credentials.ts";
+import { resolveCredentials, type Credentials, type InjectedHeaders } from "./resolve-credentials.ts";
 
 /** Where and how a checked request goes upstream, as the earlier steps decided it. */
 export interface UpstreamPlan {
@@ -17,7 +17,9 @@ export interface UpstreamPlan {
   /** The client's Content-Length, re-sent as is (framing is otherwise recomputed). */
   declared: number | null;
   body: Body;
-  credentials: { headers: Record<string, string>; secrets: string[]; bearer?: string };
+  credentials: Credentials;
+  /** The engine's rendered injected headers, for a refresh's new credentials. */
+  injected: InjectedHeaders;
   allowPrivate: readonly string[];
 }
 
@@ -42,7 +44,7 @@ export async function sendUpstream(
     origin: plan.target.origin,
     path: plan.target.path,
     method: request.method,
-    headers: { ...baseHeaders, ...credentials.headers },
+    headers: withCredentials(baseHeaders, credentials),
     body: plan.body,
     timeoutMs: plan.endpoint.timeoutSeconds * 1000,
     allowPrivate: plan.allowPrivate,
@@ -53,28 +55,34 @@ export async function sendUpstream(
   let sent = await forward(ports.upstream, upstreamRequest);
   if (sent.ok && sent.response.status === 401 && credentials.bearer && replayable(request.body)) {
     await discard(sent.response);
-    const refreshed = await resolveCredentials(plan.gateway, plan.endpoint, ports, credentials.bearer);
+    const refreshed = await resolveCredentials(plan.gateway, plan.endpoint, ports, plan.injected, credentials.bearer);
     if (!refreshed.ok) return refreshed;
     credentials = refreshed;
-    sent = await forward(ports.upstream, { ...upstreamRequest, headers: { ...baseHeaders, ...credentials.headers } });
+    sent = await forward(ports.upstream, { ...upstreamRequest, headers: withCredentials(baseHeaders, credentials) });
   } else if (sent.ok && credentials.bearer && replayable(request.body)) {
     // The same single replay for a refusal inside a 200 (Slack's ok:false token_expired).
     const signal = ports.connections?.rejectedTokenSignal?.(plan.gateway, plan.endpoint.connection!);
     const peeked = signal ? await peekRejectedToken(sent.response, signal) : null;
     if (peeked) sent = { ok: true, response: peeked.response };
     if (peeked?.rejected) {
-      const refreshed = await resolveCredentials(plan.gateway, plan.endpoint, ports, credentials.bearer);
+      const refreshed = await resolveCredentials(plan.gateway, plan.endpoint, ports, plan.injected, credentials.bearer);
       if (!refreshed.ok) return refreshed;
       // Without a new token a replay cannot help: the provider's own answer goes back.
       if (refreshed.bearer !== credentials.bearer) {
         credentials = refreshed;
-        sent = await forward(ports.upstream, { ...upstreamRequest, headers: { ...baseHeaders, ...credentials.headers } });
+        sent = await forward(ports.upstream, { ...upstreamRequest, headers: withCredentials(baseHeaders, credentials) });
       }
     }
   }
   audit.upstreamDurationMs = ports.clock.now() - upstreamStarted;
   if (!sent.ok) return sent;
   return { ok: true, response: sent.response, secrets: credentials.secrets };
+}
+
+/** The forwarded headers with the credentials written over them, in place (a replay overwrites the same names). */
+function withCredentials(headers: Record<string, string>, credentials: Credentials): Record<string, string> {
+  for (const name in credentials.headers) headers[name] = credentials.headers[name]!;
+  return headers;
 }
 
 function replayable(body: GatewayRequest["body"]): boolean {

@@ -21,7 +21,9 @@ export type EncryptionContext = Readonly<Record<string, string>>;
  * SecretSource: the values of the `secret("NAME")` references a gateway injects.
  *
  * Contract: `reveal` resolves to the value or rejects with {@link SecretUnavailableError}
- * naming the secret (never its value). Implementations keep values sealed at rest.
+ * naming the secret (never its value). A name reveals the same value for the source's whole
+ * life: the engine renders each endpoint's injected headers once and keeps them (a changed
+ * secret takes a new source and a new engine). Implementations keep values sealed at rest.
  */
 export interface SecretSource {
   reveal(gatewayId: string, name: string): Promise<string>;

@@ -99,6 +99,26 @@ describe("failures fail closed", () => {
     expect(upstream.seen).toHaveLength(0);
   });
 
+  it("renders an endpoint's injected secret once, but asks again after a failure rather than keeping it", async () => {
+    const asked: string[] = [];
+    let available = false;
+    const secrets = {
+      reveal: async (_gateway: string, name: string) => {
+        asked.push(name);
+        if (!available) throw new Error("key unavailable");
+        return "s3cret-value";
+      },
+    };
+    const { h, upstream, auth } = await setup({ headers: { inject: { "x-key": secret("API_KEY") } } }, { ports: { secrets } });
+    expect((await send(h.url("api"), { headers: auth })).status).toBe(503);
+    expect((await send(h.url("api"), { headers: auth })).status).toBe(503);
+    expect(asked).toEqual(["API_KEY", "API_KEY"]);
+    available = true;
+    for (let i = 0; i < 3; i++) expect((await send(h.url("api"), { headers: auth })).status).toBe(200);
+    expect(asked).toHaveLength(3);
+    expect(upstream.seen.map((r) => r.headers["x-key"])).toEqual(["s3cret-value", "s3cret-value", "s3cret-value"]);
+  });
+
   it("writes the record to the structured log with a marker when the audit sink fails", async () => {
     const sink: AuditSink = { write: async () => Promise.reject(new Error("audit table throttled")) };
     const { h, auth } = await setup({}, { ports: { audit: sink as never } });

@@ -4,8 +4,10 @@ import { secretContext, secretNames } from "../../../schema/secret-names.ts";
 import { SecretUnavailableError, type SecretBox, type SecretSource } from "../../ports/secret-box.ts";
 
 /**
- * SecretSource over sealed values: plaintext exists only for the moment a request needs it.
- * Values are sealed per gateway, so one gateway cannot reveal another's secrets.
+ * SecretSource over sealed values, sealed per gateway, so one gateway cannot reveal another's
+ * secrets. A value is opened when an endpoint first needs it; the engine then keeps the header
+ * it rendered from it (and the endpoint's scrubber the value) for its life, so plaintext of the
+ * secrets in use does live in the process's memory, as it must to be sent at all.
  */
 export class SealedSecretSource implements SecretSource {
   private constructor(
