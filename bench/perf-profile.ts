@@ -1,7 +1,7 @@
-// `node cli/run-ts.mjs bench/perf-profile.ts [targets] [seconds]`: where each Node target's CPU
+// `node cli/run-ts.mjs bench/perf-profile.ts [targets] [seconds] [connections=32]`: where each Node target's CPU
 // goes per request, kernel and V8 internals included, side by side. Each server runs under
 // `perf record -e cpu-clock -g` (Debian's linux-perf; a software clock, so it works where the CPU's
-// counters are not exposed) with --perf-basic-prof naming the JIT frames, under wrk -t1 -c32.
+// counters are not exposed) with --perf-basic-prof naming the JIT frames, under wrk -t1 -c32 (or the connections given).
 // V8's own sampling profiler (`npm run bench -- --profile`) charges native time to whatever JS frame
 // was on top (writev looked like a quarter of all time); perf sees the real stacks. Prints, per
 // symbol, inclusive and self microseconds per request on the main thread, and the V8 worker threads'
@@ -16,6 +16,7 @@ import { startNodeTarget, startUpstream, type NodeTargetName } from "./start-tar
 
 const targets = (process.argv[2]?.split(",") ?? ["bare-node", "gatehouse-memory"]) as NodeTargetName[];
 const seconds = Number(process.argv[3] ?? 8);
+const connections = Number(process.argv[4] ?? 32);
 const SAMPLE_HZ = 2000;
 const workDir = mkdtempSync(join(tmpdir(), "gatehouse-perf-"));
 
@@ -53,8 +54,8 @@ try {
     delete process.env.NODE_OPTIONS;
     if ("reason" in target) throw new Error(`${name}: ${target.reason}`);
     // Recorded from start-up: the warm-up's requests are counted too, so start-up is spread thin.
-    const warm = await runLoad({ generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds: 3 });
-    const load = await runLoad({ generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds });
+    const warm = await runLoad({ generator: "wrk", url: target.url, headers: target.headers, connections, seconds: 3 });
+    const load = await runLoad({ generator: "wrk", url: target.url, headers: target.headers, connections, seconds });
     await target.stop();
     const workers = samplesBySymbol(file, "V8Worker").total;
     profiles.push({ name, requests: warm.requests + load.requests, main: samplesBySymbol(file, "MainThread"), workers });
@@ -65,7 +66,7 @@ try {
 }
 
 const perRequest = (samples: number, requests: number) => ((samples * 1e6) / SAMPLE_HZ / requests).toFixed(1);
-console.log(`CPU µs per request (perf, cpu-clock ${SAMPLE_HZ} Hz, wrk -c32, ${seconds} s after 3 s warm-up, start-up included)`);
+console.log(`CPU µs per request (perf, cpu-clock ${SAMPLE_HZ} Hz, wrk -c${connections}, ${seconds} s after 3 s warm-up, start-up included)`);
 for (const p of profiles)
   console.log(`  ${p.name}: main thread ${perRequest(p.main.total, p.requests)}, V8 worker threads ${perRequest(p.workers, p.requests)}`);
 const last = profiles.at(-1)!;

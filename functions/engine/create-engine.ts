@@ -10,7 +10,7 @@ import { answerUpstream } from "./answer-upstream.ts";
 import { buildUpstreamPath } from "./build-upstream-path.ts";
 import { checkMethodAndLength } from "./check-method-and-length.ts";
 import { addCorsHeaders, corsPolicy, isPreflight, preflightHeaders } from "./cors-policy.ts";
-import { enforceRateLimit, rateLimitBuckets } from "./enforce-rate-limit.ts";
+import { enforceRateLimit, rateLimitPlan } from "./enforce-rate-limit.ts";
 import { limitBody } from "./limit-body.ts";
 import { gatewayOfPath, matchRoute } from "./match-route.ts";
 import { refuse } from "./outcome.ts";
@@ -108,7 +108,7 @@ export function createEngine(options: EngineOptions): Engine {
     const target = buildUpstreamPath(endpoint, tail, request.query);
     if (!target.ok) return answerRefusal(ports, context, target.refusal);
 
-    const limited = await enforceRateLimit(ports.rateLimiter, rateLimitBuckets(gateway, endpoint, verified.record.id), context.started);
+    const limited = await enforceRateLimit(ports.rateLimiter, rateLimitPlan(gateway, endpoint, verified.record), context.started);
     if (!limited.ok) return answerRefusal(ports, context, limited.refusal);
     context.limitHeaders = limited.headers;
 

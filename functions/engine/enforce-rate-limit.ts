@@ -1,5 +1,6 @@
 import type { Endpoint, Gateway } from "../../schema/gateway.ts";
 import type { RateLimitBucket, RateLimiter, WindowState } from "../ports/rate-limiter.ts";
+import type { TokenRecord } from "../ports/token-store.ts";
 import { errorMessage } from "../../schema/error-message.ts";
 import { refuse, refused, type StepResult } from "./outcome.ts";
 
@@ -18,34 +19,73 @@ export function rateLimitBuckets(gateway: Gateway, endpoint: Endpoint, tokenId: 
   return buckets;
 }
 
-const policyName = (w: WindowState) => `${w.scope === "endpoint" ? "endpoint-" : ""}per-${w.window}`;
+/** What a token's requests on one endpoint are counted in: the buckets, and the `RateLimit-Policy` field they give. */
+export interface RateLimitPlan {
+  readonly buckets: readonly RateLimitBucket[];
+  /** The field's value, or "" without buckets. */
+  readonly policy: string;
+}
+
+const NO_LIMIT: RateLimitPlan = Object.freeze({ buckets: Object.freeze([]), policy: "" });
+
+/**
+ * The plan of the last endpoint each token record was used on. A record lives in the token
+ * cache for its TTL and is then replaced (the WeakMap lets the old one go), so the bucket keys
+ * and the policy field are built about once per token and TTL rather than per request, and the
+ * limiter is handed the same key strings each time (their hashes are kept by V8).
+ */
+const plans = new WeakMap<TokenRecord, { endpoint: Endpoint; plan: RateLimitPlan }>();
+
+/** The rate-limit plan of `record`'s requests on `endpoint` (see {@link RateLimitPlan}). */
+export function rateLimitPlan(gateway: Gateway, endpoint: Endpoint, record: TokenRecord): RateLimitPlan {
+  if (!endpoint.rateLimit) return NO_LIMIT;
+  const last = plans.get(record);
+  if (last !== undefined && last.endpoint === endpoint) return last.plan;
+  const buckets = Object.freeze(rateLimitBuckets(gateway, endpoint, record.id));
+  const plan: RateLimitPlan = Object.freeze({ buckets, policy: policyField(buckets) });
+  plans.set(record, { endpoint, plan });
+  return plan;
+}
+
+const POLICY_NAMES = {
+  token: { minute: '"per-minute"', hour: '"per-hour"' },
+  endpoint: { minute: '"endpoint-per-minute"', hour: '"endpoint-per-hour"' },
+} as const;
+
+const policyName = (w: Pick<WindowState, "scope" | "window">) => POLICY_NAMES[w.scope][w.window].slice(1, -1);
+
+/** `RateLimit-Policy` of the buckets' capped windows, in the limiter's order (bucket order, minute before hour). */
+function policyField(buckets: readonly RateLimitBucket[]): string {
+  const items: string[] = [];
+  for (const bucket of buckets) {
+    if (bucket.perMinute !== undefined) items.push(`${POLICY_NAMES[bucket.scope].minute};q=${bucket.perMinute};w=60`);
+    if (bucket.perHour !== undefined) items.push(`${POLICY_NAMES[bucket.scope].hour};q=${bucket.perHour};w=3600`);
+  }
+  return items.join(", ");
+}
 
 /**
  * `RateLimit-Policy` and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers-11, both
- * Structured Field lists), sent on admitted and refused responses alike.
+ * Structured Field lists), sent on admitted and refused responses alike. The policy comes
+ * precomputed from the plan; only the state is built per request.
  */
-export function rateLimitHeaders(windows: WindowState[]): Record<string, string> {
+export function rateLimitHeaders(windows: readonly WindowState[], policy: string): Record<string, string> {
   if (windows.length === 0) return {};
-  return {
-    "ratelimit-policy": windows.map((w) => `"${policyName(w)}";q=${w.limit};w=${w.window === "minute" ? 60 : 3600}`).join(", "),
-    ratelimit: windows.map((w) => `"${policyName(w)}";r=${w.remaining};t=${w.resetSeconds}`).join(", "),
-  };
+  let state = "";
+  for (const w of windows) state += `${state === "" ? "" : ", "}${POLICY_NAMES[w.scope][w.window]};r=${w.remaining};t=${w.resetSeconds}`;
+  return { "ratelimit-policy": policy, ratelimit: state };
 }
 
 /** Checks and counts the request; over a cap it is a 429 refusal with `Retry-After`; a store failure refuses (fails closed). */
-export async function enforceRateLimit(
-  limiter: RateLimiter,
-  buckets: RateLimitBucket[],
-  now: number,
-): Promise<StepResult<{ headers: Record<string, string> }>> {
-  if (buckets.length === 0) return { ok: true, headers: {} };
+export async function enforceRateLimit(limiter: RateLimiter, plan: RateLimitPlan, now: number): Promise<StepResult<{ headers: Record<string, string> }>> {
+  if (plan.buckets.length === 0) return { ok: true, headers: {} };
   let result;
   try {
-    result = await limiter.consume({ now, buckets });
+    result = await limiter.consume({ now, buckets: plan.buckets });
   } catch (error) {
     return refused(refuse("STORE_UNAVAILABLE", `rate limiter failed: ${errorMessage(error)}`));
   }
-  const headers = rateLimitHeaders(result.windows);
+  const headers = rateLimitHeaders(result.windows, plan.policy);
   if (result.allowed) return { ok: true, headers };
   const full = result.windows.filter((w) => w.remaining === 0).map(policyName);
   return {

@@ -8,11 +8,24 @@ export interface Log {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
+let formattedAt = Number.NaN;
+let formatted = "";
+
+/** Now as an ISO 8601 string, formatted at most once per millisecond: formatting a Date cost more than the rest of an access line. */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== formattedAt) {
+    formattedAt = now;
+    formatted = new Date(now).toISOString();
+  }
+  return formatted;
+}
+
 /** A log that writes JSON lines to a function (the front door's wiring passes stdout or stderr). */
 export function jsonLog(write: (line: string) => void): Log {
   const emit = (level: string, event: string, fields?: Record<string, unknown>) => {
     try {
-      write(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
+      write(JSON.stringify({ time: isoNow(), level, event, ...fields }));
     } catch {
       // A log line that cannot be written must not fail the request.
     }

@@ -18,7 +18,7 @@ export interface RateLimiter {
 export interface RateLimitRequest {
   /** Epoch milliseconds of the request. */
   now: number;
-  buckets: RateLimitBucket[];
+  buckets: readonly RateLimitBucket[];
 }
 
 /** One counter family: a key (per token, or shared by the endpoint) and its caps. */

@@ -121,15 +121,15 @@ export class DynamoRateLimiter implements RateLimiter {
 }
 
 /** The bucket whose item counts the request: the endpoint-wide one if present. */
-function home(buckets: RateLimitBucket[]): RateLimitBucket {
+function home(buckets: readonly RateLimitBucket[]): RateLimitBucket {
   return buckets.find((b) => b.scope === "endpoint") ?? buckets[0]!;
 }
 
-function itemKey(buckets: RateLimitBucket[], now: number): string {
+function itemKey(buckets: readonly RateLimitBucket[], now: number): string {
   return `${home(buckets).key}#${windowStart(now, "hour")}`;
 }
 
-function prefixOf(buckets: RateLimitBucket[], key: string): string {
+function prefixOf(buckets: readonly RateLimitBucket[], key: string): string {
   return key === home(buckets).key ? "" : `${key}|`;
 }
 
@@ -137,7 +137,7 @@ function minuteOfHour(now: number): number {
   return Math.floor((now - windowStart(now, "hour")) / WINDOW_MS.minute);
 }
 
-function attributeName(buckets: RateLimitBucket[], key: string, window: Window, now: number): string {
+function attributeName(buckets: readonly RateLimitBucket[], key: string, window: Window, now: number): string {
   return `${prefixOf(buckets, key)}${window === "hour" ? "h" : `m${minuteOfHour(now)}`}`;
 }
 

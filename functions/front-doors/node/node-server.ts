@@ -93,19 +93,13 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
     }
     if (req.rawHeaders.length > MAX_HEADER_FIELDS * 2) return tooManyHeaders(res);
     responding.set(req.socket, { req, res });
-    // Only our own entry: with pipelining the next request on this socket may already have replaced it.
-    const forget = () => {
-      if (responding.get(req.socket)?.res === res) responding.delete(req.socket);
-    };
-    res.once("close", forget);
-    res.once("finish", forget);
     inFlight++;
-    const served = serve(engine, req, res, options, expectsContinue);
+    const served = serve(engine, req, res, options, expectsContinue, responding).finally(done);
     if (options.onRequestFinished) reportFinished(served, res, options.onRequestFinished);
-    void served.finally(() => {
-      inFlight--;
-      if (inFlight === 0) idle?.();
-    });
+  };
+  const done = () => {
+    inFlight--;
+    if (inFlight === 0) idle?.();
   };
   const server = createServer(
     {
@@ -143,10 +137,15 @@ async function serve(
   res: ServerResponse,
   options: NodeServerOptions,
   expectsContinue: boolean,
+  responding: WeakMap<Socket, InFlight>,
 ): Promise<GatewayResponse> {
   const started = Date.now();
   const controller = new NodeClientSignal();
-  res.on("close", () => {
+  const socket = req.socket;
+  // One listener per request. A response emits 'close' when it is done, finished or cut. Only our
+  // own entry is dropped: with pipelining the next request on this socket may already have replaced it.
+  res.once("close", () => {
+    if (responding.get(socket)?.res === res) responding.delete(socket);
     if (!res.writableFinished) controller.abort();
   });
   const url = req.url ?? "/";
