@@ -27,6 +27,11 @@ export interface SqliteStoreOptions {
   auditRetentionDays?: number;
   /** Pruning of expired audit records (see {@link SqliteAuditSinkOptions}); tests shorten it. */
   auditPruning?: Pick<SqliteAuditSinkOptions, "pruneBatch" | "pruneDelayMs">;
+  /**
+   * Checkpoint the WAL on a thread of its own rather than inside the commits (servers: `gatehouse
+   * dev` and `serve`); a short CLI command leaves it to SQLite. @default false
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /** The adapters on one open store file. */
@@ -76,6 +81,7 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
     throw error instanceof StoreOpenError ? error : damaged(dir, file, messageOf(error));
   }
   const database = new SqliteDatabase(db, file);
+  if (options.backgroundCheckpoints) database.checkpointInBackground(BUSY_TIMEOUT_MS);
   const tokens = new SqliteTokenStore(database);
   tokens.pruneDead(Date.now());
   const audit = new SqliteAuditSink(database, {

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { markOpen } from "./store-integrity.ts";
+import { WalCheckpointer } from "./wal-checkpointer.ts";
 
 /**
  * How much a write must survive, chosen per write class (see `PRAGMA synchronous` in WAL mode,
@@ -27,6 +28,7 @@ export class SqliteDatabase {
   private turn: Array<{ work: () => unknown; resolve: (value: never) => void; reject: (error: unknown) => void }> = [];
   /** Removes this process's open marker; set by the first `fast` write (see `markOpen`). */
   private unmark: (() => void) | null = null;
+  private checkpointer: WalCheckpointer | null = null;
 
   constructor(
     /** The open connection. */
@@ -80,11 +82,26 @@ export class SqliteDatabase {
   }
 
   /**
-   * Closes the connection (the last one out checkpoints and removes the WAL). Writes of this turn
-   * not yet committed are committed first, so a record written just before a shutdown is kept.
+   * Moves checkpoints off this thread (see {@link WalCheckpointer}): a long-running server's
+   * COMMITs then never stop to copy the WAL into the main file. Durable writes still checkpoint
+   * at once, as `write` says; if the thread fails, SQLite's automatic checkpoint comes back.
+   */
+  checkpointInBackground(busyTimeoutMs: number): void {
+    if (this.checkpointer !== null || !this.db.isOpen) return;
+    this.checkpointer = new WalCheckpointer(this.file, busyTimeoutMs, () => {
+      if (this.db.isOpen) this.db.exec("PRAGMA wal_autocheckpoint=1000");
+    });
+    this.db.exec("PRAGMA wal_autocheckpoint=0");
+  }
+
+  /**
+   * Closes the connection (the last one out checkpoints and removes the WAL, so the background
+   * checkpointer's is closed first). Writes of this turn not yet committed are committed first,
+   * so a record written just before a shutdown is kept.
    */
   close(): void {
     if (this.turn.length > 0 && this.db.isOpen) this.flushTurn();
+    this.checkpointer?.stop();
     if (this.db.isOpen) this.db.close();
     this.unmark?.();
   }

@@ -49,6 +49,7 @@ export async function openLocalStores(options: LocalStoreOptions): Promise<Local
   return openStores({
     kind: "local",
     dataDir: options.dataDir || DEFAULT_DATA_DIR,
+    backgroundCheckpoints: true,
     ...(options.auditRetentionDays !== undefined ? { auditRetentionDays: options.auditRetentionDays } : {}),
   });
 }
@@ -56,7 +57,13 @@ export async function openLocalStores(options: LocalStoreOptions): Promise<Local
 /** Which stores to open: memory, a local data folder, or DynamoDB (AWS or a compatible endpoint). */
 export type StoreTarget =
   | { kind: "memory" }
-  | { kind: "local"; dataDir: string; auditRetentionDays?: number }
+  | {
+      kind: "local";
+      dataDir: string;
+      auditRetentionDays?: number;
+      /** Checkpoint on a background thread (servers; see `openSqliteStore`). @default false */
+      backgroundCheckpoints?: boolean;
+    }
   | {
       kind: "aws";
       region: string;
@@ -81,7 +88,10 @@ export async function openStores(target: StoreTarget): Promise<LocalStores> {
     };
   }
   if (target.kind === "local") {
-    const store = openSqliteStore(target.dataDir, target.auditRetentionDays !== undefined ? { auditRetentionDays: target.auditRetentionDays } : {});
+    const store = openSqliteStore(target.dataDir, {
+      ...(target.auditRetentionDays !== undefined ? { auditRetentionDays: target.auditRetentionDays } : {}),
+      ...(target.backgroundCheckpoints ? { backgroundCheckpoints: true } : {}),
+    });
     return {
       tokens: store.tokens,
       rateLimiter: store.rateLimiter,
