@@ -36,7 +36,10 @@ try {
  * connection was 12 ms with it and 4.4 ms without). A PASSIVE checkpoint never blocks writers
  * (https://sqlite.org/c3ref/wal_checkpoint_v2.html), so the main connection goes on committing
  * while it runs. The caller turns its own automatic checkpoint off once this has started, and
- * back on through `onFailure` if the thread ever fails, so the WAL never grows unchecked.
+ * back on through `onFailure` if the thread ever fails, so the WAL never grows unchecked. The
+ * thread costs about 11 MB of the server's RSS (a V8 isolate of its own; heap limits do not
+ * shrink it); a larger automatic-checkpoint threshold instead (10,000 pages) made the stalls
+ * rarer but far longer (bench p99 86 ms at one connection).
  */
 export class WalCheckpointer {
   private readonly flags = new Int32Array(new SharedArrayBuffer(8));
