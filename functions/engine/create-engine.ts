@@ -112,8 +112,8 @@ export function createEngine(options: EngineOptions): Engine {
     if (!limited.ok) return answerRefusal(ports, context, limited.refusal);
     context.limitHeaders = limited.headers;
 
-    const credentials = injected.ready(endpoint) ?? (await resolveCredentials(gateway, endpoint, ports, injected));
-    if ("refusal" in credentials) return answerRefusal(ports, context, credentials.refusal);
+    const credentials = await resolveCredentials(gateway, endpoint, ports, injected);
+    if (!credentials.ok) return answerRefusal(ports, context, credentials.refusal);
     const body = limitBody(request.body, endpoint.maxRequestBytes, context.bytesIn);
     if (!body.ok) return answerRefusal(ports, context, body.refusal);
 

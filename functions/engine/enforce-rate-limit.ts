@@ -48,18 +48,18 @@ export function rateLimitPlan(gateway: Gateway, endpoint: Endpoint, record: Toke
 }
 
 const POLICY_NAMES = {
-  token: { minute: '"per-minute"', hour: '"per-hour"' },
-  endpoint: { minute: '"endpoint-per-minute"', hour: '"endpoint-per-hour"' },
+  token: { minute: "per-minute", hour: "per-hour" },
+  endpoint: { minute: "endpoint-per-minute", hour: "endpoint-per-hour" },
 } as const;
 
-const policyName = (w: Pick<WindowState, "scope" | "window">) => POLICY_NAMES[w.scope][w.window].slice(1, -1);
+const policyName = (w: Pick<WindowState, "scope" | "window">) => POLICY_NAMES[w.scope][w.window];
 
 /** `RateLimit-Policy` of the buckets' capped windows, in the limiter's order (bucket order, minute before hour). */
 function policyField(buckets: readonly RateLimitBucket[]): string {
   const items: string[] = [];
   for (const bucket of buckets) {
-    if (bucket.perMinute !== undefined) items.push(`${POLICY_NAMES[bucket.scope].minute};q=${bucket.perMinute};w=60`);
-    if (bucket.perHour !== undefined) items.push(`${POLICY_NAMES[bucket.scope].hour};q=${bucket.perHour};w=3600`);
+    if (bucket.perMinute !== undefined) items.push(`"${POLICY_NAMES[bucket.scope].minute}";q=${bucket.perMinute};w=60`);
+    if (bucket.perHour !== undefined) items.push(`"${POLICY_NAMES[bucket.scope].hour}";q=${bucket.perHour};w=3600`);
   }
   return items.join(", ");
 }
@@ -72,7 +72,7 @@ function policyField(buckets: readonly RateLimitBucket[]): string {
 export function rateLimitHeaders(windows: readonly WindowState[], policy: string): Record<string, string> {
   if (windows.length === 0) return {};
   let state = "";
-  for (const w of windows) state += `${state === "" ? "" : ", "}${POLICY_NAMES[w.scope][w.window]};r=${w.remaining};t=${w.resetSeconds}`;
+  for (const w of windows) state += `${state === "" ? "" : ", "}"${policyName(w)}";r=${w.remaining};t=${w.resetSeconds}`;
   return { "ratelimit-policy": policy, ratelimit: state };
 }
 

@@ -29,11 +29,6 @@ export interface Credentials {
 export class InjectedHeaders {
   private readonly rendered = new WeakMap<Endpoint, Credentials>();
 
-  /** The whole credentials of an endpoint without a connection once rendered, else undefined (then {@link resolveCredentials}). */
-  ready(endpoint: Endpoint): Credentials | undefined {
-    return endpoint.connection === undefined ? this.rendered.get(endpoint) : undefined;
-  }
-
   /** The endpoint's injected headers, rendered now if they were not yet. */
   async render(gatewayId: string, endpoint: Endpoint, secrets: SecretSource): Promise<Credentials | { problem: string }> {
     const known = this.rendered.get(endpoint);

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 
 /** How often the background thread copies the WAL into the main file. */
-export const CHECKPOINT_INTERVAL_MS = 250;
+const CHECKPOINT_INTERVAL_MS = 250;
 
 /** How long closing waits for a checkpoint in progress before leaving the thread to be cut off with the process. */
 const STOP_WAIT_MS = 5000;

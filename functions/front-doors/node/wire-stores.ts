@@ -90,7 +90,7 @@ export async function openStores(target: StoreTarget): Promise<LocalStores> {
   if (target.kind === "local") {
     const store = openSqliteStore(target.dataDir, {
       ...(target.auditRetentionDays !== undefined ? { auditRetentionDays: target.auditRetentionDays } : {}),
-      ...(target.backgroundCheckpoints ? { backgroundCheckpoints: true } : {}),
+      backgroundCheckpoints: target.backgroundCheckpoints ?? false,
     });
     return {
       tokens: store.tokens,
