@@ -32,6 +32,8 @@ export interface SqliteStoreOptions {
    * dev` and `serve`); a short CLI command leaves it to SQLite. @default false
    */
   backgroundCheckpoints?: boolean;
+  /** With background checkpoints: the WAL length in frames at which the log is restarted (tests lower it). @default 16384 */
+  walRestartFrames?: number;
 }
 
 /** The adapters on one open store file. */
@@ -81,7 +83,7 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
     throw error instanceof StoreOpenError ? error : damaged(dir, file, messageOf(error));
   }
   const database = new SqliteDatabase(db, file);
-  if (options.backgroundCheckpoints) database.checkpointInBackground(BUSY_TIMEOUT_MS);
+  if (options.backgroundCheckpoints) database.checkpointInBackground(options.walRestartFrames);
   const tokens = new SqliteTokenStore(database);
   tokens.pruneDead(Date.now());
   const audit = new SqliteAuditSink(database, {

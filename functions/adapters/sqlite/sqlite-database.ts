@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { markOpen } from "./store-integrity.ts";
-import { WalCheckpointer } from "./wal-checkpointer.ts";
+import { DEFAULT_WAL_RESTART_FRAMES, WalCheckpointer } from "./wal-checkpointer.ts";
 
 /**
  * How much a write must survive, chosen per write class (see `PRAGMA synchronous` in WAL mode,
@@ -15,6 +15,9 @@ import { WalCheckpointer } from "./wal-checkpointer.ts";
  *   only a power loss may drop the last commits.
  */
 export type WriteClass = "durable" | "fast";
+
+/** What the WAL file is cut back to when the log restarts (servers; see `checkpointInBackground`). */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * One open connection to the store file, shared by the SQLite adapters of a process. node:sqlite
@@ -52,6 +55,7 @@ export class SqliteDatabase {
     // A process that writes audit records and counters says so in the data folder first, so that
     // if it ends without closing the store, the next open checks the whole file.
     if (kind === "fast" && this.unmark === null && this.db.isOpen) this.unmark = markOpen(dirname(this.file));
+    this.checkpointer?.holdWhileRestarting();
     this.setSynchronous(kind === "durable" ? "FULL" : "NORMAL");
     this.db.exec("BEGIN IMMEDIATE");
     let result: T;
@@ -86,12 +90,15 @@ export class SqliteDatabase {
    * COMMITs then never stop to copy the WAL into the main file. Durable writes still checkpoint
    * at once, as `write` says; if the thread fails, SQLite's automatic checkpoint comes back.
    */
-  checkpointInBackground(busyTimeoutMs: number): void {
+  checkpointInBackground(restartFrames: number = DEFAULT_WAL_RESTART_FRAMES): void {
     if (this.checkpointer !== null || !this.db.isOpen) return;
-    this.checkpointer = new WalCheckpointer(this.file, busyTimeoutMs, () => {
+    this.checkpointer = new WalCheckpointer(this.file, restartFrames, () => {
       if (this.db.isOpen) this.db.exec("PRAGMA wal_autocheckpoint=1000");
     });
     this.db.exec("PRAGMA wal_autocheckpoint=0");
+    // When a restart lets this connection start the log over, the file is cut back to this size,
+    // so a burst does not leave a large WAL on disk for the life of the process.
+    this.db.exec(`PRAGMA journal_size_limit=${WAL_SIZE_LIMIT_BYTES}`);
   }
 
   /**
@@ -100,15 +107,26 @@ export class SqliteDatabase {
    * so a record written just before a shutdown is kept.
    */
   close(): void {
-    if (this.turn.length > 0 && this.db.isOpen) this.flushTurn();
+    if (this.turn.length > 0 && this.db.isOpen) this.commitTurn();
     this.checkpointer?.stop();
     if (this.db.isOpen) this.db.close();
     this.unmark?.();
   }
 
   private flushTurn(): void {
+    if (this.turn.length === 0) return; // already committed by close()
+    // The checkpoint thread is restarting the log: wait for it off the event loop (the calls of
+    // the turns meanwhile join this one) rather than block in SQLite's busy handler.
+    if (this.checkpointer?.restarting) {
+      void this.checkpointer.restarted().then(() => this.flushTurn());
+      return;
+    }
+    this.commitTurn();
+  }
+
+  private commitTurn(): void {
     const calls = this.turn;
-    if (calls.length === 0) return; // already committed by close()
+    if (calls.length === 0) return;
     this.turn = [];
     let results: unknown[];
     try {
