@@ -10,8 +10,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { runLoad } from "./load/run-load.ts";
-import { readCpuMs } from "./process/read-cpu.ts";
+import { measureLoad } from "./load/measure-load.ts";
+import { median } from "./micro/measure.ts";
 import { readMemory } from "./process/read-memory.ts";
 import { startNodeTarget, startUpstream, type LoadTarget } from "./start-targets.ts";
 
@@ -70,8 +70,8 @@ try {
   for (const [key, list] of samples) {
     const rps = list.map((s) => s.requestsPerSecond);
     console.log(
-      `${key.padEnd(22)} req/s ${median(rps)} (${rps.join(" ")})  p99 ${median(list.map((s) => s.p99Ms)).toFixed(2)} ms` +
-        `  CPU ${median(list.map((s) => s.cpuUsPerRequest))} µs/req  failed ${list.reduce((n, s) => n + s.failed, 0)}`,
+      `${key.padEnd(22)} req/s ${Math.round(median(rps))} (${rps.join(" ")})  p99 ${median(list.map((s) => s.p99Ms)).toFixed(2)} ms` +
+        `  CPU ${Math.round(median(list.map((s) => s.cpuUsPerRequest)))} µs/req  failed ${list.reduce((n, s) => n + s.failed, 0)}`,
     );
   }
   for (const [label, target] of sides) console.log(`${label}: peak RSS ${Math.round((readMemory(target.pid)?.peakKb ?? 0) / 1024)} MB`);
@@ -83,20 +83,13 @@ try {
 }
 
 async function measure(target: LoadTarget, connections: number, runSeconds: number): Promise<Sample> {
-  const cpuBefore = readCpuMs(target.pid, target.withChildren) ?? 0;
-  const load = await runLoad({ generator: "wrk", url: target.url, headers: target.headers, connections, seconds: runSeconds });
-  const cpuMs = (readCpuMs(target.pid, target.withChildren) ?? 0) - cpuBefore;
+  const load = await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections, seconds: runSeconds });
   return {
     requestsPerSecond: Math.round(load.requestsPerSecond),
     p99Ms: load.p99Ms,
-    cpuUsPerRequest: load.requests > 0 ? Math.round((cpuMs * 1000) / load.requests) : 0,
+    cpuUsPerRequest: Math.round(load.cpuUsPerRequest ?? 0),
     failed: load.errors + load.non2xx,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 /** The `-wal` files under the run's folder (one data folder per side). */

@@ -10,9 +10,10 @@ import { parseBenchArgs, USAGE, type BenchOptions } from "./args.ts";
 import { ensureTools } from "./ensure-tools.ts";
 import { formatMarkdown, formatMicro, formatTable, type BenchReport, type MicroSection } from "./format-report.ts";
 import { lambdaColdStart, lambdaCost } from "./lambda-hook.ts";
+import { measureLoad } from "./load/measure-load.ts";
 import { runLoad, type LoadGenerator } from "./load/run-load.ts";
 import { describeMachine } from "./machine.ts";
-import { loadAverage, readCpuMs } from "./process/read-cpu.ts";
+import { loadAverage } from "./process/read-cpu.ts";
 import { readMemory } from "./process/read-memory.ts";
 import { profileTarget } from "./profile-target.ts";
 import { compareRows, ratioLines, renderRatioLine } from "./ratios.ts";
@@ -176,12 +177,9 @@ async function measure(targets: LoadTarget[]): Promise<LoadResult[]> {
         const spec = { generator, url: t.url, headers: t.headers, connections };
         try {
           if (options.warmupSeconds > 0) await runLoad({ ...spec, seconds: options.warmupSeconds });
-          const cpuBefore = readCpuMs(t.pid, t.withChildren);
-          const n = await runLoad({ ...spec, seconds: options.durationSeconds });
-          const cpuAfter = readCpuMs(t.pid, t.withChildren);
-          // The load generator stops sending at the end of the window, so the server's CPU over it is the window's.
-          const cpuUsPerRequest = cpuBefore !== null && cpuAfter !== null && n.requests > 0 ? ((cpuAfter - cpuBefore) * 1000) / n.requests : null;
-          results.push({ target: t.name, connections, ...n, cpuUsPerRequest });
+          const n = await measureLoad(t, { ...spec, seconds: options.durationSeconds });
+          const { cpuUsPerRequest } = n;
+          results.push({ target: t.name, connections, ...n });
           log(
             `bench: round ${round + 1}/${options.rounds} ${t.name.padEnd(18)} @${String(connections).padStart(2)}c  ${n.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${n.p50Ms.toFixed(2)} ms  p99 ${n.p99Ms.toFixed(2)} ms  cpu ${cpuUsPerRequest?.toFixed(0) ?? "-"} µs/req`,
           );

@@ -114,7 +114,6 @@ export class SqliteDatabase {
   }
 
   private flushTurn(): void {
-    if (this.turn.length === 0) return; // already committed by close()
     // The checkpoint thread is restarting the log: wait for it off the event loop (the calls of
     // the turns meanwhile join this one) rather than block in SQLite's busy handler.
     if (this.checkpointer?.restarting) {
@@ -126,7 +125,7 @@ export class SqliteDatabase {
 
   private commitTurn(): void {
     const calls = this.turn;
-    if (calls.length === 0) return;
+    if (calls.length === 0) return; // already committed by close()
     this.turn = [];
     let results: unknown[];
     try {

@@ -149,6 +149,7 @@ export class WalCheckpointer {
 
   /** Blocks (at most `MAX_HOLD_MS`) while a restart is in progress: for the writes that are synchronous. */
   holdWhileRestarting(): void {
-    Atomics.wait(this.flags, PAUSE, 1, MAX_HOLD_MS);
+    // Every write of the process comes here; a plain load spares the rest the wait's futex lock.
+    if (this.restarting) Atomics.wait(this.flags, PAUSE, 1, MAX_HOLD_MS);
   }
 }
