@@ -1,4 +1,4 @@
-import type { ChunkFilter, NodeReadableBody, PipeableSource, TakenReadable } from "../ports/http-types.ts";
+import type { ChunkFilter, PushableBody, PushSource, TakenSource } from "../ports/http-types.ts";
 
 /** How a body finished, as {@link auditedBody} reports it. */
 export interface BodyResult {
@@ -12,9 +12,9 @@ export interface BodyResult {
  * abandoned by the front door (`return()`), even if reading never started. A generator would
  * skip its `finally` when returned before its first `next()`, losing the audit record. Every
  * chunk passes `filter` (the secret scrubber) on the way out, in this iterator or in the front
- * door that takes the Readable: one layer per body, not one async iterator per rewrite.
+ * door that takes the source: one layer per body, not one async iterator per rewrite.
  */
-export function auditedBody(source: AsyncIterable<Uint8Array>, filter: ChunkFilter | null, onDone: (result: BodyResult) => Promise<void>): NodeReadableBody {
+export function auditedBody(source: AsyncIterable<Uint8Array>, filter: ChunkFilter | null, onDone: (result: BodyResult) => Promise<void>): PushableBody {
   return new AuditedBody(source, filter, onDone);
 }
 
@@ -22,13 +22,13 @@ export function auditedBody(source: AsyncIterable<Uint8Array>, filter: ChunkFilt
  * The wrapper as one object that is its own iterator: state in fields rather than closures,
  * since one is made per proxied request.
  */
-class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
+class AuditedBody implements PushableBody, AsyncIterator<Uint8Array> {
   private bytes = 0;
   private finished: Promise<void> | null = null;
   private inner: AsyncIterator<Uint8Array> | null = null;
   /** The source has ended (the filter's held-back rest may still be on its way). */
   private sourceDone = false;
-  /** Set when a front door took the Node Readable to pipe it: the iterator is then unusable. */
+  /** Set when a front door took the push source: the iterator is then unusable. */
   private taken = false;
 
   constructor(
@@ -42,13 +42,13 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
   }
 
   /**
-   * Hands the source over when it is a Node Readable (undici's body) nobody has read: piping it
-   * skips a promise, an iterator step and a microtask per chunk. The taker applies the filter.
+   * Hands the source over when it is a push source (the upstream client's body) nobody has read:
+   * pushing skips a promise, an iterator step and a microtask per chunk. The taker applies the filter.
    */
-  takeReadable(): TakenReadable | null {
-    if (this.taken || this.inner !== null || this.finished !== null || !isNodeReadable(this.source)) return null;
+  takeSource(): TakenSource | null {
+    if (this.taken || this.inner !== null || this.finished !== null || !isPushSource(this.source)) return null;
     this.taken = true;
-    return { readable: this.source, filter: this.filter };
+    return { source: this.source, filter: this.filter };
   }
 
   settle(bytes: number, completed: boolean, error?: unknown): Promise<void> {
@@ -86,7 +86,7 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
     if (!this.finished) {
       if (this.taken) {
         // Abandoned after being taken but before being settled: stop the upstream and audit.
-        (this.source as PipeableSource).destroy();
+        (this.source as PushSource).destroy();
         await this.finish(false);
         return { done: true, value: undefined };
       }
@@ -106,13 +106,7 @@ class AuditedBody implements NodeReadableBody, AsyncIterator<Uint8Array> {
   }
 }
 
-function isNodeReadable(source: AsyncIterable<Uint8Array>): source is PipeableSource {
-  const candidate = source as Partial<Record<keyof PipeableSource, unknown>>;
-  return (
-    typeof candidate.pipe === "function" &&
-    typeof candidate.on === "function" &&
-    typeof candidate.pause === "function" &&
-    typeof candidate.resume === "function" &&
-    typeof candidate.destroy === "function"
-  );
+function isPushSource(source: AsyncIterable<Uint8Array>): source is PushSource {
+  const candidate = source as Partial<PushSource>;
+  return typeof candidate.pushTo === "function" && typeof candidate.resume === "function" && typeof candidate.destroy === "function";
 }

@@ -17,9 +17,12 @@ export type HeaderMap = Record<string, string | string[] | undefined>;
 export interface ClientSignal {
   readonly aborted: boolean;
   readonly reason: unknown;
-  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: "abort", listener: () => void): void;
+  addEventListener(type: "abort", listener: AbortListener, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: AbortListener): void;
 }
+
+/** What is told of an abort: a function, or an object's `handleEvent` (no closure per request), as EventTarget allows. */
+export type AbortListener = (() => void) | { handleEvent(): void };
 
 /** An incoming request as the front door received it. */
 export interface GatewayRequest {
@@ -47,17 +50,31 @@ export interface GatewayResponse {
 }
 
 /**
- * The part of a Node Readable (undici's response body) the fast path uses: the engine recognises
- * one by shape and destroys it when abandoned, the Node front door pipes it with backpressure.
- * Written out here rather than as `NodeJS.ReadableStream` so the ports and the engine stay
- * runtime-neutral.
+ * Where a {@link PushSource} delivers its body: one object with three methods rather than a
+ * listener per event, since one is made per proxied request.
  */
-export interface PipeableSource extends AsyncIterable<Uint8Array> {
-  pipe(destination: never, options?: never): unknown;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  pause(): unknown;
-  resume(): unknown;
-  destroy(error?: Error): unknown;
+export interface ChunkSink {
+  /** One chunk; false asks the source to pause until its `resume()`. */
+  onChunk(chunk: Uint8Array): boolean;
+  /** The body ended whole. */
+  onEnd(): void;
+  /** The body broke off; nothing more follows. */
+  onError(error: unknown): void;
+}
+
+/**
+ * A streamed body that can push its chunks into one sink instead of being iterated (the upstream
+ * client's response bodies): no promise, iterator step or microtask per chunk. The engine
+ * recognises one by shape and destroys it when abandoned; the Node front door writes it to the
+ * socket with backpressure.
+ */
+export interface PushSource extends AsyncIterable<Uint8Array> {
+  /** Delivers the body to `sink`, the chunks already arrived first (synchronously). Once, and only if nothing iterated it. */
+  pushTo(sink: ChunkSink): void;
+  /** Resumes a delivery paused by `onChunk` returning false. */
+  resume(): void;
+  /** Stops the body and the upstream request behind it; nothing more reaches the sink. */
+  destroy(): void;
 }
 
 /**
@@ -72,24 +89,24 @@ export interface ChunkFilter {
   end(): Uint8Array | null;
 }
 
-/** What {@link NodeReadableBody.takeReadable} hands over: the Readable, and the filter every chunk of it must pass. */
-export interface TakenReadable {
-  readable: PipeableSource;
+/** What {@link PushableBody.takeSource} hands over: the source, and the filter every chunk of it must pass. */
+export interface TakenSource {
+  source: PushSource;
   filter: ChunkFilter | null;
 }
 
 /**
- * An optional fast path a streamed response body may offer a Node front door: the Node
- * Readable underneath it (undici's body), for piping straight into the socket rather than
- * iterating chunk by chunk. Front doors that do not know it iterate the body as usual.
+ * An optional fast path a streamed response body may offer a front door: the {@link PushSource}
+ * underneath it (the upstream body), for writing straight into the socket rather than iterating
+ * chunk by chunk. Front doors that do not know it iterate the body as usual.
  */
-export interface NodeReadableBody extends AsyncIterable<Uint8Array> {
+export interface PushableBody extends AsyncIterable<Uint8Array> {
   /**
-   * The underlying Node Readable when nothing has read the body yet, else null. Whoever takes
-   * it owns it: it must pass every chunk through `filter` (and send `filter.end()` at the end),
-   * read it to its end or destroy it, and call {@link settle} exactly once.
+   * The source when nothing has read the body yet, else null. Whoever takes it owns it: it must
+   * pass every chunk through `filter` (and send `filter.end()` at the end), read it to its end or
+   * destroy it, and call {@link settle} exactly once.
    */
-  takeReadable?(): TakenReadable | null;
-  /** Reports how the taken Readable finished (bytes written, whether it completed, the error). */
+  takeSource?(): TakenSource | null;
+  /** Reports how the taken source finished (bytes written, whether it completed, the error). */
   settle?(bytes: number, completed: boolean, error?: unknown): Promise<void>;
 }

@@ -1,7 +1,7 @@
-import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { defineGateway, secret } from "gatehouse-gateway";
 import type { AuditRecord } from "../../functions/ports/audit-sink.ts";
+import type { PushSource } from "../../functions/ports/http-types.ts";
 import { auditedBody } from "../../functions/engine/audited-body.ts";
 import { scrubResponse } from "../../functions/engine/scrub-response.ts";
 import { SecretScrubber } from "../../functions/engine/scrub-secrets.ts";
@@ -48,23 +48,31 @@ describe("what the scrubber holds back between chunks", () => {
 });
 
 describe("a scrubbed body on the front door's piping path", () => {
-  it("hands its Readable over with the filter, and the taker's chunks come out masked", async () => {
+  it("hands its push source over with the filter, and the taker's chunks come out masked", () => {
     let scrubbed = 0;
     const filter = new SecretScrubber([KEY]).filter(() => scrubbed++);
-    const body = auditedBody(Readable.from([bytes(`a ${KEY.slice(0, 5)}`), bytes(`${KEY.slice(5)} b`)]), filter, async () => {});
-    const taken = body.takeReadable!();
+    const body = auditedBody(pushSource([bytes(`a ${KEY.slice(0, 5)}`), bytes(`${KEY.slice(5)} b`)]), filter, async () => {});
+    const taken = body.takeSource!();
     expect(taken?.filter).toBe(filter);
     const out: string[] = [];
-    for await (const chunk of taken!.readable) out.push(text(taken!.filter!.push(chunk as Uint8Array)) ?? "");
+    let ended = 0;
+    taken!.source.pushTo({
+      onChunk: (chunk) => out.push(text(taken!.filter!.push(chunk)) ?? "") > 0,
+      onEnd: () => ended++,
+      onError: (error) => {
+        throw error;
+      },
+    });
     out.push(text(taken!.filter!.end()) ?? "");
     expect(out.join("")).toBe(`a ${"*".repeat(KEY.length)} b`);
+    expect(ended).toBe(1);
     expect(scrubbed).toBe(1);
     // Taken once: the iterator and a second taker get nothing.
-    expect(body.takeReadable!()).toBeNull();
-    expect(await body[Symbol.asyncIterator]().next()).toEqual({ done: true, value: undefined });
+    expect(body.takeSource!()).toBeNull();
+    return expect(body[Symbol.asyncIterator]().next()).resolves.toEqual({ done: true, value: undefined });
   });
 
-  it("a body that is not a Node Readable is not taken: its iterator applies the filter", async () => {
+  it("a body that is not a push source is not taken: its iterator applies the filter", async () => {
     const filter = new SecretScrubber([KEY]).filter(() => {});
     const body = auditedBody(
       (async function* () {
@@ -73,12 +81,27 @@ describe("a scrubbed body on the front door's piping path", () => {
       filter,
       async () => {},
     );
-    expect(body.takeReadable!()).toBeNull();
+    expect(body.takeSource!()).toBeNull();
     const out: string[] = [];
     for await (const chunk of body) out.push(text(chunk)!);
     expect(out.join("")).toBe(`x ${"*".repeat(KEY.length)}`);
   });
 });
+
+/** A push source over fixed chunks, delivered at once (as the upstream client's body when all of it has arrived). */
+function pushSource(chunks: Uint8Array[]): PushSource {
+  return {
+    pushTo(sink) {
+      for (const chunk of chunks) sink.onChunk(chunk);
+      sink.onEnd();
+    },
+    resume() {},
+    destroy() {},
+    async *[Symbol.asyncIterator]() {
+      yield* chunks;
+    },
+  };
+}
 
 describe("the scrubber per endpoint", () => {
   const gateway = defineGateway({

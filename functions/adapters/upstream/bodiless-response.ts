@@ -1,4 +1,3 @@
-import type { Dispatcher } from "undici";
 import type { UpstreamResponse } from "../../ports/upstream-client.ts";
 
 /** Statuses whose responses never have a body (RFC 9110 §6.4.1). */
@@ -9,18 +8,16 @@ const EMPTY: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next
  * A 204 or 304 as the client must get it: no body. undici fails such a body when the upstream
  * declared a `Content-Length` it did not send (304 with `Content-Length: 1234`, legal) or sent
  * bytes after a 204; that failure, after the head was accepted, cut the client's connection
- * before any status line. The body is discarded (its error swallowed) and an empty one
- * returned; a 204 also loses `Content-Length` / `Transfer-Encoding`, which it may not carry.
- * Other statuses: null (the caller streams the body as usual).
+ * before any status line. The caller ignores whatever undici still reports of the body and
+ * answers this empty one; a 204 also loses `Content-Length` / `Transfer-Encoding`, which it may
+ * not carry. Other statuses: null (the body streams as usual).
  */
-export function bodilessResponse(response: Dispatcher.ResponseData): UpstreamResponse | null {
-  if (!NO_BODY.has(response.statusCode)) return null;
-  response.body.on("error", () => {});
-  response.body.destroy();
-  const headers = { ...response.headers };
-  if (response.statusCode === 204) {
+export function bodilessResponse(status: number, upstreamHeaders: UpstreamResponse["headers"]): UpstreamResponse | null {
+  if (!NO_BODY.has(status)) return null;
+  const headers = { ...upstreamHeaders };
+  if (status === 204) {
     delete headers["content-length"];
     delete headers["transfer-encoding"];
   }
-  return { status: response.statusCode, headers, body: EMPTY };
+  return { status, headers, body: EMPTY };
 }

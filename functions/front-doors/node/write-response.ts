@@ -1,19 +1,14 @@
 import { once } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { GatewayResponse, NodeReadableBody, TakenReadable } from "../../ports/http-types.ts";
+import type { ChunkFilter, ChunkSink, ClientSignal, GatewayResponse, PushableBody, PushSource } from "../../ports/http-types.ts";
 import { BodyWriter } from "./body-writer.ts";
 
 /**
- * Writes the engine's answer to the Node response: the head, then the body (bytes at once, an
- * undici Readable piped, anything else iterated with backpressure). Resolves when the body is
+ * Writes the engine's answer to the Node response: the head, then the body (bytes at once, a
+ * push source pushed into the socket, anything else iterated with backpressure). Resolves when the body is
  * finished, abandoned by the client, or cut after an upstream failure.
  */
-export async function writeResponse(
-  response: GatewayResponse,
-  req: IncomingMessage,
-  res: ServerResponse,
-  signal: { readonly aborted: boolean },
-): Promise<void> {
+export async function writeResponse(response: GatewayResponse, req: IncomingMessage, res: ServerResponse, signal: ClientSignal): Promise<void> {
   const { body } = response;
   const headers = body instanceof Uint8Array ? { ...response.headers, "content-length": String(body.byteLength) } : response.headers;
   if (!res.destroyed) res.writeHead(response.status, headers);
@@ -21,10 +16,18 @@ export async function writeResponse(
     res.end(req.method === "HEAD" ? undefined : (body ?? undefined));
     return;
   }
-  const pipeable = body as NodeReadableBody;
-  if (req.method !== "HEAD" && pipeable.takeReadable !== undefined && pipeable.settle !== undefined) {
-    const taken = pipeable.takeReadable();
-    if (taken !== null) return pipe(taken, pipeable, new BodyWriter(res, headers["content-length"]), res, signal);
+  const pushable = body as PushableBody;
+  if (req.method !== "HEAD" && pushable.takeSource !== undefined && pushable.settle !== undefined) {
+    const taken = pushable.takeSource();
+    if (taken !== null) {
+      const settle = pushable.settle.bind(pushable);
+      const out = new BodyWriter(res, headers["content-length"]);
+      if (signal.aborted || res.destroyed) {
+        taken.source.destroy();
+        return settle(0, false);
+      }
+      return new PushedBody(taken.source, taken.filter, settle, out, res, signal).done;
+    }
   }
   const iterator = body[Symbol.asyncIterator]();
   const out = new BodyWriter(res, headers["content-length"]);
@@ -48,57 +51,85 @@ export async function writeResponse(
 }
 
 /**
- * Streams a Node Readable (undici's body) straight into the response, as `readable.pipe(res)`
- * does with backpressure but with the byte count and the body's filter (the secret scrubber)
- * in the same 'data' listener, and settles the
- * body's audit exactly once: at the end (before `res.end()`, as the iterator path does), on an
- * upstream error (before the connection is cut, so the error is the recorded cause), or when
- * the client goes away (the upstream body is destroyed, which aborts the upstream request).
+ * Writes a pushed body (the upstream's) straight into the response, as `readable.pipe(res)` does
+ * with backpressure but with the byte count and the body's filter (the secret scrubber) in the
+ * same step, and settles the body's audit exactly once: at the end (before `res.end()`, as the
+ * iterator path does), on an upstream error (before the connection is cut, so the error is the
+ * recorded cause), or when the client goes away (the source is destroyed, which aborts the
+ * upstream request). One object per response: no listener per event, a 'drain' listener only
+ * once a write has had to wait.
  */
-function pipe(taken: TakenReadable, body: NodeReadableBody, out: BodyWriter, res: ServerResponse, signal: { readonly aborted: boolean }): Promise<void> {
-  const { readable: upstream, filter } = taken;
-  const settle = body.settle!.bind(body);
-  if (signal.aborted || res.destroyed) {
-    upstream.destroy();
-    return settle(0, false);
+class PushedBody implements ChunkSink {
+  readonly done: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (error: unknown) => void;
+  private bytes = 0;
+  private over = false;
+  private onDrain: (() => void) | null = null;
+  private awaitingDrain = false;
+
+  constructor(
+    private readonly source: PushSource,
+    private readonly filter: ChunkFilter | null,
+    private readonly settle: (bytes: number, completed: boolean, error?: unknown) => Promise<void>,
+    private readonly out: BodyWriter,
+    private readonly res: ServerResponse,
+    private readonly signal: ClientSignal,
+  ) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // The front door aborts the signal when the response closes unfinished: the client left.
+    signal.addEventListener("abort", this);
+    source.pushTo(this);
   }
-  return new Promise<void>((resolve, reject) => {
-    let bytes = 0;
-    let over = false;
-    upstream.on("data", (chunk: Uint8Array) => {
-      const sent = filter === null ? chunk : filter.push(chunk);
-      if (sent === null) return;
-      bytes += sent.byteLength;
-      if (!out.write(sent)) upstream.pause();
-    });
-    upstream.on("end", () => {
-      if (over) return;
-      over = true;
-      const rest = filter?.end() ?? null;
-      if (rest !== null) {
-        bytes += rest.byteLength;
-        out.write(rest);
-      }
-      settle(bytes, true).then(() => {
-        if (!signal.aborted) out.end();
-        resolve();
-      }, reject);
-    });
-    // Stays attached after the end: a destroyed body may still emit an error, which must not go unhandled.
-    upstream.on("error", (error: unknown) => {
-      if (over) return;
-      over = true;
-      const settled = settle(bytes, false, error);
-      // The upstream body broke mid-way: the head is sent, so all we can do is cut the connection.
-      res.destroy();
-      settled.then(resolve, reject);
-    });
-    res.on("drain", () => upstream.resume());
-    res.on("close", () => {
-      if (over) return;
-      over = true;
-      upstream.destroy();
-      settle(bytes, false).then(resolve, reject);
-    });
-  });
+
+  onChunk(chunk: Uint8Array): boolean {
+    const sent = this.filter === null ? chunk : this.filter.push(chunk);
+    if (sent === null) return true;
+    this.bytes += sent.byteLength;
+    if (this.out.write(sent)) return true;
+    if (!this.awaitingDrain) {
+      this.awaitingDrain = true;
+      this.res.once("drain", (this.onDrain ??= () => this.resumeSource()));
+    }
+    return false;
+  }
+
+  onEnd(): void {
+    if (this.over) return;
+    this.over = true;
+    const rest = this.filter?.end() ?? null;
+    if (rest !== null) {
+      this.bytes += rest.byteLength;
+      this.out.write(rest);
+    }
+    this.settle(this.bytes, true).then(() => {
+      if (!this.signal.aborted) this.out.end();
+      this.resolve();
+    }, this.reject);
+  }
+
+  onError(error: unknown): void {
+    if (this.over) return;
+    this.over = true;
+    const settled = this.settle(this.bytes, false, error);
+    // The upstream body broke mid-way: the head is sent, so all we can do is cut the connection.
+    this.res.destroy();
+    settled.then(this.resolve, this.reject);
+  }
+
+  private resumeSource(): void {
+    this.awaitingDrain = false;
+    this.source.resume();
+  }
+
+  /** The client went away. */
+  handleEvent(): void {
+    if (this.over) return;
+    this.over = true;
+    this.source.destroy();
+    this.settle(this.bytes, false).then(this.resolve, this.reject);
+  }
 }
