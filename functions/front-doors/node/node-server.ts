@@ -94,12 +94,19 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
     if (req.rawHeaders.length > MAX_HEADER_FIELDS * 2) return tooManyHeaders(res);
     responding.set(req.socket, { req, res });
     inFlight++;
-    const served = serve(engine, req, res, options, expectsContinue, responding).finally(done);
+    const served = serve(engine, req, res, options, expectsContinue, responding);
+    // Rather than finally(done): one derived promise instead of three, no closure per request.
+    served.then(done, failed);
     if (options.onRequestFinished) reportFinished(served, res, options.onRequestFinished);
   };
   const done = () => {
     inFlight--;
     if (inFlight === 0) idle?.();
+  };
+  // As finally(done) did: the count goes down, the error stays unhandled (it is a bug to see).
+  const failed = (error: unknown) => {
+    done();
+    throw error;
   };
   const server = createServer(
     {
@@ -144,7 +151,8 @@ async function serve(
   const socket = req.socket;
   // One listener per request. A response emits 'close' when it is done, finished or cut. Only our
   // own entry is dropped: with pipelining the next request on this socket may already have replaced it.
-  res.once("close", () => {
+  // `on`, not `once`: a response closes once, and `once` wraps every listener in two more objects.
+  res.on("close", () => {
     if (responding.get(socket)?.res === res) responding.delete(socket);
     if (!res.writableFinished) controller.abort();
   });
