@@ -79,8 +79,8 @@ export interface PushSource extends AsyncIterable<Uint8Array> {
 
 /**
  * A synchronous rewrite of a streamed body, chunk by chunk (the engine's secret scrubber),
- * applied by whoever moves the bytes: the body's own iterator, or a front door piping its
- * Readable. Output is never longer than input in total; bytes may be held back between chunks.
+ * applied by whoever moves the bytes: the body's own iterator, or a front door that took its
+ * push source. Output is never longer than input in total; bytes may be held back between chunks.
  */
 export interface ChunkFilter {
   /** What to send now for `chunk`; null when all of it is held back for now. */
