@@ -16,21 +16,17 @@ export async function writeResponse(response: GatewayResponse, req: IncomingMess
     res.end(req.method === "HEAD" ? undefined : (body ?? undefined));
     return;
   }
+  const out = new BodyWriter(res, headers["content-length"]);
   const pushable = body as PushableBody;
   if (req.method !== "HEAD" && pushable.takeSource !== undefined && pushable.settle !== undefined) {
     const taken = pushable.takeSource();
     if (taken !== null) {
-      const settle = pushable.settle.bind(pushable);
-      const out = new BodyWriter(res, headers["content-length"]);
-      if (signal.aborted || res.destroyed) {
-        taken.source.destroy();
-        return settle(0, false);
-      }
-      return new PushedBody(taken.source, taken.filter, settle, out, res, signal).done;
+      if (!signal.aborted && !res.destroyed) return new PushedBody(taken.source, taken.filter, pushable, out, res, signal).done;
+      taken.source.destroy();
+      return pushable.settle(0, false);
     }
   }
   const iterator = body[Symbol.asyncIterator]();
-  const out = new BodyWriter(res, headers["content-length"]);
   try {
     while (!signal.aborted) {
       const step = await iterator.next();
@@ -71,7 +67,8 @@ class PushedBody implements ChunkSink {
   constructor(
     private readonly source: PushSource,
     private readonly filter: ChunkFilter | null,
-    private readonly settle: (bytes: number, completed: boolean, error?: unknown) => Promise<void>,
+    /** The body the source was taken from: its `settle` writes the audit record. */
+    private readonly body: PushableBody,
     private readonly out: BodyWriter,
     private readonly res: ServerResponse,
     private readonly signal: ClientSignal,
@@ -105,7 +102,7 @@ class PushedBody implements ChunkSink {
       this.bytes += rest.byteLength;
       this.out.write(rest);
     }
-    this.settle(this.bytes, true).then(() => {
+    this.body.settle!(this.bytes, true).then(() => {
       if (!this.signal.aborted) this.out.end();
       this.resolve();
     }, this.reject);
@@ -114,7 +111,7 @@ class PushedBody implements ChunkSink {
   onError(error: unknown): void {
     if (this.over) return;
     this.over = true;
-    const settled = this.settle(this.bytes, false, error);
+    const settled = this.body.settle!(this.bytes, false, error);
     // The upstream body broke mid-way: the head is sent, so all we can do is cut the connection.
     this.res.destroy();
     settled.then(this.resolve, this.reject);
@@ -130,6 +127,6 @@ class PushedBody implements ChunkSink {
     if (this.over) return;
     this.over = true;
     this.source.destroy();
-    this.settle(this.bytes, false).then(this.resolve, this.reject);
+    this.body.settle!(this.bytes, false).then(this.resolve, this.reject);
   }
 }
