@@ -1,0 +1,82 @@
+// `node cli/run-ts.mjs bench/sqlite-floor.ts [rounds=3] [seconds=4]`: how close any gateway on the
+// SQLite store can come to the bare proxy. Runs, interleaved round by round (the order reversed
+// every other round, so all see the same noise): the bare proxy; the SQLite floor
+// (servers/sqlite-floor-server.ts: the bare proxy plus the store's two commits per request, its
+// rate-limit count before forwarding and its audit record before the response ends); gatehouse on
+// SQLite; and gatehouse on memory. Prints medians of req/s and CPU µs per request and each one's
+// ratio to the bare proxy at 1 and 32 connections. Issue 16's SQLite targets (0.9x at 1
+// connection, 0.8x at 32) are out of reach wherever the floor itself is below them.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { measureLoad } from "./load/measure-load.ts";
+import { median } from "./micro/measure.ts";
+import { startServerChild } from "./process/start-child.ts";
+import { readMemory } from "./process/read-memory.ts";
+import { startNodeTarget, startUpstream, type LoadTarget } from "./start-targets.ts";
+import { SERVER_NODE_FLAGS } from "../cli/server-heap.ts";
+
+const rounds = Number(process.argv[2] ?? 3);
+const seconds = Number(process.argv[3] ?? 4);
+const CONNECTIONS = [1, 32] as const;
+const work = mkdtempSync(join(tmpdir(), "gatehouse-sqlite-floor-"));
+const upstream = await startUpstream();
+const origin = `http://127.0.0.1:${upstream.ready.port}`;
+
+/** The floor server as a load target (its name is only printed). */
+async function startFloor(): Promise<LoadTarget> {
+  const child = await startServerChild<{ port: number }>("servers/sqlite-floor-server.ts", [origin, join(work, "data-floor")], {
+    nodeFlags: ["--expose-gc", ...SERVER_NODE_FLAGS],
+  });
+  return {
+    name: "sqlite floor" as LoadTarget["name"],
+    url: `http://127.0.0.1:${child.ready.port}/v1/items/42`,
+    headers: {},
+    pid: child.pid,
+    withChildren: false,
+    idleKb: readMemory(child.pid)?.currentKb ?? 0,
+    stop: () => child.stop(),
+    finalLines: () => child.lines,
+  };
+}
+
+const targets: LoadTarget[] = [];
+try {
+  for (const name of ["bare-node", "gatehouse-memory", "gatehouse-sqlite"] as const) {
+    const started = await startNodeTarget(name, origin, work);
+    if ("reason" in started) throw new Error(`${name}: ${started.reason}`);
+    targets.push(started);
+  }
+  targets.splice(1, 0, await startFloor());
+  // Warm-up: every server JIT-compiled and its pools filled before anything counts.
+  for (const target of targets) await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds: 2 });
+  const samples = new Map<string, { rps: number[]; cpu: number[] }>();
+  for (let round = 0; round < rounds; round++) {
+    for (const connections of CONNECTIONS) {
+      for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
+        const load = await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections, seconds });
+        if (load.errors + load.non2xx > 0) throw new Error(`${target.name} @${connections}: ${load.errors} errors, ${load.non2xx} non-2xx`);
+        const key = `${target.name}@${connections}`;
+        const entry = samples.get(key) ?? { rps: [], cpu: [] };
+        entry.rps.push(load.requestsPerSecond);
+        entry.cpu.push(load.cpuUsPerRequest ?? Number.NaN);
+        samples.set(key, entry);
+      }
+    }
+  }
+  console.log(`${rounds} interleaved rounds of ${seconds} s (medians), wrk, 1 KB upstream on loopback`);
+  for (const connections of CONNECTIONS) {
+    const bare = median(samples.get(`bare-node@${connections}`)!.rps);
+    for (const target of targets) {
+      const { rps, cpu } = samples.get(`${target.name}@${connections}`)!;
+      const ratio = (median(rps) / bare).toFixed(2);
+      console.log(
+        `${target.name.padEnd(17)} @${String(connections).padStart(2)}c  req/s ${median(rps).toFixed(0).padStart(6)}  ${ratio}x bare  CPU ${median(cpu).toFixed(0).padStart(4)} µs/req`,
+      );
+    }
+  }
+} finally {
+  for (const target of targets) await target.stop();
+  await upstream.stop();
+  rmSync(work, { recursive: true, force: true });
+}
