@@ -1,4 +1,5 @@
 import type { AccessLine } from "../functions/front-doors/node/node-server.ts";
+import { isoTime } from "../functions/ports/log.ts";
 
 /** Lines written through {@link bufferedLines}. */
 export interface BufferedLines {
@@ -45,6 +46,27 @@ export function bufferedLines(sink: (text: string) => void, options: { maxBytes?
 }
 
 /** The access line `gatehouse dev` prints for a finished request (no query, no headers). */
-export function devAccessLine(a: AccessLine): string {
-  return `${new Date().toISOString()} ${a.clientAddress} ${a.method} ${a.path} ${a.status} ${a.durationMs}ms ${a.requestId}`;
+export function devAccessLine(a: AccessLine, now: number = Date.now()): string {
+  return `${isoTime(now)} ${a.clientAddress} ${a.method} ${a.path} ${a.status} ${a.durationMs}ms ${a.requestId}`;
+}
+
+/**
+ * The access line `gatehouse serve` prints, byte for byte what `jsonLog(…).info("request", a)`
+ * writes, built by hand: at one request in flight, the generic path (an object spread, then
+ * JSON.stringify) cost a loaded server about 14 µs per request, against under 1 µs in a tight
+ * loop (README Performance). Strings that need escaping or are not plain ASCII take JSON.stringify.
+ */
+export function serveAccessLine(a: AccessLine, now: number = Date.now()): string {
+  return `{"time":"${isoTime(now)}","level":"info","event":"request","method":${jsonString(a.method)},"path":${jsonString(a.path)},"status":${jsonNumber(a.status)},"durationMs":${jsonNumber(a.durationMs)},"requestId":${jsonString(a.requestId)},"clientAddress":${jsonString(a.clientAddress)}}`;
+}
+
+/** Any character JSON.stringify would escape, and anything outside printable ASCII. */
+const NOT_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+
+function jsonString(value: string): string {
+  return NOT_PLAIN.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : "null";
 }

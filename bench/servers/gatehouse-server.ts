@@ -5,7 +5,7 @@
 // retained audit records hold is measured with --expose-gc). GATEHOUSE_BENCH_PROFILE: see arm-profiler.ts.
 import { mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { bufferedLines } from "../../cli/access-log.ts";
+import { bufferedLines, serveAccessLine } from "../../cli/access-log.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { createNodeServer } from "../../functions/front-doors/node/node-server.ts";
 import { wireLocal, type LocalGateway } from "../../functions/front-doors/node/wire-local.ts";
@@ -43,8 +43,7 @@ const accessFile = join(dataDir ?? ".gatehouse-bench", "access.log");
 mkdirSync(dirname(accessFile), { recursive: true });
 const accessFd = openSync(accessFile, "a");
 const access = bufferedLines((text) => writeSync(accessFd, text));
-const accessLog = jsonLog((line) => access.write(line));
-const door = createNodeServer(engine, { onAccess: (a) => accessLog.info("request", a) });
+const door = createNodeServer(engine, { onAccess: (a) => access.write(serveAccessLine(a)) });
 door.server.listen(0, "127.0.0.1", () => {
   const address = door.server.address();
   say({

@@ -1,7 +1,7 @@
 import type { Gateway } from "../../schema/gateway.ts";
 import { wireLocal } from "../../functions/front-doors/node/wire-local.ts";
 import { jsonLog } from "../../functions/ports/log.ts";
-import { bufferedLines } from "../access-log.ts";
+import { bufferedLines, serveAccessLine } from "../access-log.ts";
 import { EXIT, UsageError, type CliIo } from "../io.ts";
 import { recordGateways } from "../gateway-names.ts";
 import { checkServerFlags, listenGateway, loadServedFile, nextStopSignal, secretValuesFor, SERVER_OPTIONS, startLocalMetrics } from "../local-server.ts";
@@ -52,8 +52,7 @@ export const command: Command = {
     // Access lines go through a small buffer (a write per request cost a syscall each), flushed at
     // shutdown; lifecycle, warnings and the audit fallback are written at once.
     const access = bufferedLines((text) => io.out(text));
-    const accessLog = jsonLog((line) => access.write(line));
-    const listening = await listenGateway(local, flags, (a) => accessLog.info("request", a));
+    const listening = await listenGateway(local, flags, (a) => access.write(serveAccessLine(a)));
     if (!listening) {
       await metrics?.close();
       throw new Error(`port ${flags.port} on ${flags.host} is already in use`);
