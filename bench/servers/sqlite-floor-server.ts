@@ -4,7 +4,7 @@
 // are held until then, as gatehouse's Node door holds them). The real SqliteRateLimiter and
 // SqliteAuditSink on a store opened as `gatehouse serve` opens it (background checkpoints), the
 // bench gateway's buckets (a per-minute and a per-hour counter). What this reaches is the most a
-// gateway on this store can reach with those two promises kept (bench/sqlite-floor.ts).
+// gateway on this store can reach with those two promises kept (bench/floors.ts).
 // Usage: sqlite-floor-server.ts <upstream-origin> <dataDir>. Prints {"port": n}.
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { Pool } from "undici";

@@ -1,11 +1,13 @@
-// `node cli/run-ts.mjs bench/sqlite-floor.ts [rounds=3] [seconds=4]`: how close any gateway on the
-// SQLite store can come to the bare proxy. Runs, interleaved round by round (the order reversed
-// every other round, so all see the same noise): the bare proxy; the SQLite floor
-// (servers/sqlite-floor-server.ts: the bare proxy plus the store's two commits per request, its
-// rate-limit count before forwarding and its audit record before the response ends); gatehouse on
-// SQLite; and gatehouse on memory. Prints medians of req/s and CPU µs per request and each one's
-// ratio to the bare proxy at 1 and 32 connections. Issue 16's SQLite targets (0.9x at 1
-// connection, 0.8x at 32) are out of reach wherever the floor itself is below them.
+// `node cli/run-ts.mjs bench/floors.ts [rounds=3] [seconds=4]`: where gatehouse's distance from the
+// bare proxy lies. Runs, interleaved round by round (the order reversed every other round, so all
+// see the same noise): the bare proxy; **door only** (servers/door-only-server.ts: gatehouse's Node
+// front door and upstream client with no policy between them); **SQLite floor**
+// (servers/sqlite-floor-server.ts: the bare proxy plus the SQLite store's two commits per request,
+// its rate-limit count before forwarding and its audit record before the response ends); gatehouse
+// on memory; gatehouse on SQLite. Prints medians of req/s and CPU µs per request and each one's
+// ratio to the bare proxy at 1 and 32 connections. Door only against bare is what the door and the
+// client cost, gatehouse on memory against door only what the policy costs, and the SQLite floor
+// is the most any gateway on that store can reach with those two commits on the request path.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,17 +21,15 @@ import { SERVER_NODE_FLAGS } from "../cli/server-heap.ts";
 const rounds = Number(process.argv[2] ?? 3);
 const seconds = Number(process.argv[3] ?? 4);
 const CONNECTIONS = [1, 32] as const;
-const work = mkdtempSync(join(tmpdir(), "gatehouse-sqlite-floor-"));
+const work = mkdtempSync(join(tmpdir(), "gatehouse-floors-"));
 const upstream = await startUpstream();
 const origin = `http://127.0.0.1:${upstream.ready.port}`;
 
-/** The floor server as a load target (its name is only printed). */
-async function startFloor(): Promise<LoadTarget> {
-  const child = await startServerChild<{ port: number }>("servers/sqlite-floor-server.ts", [origin, join(work, "data-floor")], {
-    nodeFlags: ["--expose-gc", ...SERVER_NODE_FLAGS],
-  });
+/** A floor server as a load target (its name is only printed). */
+async function startFloor(name: string, script: string, args: string[]): Promise<LoadTarget> {
+  const child = await startServerChild<{ port: number }>(script, [origin, ...args], { nodeFlags: ["--expose-gc", ...SERVER_NODE_FLAGS] });
   return {
-    name: "sqlite floor" as LoadTarget["name"],
+    name: name as LoadTarget["name"],
     url: `http://127.0.0.1:${child.ready.port}/v1/items/42`,
     headers: {},
     pid: child.pid,
@@ -47,7 +47,8 @@ try {
     if ("reason" in started) throw new Error(`${name}: ${started.reason}`);
     targets.push(started);
   }
-  targets.splice(1, 0, await startFloor());
+  targets.splice(1, 0, await startFloor("door only", "servers/door-only-server.ts", []));
+  targets.splice(3, 0, await startFloor("SQLite floor", "servers/sqlite-floor-server.ts", [join(work, "data-floor")]));
   // Warm-up: every server JIT-compiled and its pools filled before anything counts.
   for (const target of targets) await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds: 2 });
   const samples = new Map<string, { rps: number[]; cpu: number[] }>();
