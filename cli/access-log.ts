@@ -53,8 +53,9 @@ export function devAccessLine(a: AccessLine, now: number = Date.now()): string {
 /**
  * The access line `gatehouse serve` prints, byte for byte what `jsonLog(…).info("request", a)`
  * writes, built by hand: at one request in flight, the generic path (an object spread, then
- * JSON.stringify) cost a loaded server about 14 µs per request, against under 1 µs in a tight
- * loop (README Performance). Strings that need escaping or are not plain ASCII take JSON.stringify.
+ * JSON.stringify) cost a loaded server 11-17 µs of CPU per request in ablations (this change
+ * saved 12 in an A/B), against under 1 µs in a tight loop (README Performance). Strings that
+ * need escaping or are not plain ASCII take JSON.stringify.
  */
 export function serveAccessLine(a: AccessLine, now: number = Date.now()): string {
   return `{"time":"${isoTime(now)}","level":"info","event":"request","method":${jsonString(a.method)},"path":${jsonString(a.path)},"status":${jsonNumber(a.status)},"durationMs":${jsonNumber(a.durationMs)},"requestId":${jsonString(a.requestId)},"clientAddress":${jsonString(a.clientAddress)}}`;

@@ -15,8 +15,8 @@ let secondPrefix = "";
  * `now` (epoch ms) as `Date.prototype.toISOString` writes it, formatting a Date at most once a
  * second and appending the milliseconds here. A server at one request in flight is in a new
  * millisecond on almost every request, and there the access line's generic path (a Date
- * formatted, an object spread, JSON.stringify) cost about 14 µs of CPU per request, against under
- * 1 µs in a tight loop (bench/floors.ts-style ablation, README Performance).
+ * formatted, an object spread, JSON.stringify) cost 11-17 µs of CPU per request, against under
+ * 1 µs in a tight loop (ablations, README Performance).
  */
 export function isoTime(now: number): string {
   const ms = now % 1000;

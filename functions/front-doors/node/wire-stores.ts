@@ -19,8 +19,8 @@ import { openSqliteStore } from "../../adapters/sqlite/open-sqlite-store.ts";
  * process. No command can read a memory store from outside it (`gatehouse audit` opens the data
  * folder), and records kept longer survive young-generation collections into the old generation:
  * with MemoryAuditSink's default of 10,000 a loaded `gatehouse dev --memory` ran 2-4 full
- * mark-compacts (pauses up to 5.4 ms) in 8 s of load, with 100 none, and its p99 fell by about
- * 0.8 ms at 32 connections (README, Performance).
+ * mark-compacts (pauses up to 5.4 ms) in 8 s of load, with 100 none, and its p99 fell by 0.8-1.3 ms
+ * at 32 connections (README, Performance).
  */
 const MEMORY_AUDIT_RECORDS = 100;
 
