@@ -15,7 +15,7 @@ import { measureLoad } from "./load/measure-load.ts";
 import { median } from "./micro/measure.ts";
 import { startServerChild } from "./process/start-child.ts";
 import { readMemory } from "./process/read-memory.ts";
-import { startNodeTarget, startUpstream, type LoadTarget } from "./start-targets.ts";
+import { startNodeTarget, startUpstream, type LoadTarget, type NodeTargetName } from "./start-targets.ts";
 import { SERVER_NODE_FLAGS } from "../cli/server-heap.ts";
 
 const rounds = Number(process.argv[2] ?? 3);
@@ -40,15 +40,21 @@ async function startFloor(name: string, script: string, args: string[]): Promise
   };
 }
 
+/** One of the gatehouse or bare-proxy targets the main bench also runs. */
+async function startNode(name: NodeTargetName): Promise<LoadTarget> {
+  const started = await startNodeTarget(name, origin, work);
+  if ("reason" in started) throw new Error(`${name}: ${started.reason}`);
+  return started;
+}
+
 const targets: LoadTarget[] = [];
 try {
-  for (const name of ["bare-node", "gatehouse-memory", "gatehouse-sqlite"] as const) {
-    const started = await startNodeTarget(name, origin, work);
-    if ("reason" in started) throw new Error(`${name}: ${started.reason}`);
-    targets.push(started);
-  }
-  targets.splice(1, 0, await startFloor("door only", "servers/door-only-server.ts", []));
-  targets.splice(3, 0, await startFloor("SQLite floor", "servers/sqlite-floor-server.ts", [join(work, "data-floor")]));
+  // In the order printed: each floor beside what it bounds.
+  targets.push(await startNode("bare-node"));
+  targets.push(await startFloor("door only", "servers/door-only-server.ts", []));
+  targets.push(await startNode("gatehouse-memory"));
+  targets.push(await startFloor("SQLite floor", "servers/sqlite-floor-server.ts", [join(work, "data-floor")]));
+  targets.push(await startNode("gatehouse-sqlite"));
   // Warm-up: every server JIT-compiled and its pools filled before anything counts.
   for (const target of targets) await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds: 2 });
   const samples = new Map<string, { rps: number[]; cpu: number[] }>();

@@ -10,6 +10,7 @@ import { auditedBody } from "../../functions/engine/audited-body.ts";
 import type { Engine } from "../../functions/engine/create-engine.ts";
 import type { GatewayResponse } from "../../functions/ports/http-types.ts";
 import type { UpstreamResponse } from "../../functions/ports/upstream-client.ts";
+import { listenAndSayPort } from "./pass-through.ts";
 
 const origin = process.argv[2];
 if (!origin) throw new Error("usage: door-only-server.ts <upstream origin>");
@@ -45,8 +46,5 @@ const engine: Engine = {
 };
 
 const door = createNodeServer(engine, {});
-door.server.listen(0, "127.0.0.1", () => {
-  const address = door.server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === "object" && address ? address.port : 0 })}\n`);
-});
+listenAndSayPort(door.server);
 process.once("SIGTERM", () => void door.drain().then(() => process.exit(0)));

@@ -6,12 +6,12 @@
 // bench gateway's buckets (a per-minute and a per-hour counter). What this reaches is the most a
 // gateway on this store can reach with those two promises kept (bench/floors.ts).
 // Usage: sqlite-floor-server.ts <upstream-origin> <dataDir>. Prints {"port": n}.
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import { Pool } from "undici";
+import { createServer, type ServerResponse } from "node:http";
 import { rateLimitBuckets } from "../../functions/engine/enforce-rate-limit.ts";
 import { openSqliteStore } from "../../functions/adapters/sqlite/open-sqlite-store.ts";
 import type { AuditRecord } from "../../functions/ports/audit-sink.ts";
 import { BENCH_SLUG, benchGateway, benchPath } from "./bench-gateway.ts";
+import { listenAndSayPort, passHeaders, upstreamPool } from "./pass-through.ts";
 
 const [origin, dataDir] = process.argv.slice(2);
 if (!origin || !dataDir) throw new Error("usage: sqlite-floor-server.ts <upstream origin> <dataDir>");
@@ -19,14 +19,7 @@ const store = openSqliteStore(dataDir, { backgroundCheckpoints: true });
 const gateway = benchGateway(origin);
 const endpoint = gateway.endpoints[BENCH_SLUG]!;
 const buckets = rateLimitBuckets(gateway, endpoint, "tok_benchfloor0");
-const pool = new Pool(origin, { keepAliveTimeout: 4000 });
-const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer", "proxy-connection", "host"]);
-
-function strip(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP.has(name)) out[name] = value;
-  return out;
-}
+const pool = upstreamPool(origin);
 
 /** A record of the engine's shape and about its size, so the insert and the JSON cost what gatehouse's do. */
 function record(sequence: number, started: number, status: number, bytesOut: number): AuditRecord {
@@ -58,26 +51,37 @@ function record(sequence: number, started: number, status: number, bytesOut: num
 let sequence = 0;
 const server = createServer((req, res) => {
   const started = Date.now();
+  // A refused count (the store failed) answers 503, an unreachable upstream 502, as gatehouse would.
   store.rateLimiter.consume({ now: started, buckets }).then(
     () =>
-      pool.request({ path: req.url ?? "/", method: req.method as "GET", headers: strip(req.headers), body: null }).then((upstream) => {
-        res.writeHead(upstream.statusCode, strip(upstream.headers));
-        let bytesOut = 0;
-        upstream.body.on("data", (chunk: Buffer) => (bytesOut += chunk.length));
-        upstream.body.on("error", () => res.destroy());
-        upstream.body.on("end", () => void store.audit.write(record(++sequence, started, upstream.statusCode, bytesOut)).then(() => res.end()));
-        upstream.body.pipe(res, { end: false });
-      }),
-    () => {
-      res.writeHead(503);
-      res.end();
-    },
+      pool.request({ path: req.url ?? "/", method: req.method as "GET", headers: passHeaders(req.headers), body: null }).then(
+        (upstream) => {
+          res.writeHead(upstream.statusCode, passHeaders(upstream.headers));
+          let bytesOut = 0;
+          upstream.body.on("data", (chunk: Buffer) => (bytesOut += chunk.length));
+          upstream.body.on("error", () => res.destroy());
+          upstream.body.on(
+            "end",
+            () =>
+              void store.audit.write(record(++sequence, started, upstream.statusCode, bytesOut)).then(
+                () => res.end(),
+                () => res.destroy(),
+              ),
+          );
+          upstream.body.pipe(res, { end: false });
+        },
+        () => answer(res, 502),
+      ),
+    () => answer(res, 503),
   );
 });
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === "object" && address ? address.port : 0 })}\n`);
-});
+
+function answer(res: ServerResponse, status: number): void {
+  res.writeHead(status);
+  res.end();
+}
+
+listenAndSayPort(server);
 process.once("SIGTERM", () => {
   server.closeAllConnections();
   server.close(() => void pool.close().then(() => (store.close(), process.exit(0))));

@@ -1,5 +1,6 @@
 // Child process: the loopback upstream every target talks to. Prints {"port": n} when ready.
 import { createServer } from "node:http";
+import { listenAndSayPort } from "./pass-through.ts";
 import { UPSTREAM_BODY } from "./upstream-body.ts";
 
 // Headers are built once: the upstream should cost as little CPU as possible, since it shares
@@ -14,10 +15,7 @@ const server = createServer((req, res) => {
 });
 // Proxies keep their pooled connections; the upstream must not close them mid-run.
 server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === "object" && address ? address.port : 0 })}\n`);
-});
+listenAndSayPort(server);
 process.once("SIGTERM", () => {
   server.closeAllConnections();
   server.close(() => process.exit(0));
