@@ -28,7 +28,7 @@ export function answerUpstream(
   const filter = scrubResponse(endpoint, secrets, headers, audit);
   for (const name in limitHeaders) headers[name] = limitHeaders[name]!;
   headers["x-request-id"] = context.requestId;
-  const body = auditedBody(upstream.body, filter, async ({ bytes, completed, error }) => {
+  const body = auditedBody(upstream.body, filter, ({ bytes, completed, error }) => {
     audit.bytesOut = bytes;
     audit.bytesIn = context.bytesIn.bytes;
     audit.durationMs = ports.clock.now() - context.started;
@@ -40,7 +40,7 @@ export function answerUpstream(
       audit.reason = clientGone ? "client went away during the response" : `upstream body failed: ${errorMessage(error)}`;
       if (clientGone) audit.clientAborted = true;
     }
-    await writeAudit(ports.audit, ports.log, audit);
+    return writeAudit(ports.audit, ports.log, audit);
   });
   return { status: upstream.status, headers, body };
 }

@@ -1,5 +1,5 @@
 import type { Endpoint, Gateway } from "../../schema/gateway.ts";
-import type { RateLimitBucket, RateLimiter, WindowState } from "../ports/rate-limiter.ts";
+import type { RateLimitBucket, RateLimiter, RateLimitResult, WindowState } from "../ports/rate-limiter.ts";
 import type { TokenRecord } from "../ports/token-store.ts";
 import { errorMessage } from "../../schema/error-message.ts";
 import { refuse, refused, type StepResult } from "./outcome.ts";
@@ -76,15 +76,32 @@ export function rateLimitHeaders(windows: readonly WindowState[], policy: string
   return { "ratelimit-policy": policy, ratelimit: state };
 }
 
-/** Checks and counts the request; over a cap it is a 429 refusal with `Retry-After`; a store failure refuses (fails closed). */
-export async function enforceRateLimit(limiter: RateLimiter, plan: RateLimitPlan, now: number): Promise<StepResult<{ headers: Record<string, string> }>> {
-  if (plan.buckets.length === 0) return { ok: true, headers: {} };
-  let result;
+/** A request's rate-limit step: its RateLimit fields, or the refusal. */
+export type RateLimitVerdict = StepResult<{ headers: Record<string, string> }>;
+
+const UNLIMITED: RateLimitVerdict = Object.freeze({ ok: true, headers: Object.freeze({}) as Record<string, string> });
+
+/**
+ * Checks and counts the request; over a cap it is a 429 refusal with `Retry-After`; a store
+ * failure refuses (fails closed). Answers at once when the limiter does (the memory store).
+ */
+export function enforceRateLimit(limiter: RateLimiter, plan: RateLimitPlan, now: number): RateLimitVerdict | Promise<RateLimitVerdict> {
+  if (plan.buckets.length === 0) return UNLIMITED;
+  let result: RateLimitResult | Promise<RateLimitResult>;
   try {
-    result = await limiter.consume({ now, buckets: plan.buckets });
+    result = limiter.consume({ now, buckets: plan.buckets });
   } catch (error) {
-    return refused(refuse("STORE_UNAVAILABLE", `rate limiter failed: ${errorMessage(error)}`));
+    return storeFailed(error);
   }
+  if (result instanceof Promise) return result.then((settled) => verdict(settled, plan), storeFailed);
+  return verdict(result, plan);
+}
+
+function storeFailed(error: unknown): RateLimitVerdict {
+  return refused(refuse("STORE_UNAVAILABLE", `rate limiter failed: ${errorMessage(error)}`));
+}
+
+function verdict(result: RateLimitResult, plan: RateLimitPlan): RateLimitVerdict {
   const headers = rateLimitHeaders(result.windows, plan.policy);
   if (result.allowed) return { ok: true, headers };
   const full = result.windows.filter((w) => w.remaining === 0).map(policyName);

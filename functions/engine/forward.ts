@@ -10,16 +10,22 @@ import { errorMessage } from "../../schema/error-message.ts";
  * unreachable 502 (the same for a closed port and a guard refusal; the audit keeps which),
  * body over its limit 413, client gone 499.
  */
-export async function forward(
-  client: UpstreamClient,
-  request: UpstreamRequest,
-): Promise<{ ok: true; response: UpstreamResponse } | { ok: false; refusal: Refusal }> {
+export function forward(client: UpstreamClient, request: UpstreamRequest): Promise<Forwarded> {
+  // One derived promise rather than an async function's own and its await's.
+  let sent: Promise<UpstreamResponse>;
   try {
-    return { ok: true, response: await client.send(request) };
+    sent = client.send(request);
   } catch (error) {
-    return { ok: false, refusal: upstreamRefusal(error) };
+    sent = Promise.reject(error);
   }
+  return sent.then(answered, failed);
 }
+
+/** The upstream's response, or the refusal its failure becomes. */
+export type Forwarded = { ok: true; response: UpstreamResponse } | { ok: false; refusal: Refusal };
+
+const answered = (response: UpstreamResponse): Forwarded => ({ ok: true, response });
+const failed = (error: unknown): Forwarded => ({ ok: false, refusal: upstreamRefusal(error) });
 
 function upstreamRefusal(error: unknown): Refusal {
   if (error instanceof BodyTooLargeError) return refuse("BODY_TOO_LARGE", error.message);

@@ -29,6 +29,11 @@ export interface Credentials {
 export class InjectedHeaders {
   private readonly rendered = new WeakMap<Endpoint, Credentials>();
 
+  /** The endpoint's injected headers if they are rendered already, else undefined. */
+  known(endpoint: Endpoint): Credentials | undefined {
+    return this.rendered.get(endpoint);
+  }
+
   /** The endpoint's injected headers, rendered now if they were not yet. */
   async render(gatewayId: string, endpoint: Endpoint, secrets: SecretSource): Promise<Credentials | { problem: string }> {
     const known = this.rendered.get(endpoint);
@@ -53,13 +58,29 @@ export class InjectedHeaders {
  * credentials) and the connection's bearer token, and the secret values among them. Anything
  * that cannot be had refuses the request (nothing is forwarded).
  */
-export async function resolveCredentials(
+export function resolveCredentials(
   gateway: Gateway,
   endpoint: Endpoint,
   ports: { secrets: SecretSource; connections?: ConnectionTokens | undefined },
   injected: InjectedHeaders,
   rejectedBearer?: string,
-): Promise<({ ok: true } & Credentials) | { ok: false; refusal: Refusal }> {
+): CredentialsVerdict | Promise<CredentialsVerdict> {
+  // An endpoint without a connection whose headers are rendered (every request after its first) needs no promise.
+  const known = endpoint.connection === undefined ? injected.known(endpoint) : undefined;
+  if (known !== undefined) return { ok: true, headers: known.headers, secrets: known.secrets };
+  return resolveAsync(gateway, endpoint, ports, injected, rejectedBearer);
+}
+
+/** The credentials of a request, or the refusal when something cannot be had. */
+export type CredentialsVerdict = ({ ok: true } & Credentials) | { ok: false; refusal: Refusal };
+
+async function resolveAsync(
+  gateway: Gateway,
+  endpoint: Endpoint,
+  ports: { secrets: SecretSource; connections?: ConnectionTokens | undefined },
+  injected: InjectedHeaders,
+  rejectedBearer: string | undefined,
+): Promise<CredentialsVerdict> {
   const base = await injected.render(gateway.id, endpoint, ports.secrets);
   if ("problem" in base) return { ok: false, refusal: refuse("SECRET_UNAVAILABLE", base.problem) };
   if (endpoint.connection === undefined) return { ok: true, headers: base.headers, secrets: base.secrets };

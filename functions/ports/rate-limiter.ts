@@ -9,9 +9,10 @@
  *   the request would be admitted (the end of the latest full window).
  * - A store failure rejects; the engine then refuses the request (503) and forwards nothing.
  * - Counters of past windows may be dropped (TTL); they are never read again.
+ * - A limiter that decides in memory may answer at once (no promise); a store failure then throws.
  */
 export interface RateLimiter {
-  consume(request: RateLimitRequest): Promise<RateLimitResult>;
+  consume(request: RateLimitRequest): RateLimitResult | Promise<RateLimitResult>;
 }
 
 /** The windows one request must fit in. */

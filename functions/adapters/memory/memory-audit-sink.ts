@@ -1,6 +1,9 @@
 import type { AuditFilter, AuditReader, AuditRecord, AuditSink } from "../../ports/audit-sink.ts";
 import { matchesAuditFilter } from "../shared/matches-audit-filter.ts";
 
+/** What every write answers: the record is in the array once `write` returns. One promise for all, not one per write. */
+const WRITTEN: Promise<void> = Promise.resolve();
+
 /** Options of {@link MemoryAuditSink}. */
 export interface MemoryAuditSinkOptions {
   /** Most records kept; the oldest go first. @default 10000 */
@@ -20,13 +23,14 @@ export class MemoryAuditSink implements AuditSink, AuditReader {
     this.maxRecords = Math.max(1, options.maxRecords ?? 10_000);
   }
 
-  async write(record: AuditRecord): Promise<void> {
+  write(record: AuditRecord): Promise<void> {
     // A copy, so the caller's later changes never alter what was "stored". Records are flat but
     // for `ssrf`, so a shallow copy plus that one object does what structuredClone did, cheaply.
     const copy = { ...record };
     if (record.ssrf) copy.ssrf = { rule: record.ssrf.rule, addresses: [...record.ssrf.addresses] };
     if (this.records.length >= this.maxRecords) this.records.splice(0, Math.max(1, this.maxRecords >> 3));
     this.records.push(copy);
+    return WRITTEN;
   }
 
   async query(filter: AuditFilter): Promise<AuditRecord[]> {

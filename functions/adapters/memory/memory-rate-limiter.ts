@@ -16,14 +16,14 @@ interface Counter {
  * RateLimiter in a Map of buckets, each holding one counter per window (the durable limiters
  * name one row per bucket, window and start instead; here that string would be built and hashed
  * twice per request for nothing). Check and count happen in one synchronous step, which is
- * atomic in a single process. A counter whose window has ended restarts when the bucket is next
+ * atomic in a single process, and answered at once (no promise: it is on every request's path). A counter whose window has ended restarts when the bucket is next
  * used, and buckets whose every window has ended are dropped at most once a minute.
  */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Record<Window, Counter>>();
   private lastSweep = 0;
 
-  async consume(request: RateLimitRequest): Promise<RateLimitResult> {
+  consume(request: RateLimitRequest): RateLimitResult {
     const { now } = request;
     this.sweep(now);
     const counters: Counter[] = [];
