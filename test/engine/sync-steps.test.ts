@@ -9,6 +9,7 @@ import { TokenCache } from "../../functions/engine/token-cache.ts";
 import { verifyToken } from "../../functions/engine/verify-token.ts";
 import { writeAudit } from "../../functions/engine/write-audit.ts";
 import type { AuditRecord } from "../../functions/ports/audit-sink.ts";
+import type { EnginePorts } from "../../functions/ports/index.ts";
 import type { UpstreamClient } from "../../functions/ports/upstream-client.ts";
 import { issueToken } from "../../functions/tokens/issue-token.ts";
 import { sha256Hex } from "../../functions/tokens/sha256.ts";
@@ -124,9 +125,7 @@ describe("through the front door", () => {
     while (open.length) await open.pop()!.close();
   });
 
-  async function setup(
-    ports: NonNullable<Parameters<typeof startHarness>[1]>["ports"],
-  ): Promise<{ h: Harness; upstream: UpstreamStub; auth: Record<string, string> }> {
+  async function setup(ports: Partial<EnginePorts>): Promise<{ h: Harness; upstream: UpstreamStub; auth: Record<string, string> }> {
     const upstream = await startUpstream();
     const h = await startHarness(
       {
