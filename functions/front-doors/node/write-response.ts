@@ -3,18 +3,23 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ChunkFilter, ChunkSink, ClientSignal, GatewayResponse, PushableBody, PushSource } from "../../ports/http-types.ts";
 import { BodyWriter } from "./body-writer.ts";
 
+/** What {@link writeResponse} answers when the body is written at once. */
+const WRITTEN: Promise<void> = Promise.resolve();
+
 /**
  * Writes the engine's answer to the Node response: the head, then the body (bytes at once, a
  * push source pushed into the socket, anything else iterated with backpressure). Resolves when the body is
- * finished, abandoned by the client, or cut after an upstream failure.
+ * finished, abandoned by the client, or cut after an upstream failure. Not an async function:
+ * one that returns the pushed body's promise would add its own and two microtask turns to every
+ * proxied response.
  */
-export async function writeResponse(response: GatewayResponse, req: IncomingMessage, res: ServerResponse, signal: ClientSignal): Promise<void> {
+export function writeResponse(response: GatewayResponse, req: IncomingMessage, res: ServerResponse, signal: ClientSignal): Promise<void> {
   const { body } = response;
   const headers = body instanceof Uint8Array ? { ...response.headers, "content-length": String(body.byteLength) } : response.headers;
   if (!res.destroyed) res.writeHead(response.status, headers);
   if (body === null || body instanceof Uint8Array) {
     res.end(req.method === "HEAD" ? undefined : (body ?? undefined));
-    return;
+    return WRITTEN;
   }
   const out = new BodyWriter(res, headers["content-length"]);
   const pushable = body as PushableBody;
@@ -26,6 +31,11 @@ export async function writeResponse(response: GatewayResponse, req: IncomingMess
       return pushable.settle(0, false);
     }
   }
+  return iterateBody(body, req, res, out, signal);
+}
+
+/** Writes a body that can only be iterated (bytes from a Lambda-shaped source, a HEAD answer's drained body). */
+async function iterateBody(body: AsyncIterable<Uint8Array>, req: IncomingMessage, res: ServerResponse, out: BodyWriter, signal: ClientSignal): Promise<void> {
   const iterator = body[Symbol.asyncIterator]();
   try {
     while (!signal.aborted) {
