@@ -51,7 +51,13 @@ async function writeBig(res: ServerResponse): Promise<void> {
   res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(BIG) });
   for (let sent = 0; sent < BIG; sent += PIECE.byteLength) {
     if (res.destroyed) return;
-    if (!res.write(PIECE)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+    if (!res.write(PIECE)) {
+      // Both listeners go once either fires (chained once()s kept a 'close' listener per wait).
+      await new Promise<void>((resolve) => {
+        const go = () => (res.off("drain", go).off("close", go), resolve());
+        res.on("drain", go).on("close", go);
+      });
+    }
     handedOver[at] = sent + PIECE.byteLength;
   }
   res.end();

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ChunkFilter, ChunkSink, ClientSignal, GatewayResponse, PushableBody, PushSource } from "../../ports/http-types.ts";
 import { BodyWriter } from "./body-writer.ts";
@@ -42,9 +41,7 @@ async function iterateBody(body: AsyncIterable<Uint8Array>, req: IncomingMessage
       const step = await iterator.next();
       if (step.done) break;
       if (req.method === "HEAD") continue; // a HEAD answer has no body; reading it lets the audit complete
-      if (!out.write(step.value) && !signal.aborted) {
-        await Promise.race([once(res, "drain"), once(res, "close")]);
-      }
+      if (!out.write(step.value) && !signal.aborted) await drainOrClose(res);
     }
   } catch {
     // The upstream body broke mid-way: the head is sent, so all we can do is cut the connection.
@@ -54,6 +51,23 @@ async function iterateBody(body: AsyncIterable<Uint8Array>, req: IncomingMessage
     await iterator.return?.();
   }
   if (!signal.aborted) out.end();
+}
+
+/**
+ * Resolves at the response's next 'drain', or at its 'close' if the client leaves first, and
+ * leaves no listener behind (`Promise.race` of two `events.once` kept the loser's listeners, one
+ * 'close' and two 'error' per wait, until the response closed).
+ */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const settle = () => {
+      res.off("drain", settle);
+      res.off("close", settle);
+      resolve();
+    };
+    res.on("drain", settle);
+    res.on("close", settle);
+  });
 }
 
 /**
