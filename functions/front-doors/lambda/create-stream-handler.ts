@@ -1,9 +1,9 @@
-import { once as onceEvent } from "node:events";
 import type { Writable } from "node:stream";
 import type { ApiGatewayV2Event, LambdaContext } from "./apigw-v2-types.ts";
 import { once, unavailable } from "./create-handler.ts";
 import { responseHead } from "./response-head.ts";
 import { toGatewayRequest } from "./to-gateway-request.ts";
+import { drainOrClose } from "../drain-or-close.ts";
 import type { AwsGateway } from "./wire-aws.ts";
 
 /** The response prelude of a streamed Function URL answer. */
@@ -80,7 +80,7 @@ export function createStreamHandler(wire: () => Promise<AwsGateway>, attach: Att
         const step = await iterator.next();
         if (step.done) break;
         if (request.method === "HEAD" || controller.signal.aborted) continue; // read on so the audit completes
-        if (!out.write(step.value)) await Promise.race([onceEvent(out, "drain"), onceEvent(out, "close")]);
+        if (!out.write(step.value)) await drainOrClose(out);
       }
     } catch (error) {
       out.destroy(error instanceof Error ? error : new Error(String(error)));

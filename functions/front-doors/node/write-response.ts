@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ChunkFilter, ChunkSink, ClientSignal, GatewayResponse, PushableBody, PushSource } from "../../ports/http-types.ts";
 import { BodyWriter } from "./body-writer.ts";
+import { drainOrClose } from "../drain-or-close.ts";
 
 /** What {@link writeResponse} answers when the body is written at once. */
 const WRITTEN: Promise<void> = Promise.resolve();
@@ -51,23 +52,6 @@ async function iterateBody(body: AsyncIterable<Uint8Array>, req: IncomingMessage
     await iterator.return?.();
   }
   if (!signal.aborted) out.end();
-}
-
-/**
- * Resolves at the response's next 'drain', or at its 'close' if the client leaves first, and
- * leaves no listener behind (`Promise.race` of two `events.once` kept the loser's listeners, one
- * 'close' and two 'error' per wait, until the response closed).
- */
-function drainOrClose(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const settle = () => {
-      res.off("drain", settle);
-      res.off("close", settle);
-      resolve();
-    };
-    res.on("drain", settle);
-    res.on("close", settle);
-  });
 }
 
 /**

@@ -1,9 +1,11 @@
 import { once } from "node:events";
 import { createServer, get, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeClientSignal } from "../../../functions/front-doors/node/node-client-signal.ts";
 import { writeResponse } from "../../../functions/front-doors/node/write-response.ts";
+import { drainOrClose } from "../../../functions/front-doors/drain-or-close.ts";
 
 // A body the Node door can only iterate (not a push source: a Lambda-shaped or peeked body)
 // is written with backpressure: each write that fills the socket waits for 'drain', or for
@@ -45,5 +47,20 @@ describe("writeResponse of an iterated body to a slow client", () => {
     expect(closeListeners).toHaveLength(CHUNKS);
     // The writer waited (the client was paused), yet no wait left a listener on the response.
     expect(Math.max(...closeListeners)).toBe(closeListeners[0]);
+  });
+});
+
+describe("drainOrClose (both doors' wait)", () => {
+  it("resolves at drain or at close and removes both listeners either way", async () => {
+    const stream = new Writable({ highWaterMark: 4, write: (_chunk, _encoding, done) => setImmediate(done) });
+    for (let i = 0; i < 20; i++) {
+      expect(stream.write("12345")).toBe(false);
+      await drainOrClose(stream);
+    }
+    expect([stream.listenerCount("drain"), stream.listenerCount("close"), stream.listenerCount("error")]).toEqual([0, 0, 0]);
+    const closing = drainOrClose(stream);
+    stream.destroy();
+    await closing;
+    expect([stream.listenerCount("drain"), stream.listenerCount("close")]).toEqual([0, 0]);
   });
 });
