@@ -52,13 +52,7 @@ export const command: Command = {
     // Access lines go through a small buffer (a write per request cost a syscall each), flushed at
     // shutdown; lifecycle, warnings and the audit fallback are written at once.
     const access = bufferedLines((text) => io.out(text));
-    const listening = await listenGateway(local, flags, (a) => {
-      try {
-        access.write(serveAccessLine(a));
-      } catch {
-        // As jsonLog: a log line that cannot be written must not fail the request.
-      }
-    });
+    const listening = await listenGateway(local, flags, (a) => access.write(serveAccessLine(a)));
     if (!listening) {
       await metrics?.close();
       throw new Error(`port ${flags.port} on ${flags.host} is already in use`);

@@ -16,8 +16,9 @@ interface Counter {
  * RateLimiter in a Map of buckets, each holding one counter per window (the durable limiters
  * name one row per bucket, window and start instead; here that string would be built and hashed
  * twice per request for nothing). Check and count happen in one synchronous step, which is
- * atomic in a single process, and answered at once (no promise: it is on every request's path). A counter whose window has ended restarts when the bucket is next
- * used, and buckets whose every window has ended are dropped at most once a minute.
+ * atomic in a single process, and are answered at once (no promise: this is on every request's
+ * path). A counter whose window has ended restarts when the bucket is next used, and buckets
+ * whose every window has ended are dropped at most once a minute.
  */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Record<Window, Counter>>();

@@ -11,7 +11,10 @@ import { writeResponse } from "./write-response.ts";
 
 /** Options of {@link createNodeServer}. */
 export interface NodeServerOptions {
-  /** Called once per finished request with a short access line. */
+  /**
+   * Called once per finished request with a short access line. If it throws, the line is lost
+   * and nothing else: the request is already answered, and the server goes on.
+   */
   onAccess?: (line: AccessLine) => void;
   /** Largest request head accepted; larger gets 431. @default 16384 */
   maxHeaderBytes?: number;
@@ -169,14 +172,21 @@ async function serve(
   };
   const response = await engine.handle(request);
   await writeResponse(response, req, res, controller);
-  options.onAccess?.({
-    method: request.method,
-    path: request.path,
-    status: response.status,
-    durationMs: Date.now() - started,
-    requestId: String(response.headers["x-request-id"] ?? ""),
-    clientAddress: request.clientAddress,
-  });
+  if (options.onAccess) {
+    try {
+      options.onAccess({
+        method: request.method,
+        path: request.path,
+        status: response.status,
+        durationMs: Date.now() - started,
+        requestId: String(response.headers["x-request-id"] ?? ""),
+        clientAddress: request.clientAddress,
+      });
+    } catch {
+      // A log line that cannot be written must not fail the request (here: reject the served
+      // promise, which nothing handles, and stop the process).
+    }
+  }
   return response;
 }
 

@@ -74,3 +74,30 @@ describe("the Node front door's onRequestFinished", () => {
     expect(reports.find((f) => f.requestId === id)!.auditedIds).toContain(id);
   });
 });
+
+describe("the Node front door's onAccess", () => {
+  it("keeps answering when the access callback throws: the line is lost, the request and the server are not", async () => {
+    const calls: number[] = [];
+    const failing = await startHarness(
+      { name: "acme", endpoints: { api: { upstream: upstream.url, methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } } },
+      {
+        frontDoor: {
+          onAccess: (line) => {
+            calls.push(line.status);
+            throw new Error("log pipe broke");
+          },
+        },
+      },
+    );
+    try {
+      const auth = { authorization: `Bearer ${(await failing.token()).token}` };
+      const first = await send(failing.url("api", "/x"), { headers: auth });
+      const second = await send(failing.url("api", "/x"), { headers: auth });
+      expect([first.status, first.text, second.status, second.text]).toEqual([200, "done", 200, "done"]);
+      await failing.finished(second.headers["x-request-id"] as string);
+      expect(calls).toEqual([200, 200]);
+    } finally {
+      await failing.close();
+    }
+  });
+});
