@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { measureLoad } from "./load/measure-load.ts";
+import { NODE_WARMUP_SECONDS } from "./load/warm-up.ts";
 import { median } from "./micro/measure.ts";
 import { readMemory } from "./process/read-memory.ts";
 import { startNodeTarget, startUpstream, type LoadTarget } from "./start-targets.ts";
@@ -56,7 +57,7 @@ try {
     stops.push(() => target.stop());
     sides.push([label, target]);
   }
-  for (const [, target] of sides) await measure(target, 32, 2); // warm-up
+  for (const [, target] of sides) await measure(target, 32, NODE_WARMUP_SECONDS);
   const samples = new Map<string, Sample[]>();
   for (let round = 0; round < rounds; round++) {
     for (const connections of [1, 32]) {

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { measureLoad } from "./load/measure-load.ts";
+import { NODE_WARMUP_SECONDS } from "./load/warm-up.ts";
 import { median } from "./micro/measure.ts";
 import { startServerChild } from "./process/start-child.ts";
 import { readMemory } from "./process/read-memory.ts";
@@ -56,7 +57,7 @@ try {
   targets.push(await startFloor("SQLite floor", "servers/sqlite-floor-server.ts", [join(work, "data-floor")]));
   targets.push(await startNode("gatehouse-sqlite"));
   // Warm-up: every server JIT-compiled and its pools filled before anything counts.
-  for (const target of targets) await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds: 2 });
+  for (const target of targets) await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds: NODE_WARMUP_SECONDS });
   const samples = new Map<string, { rps: number[]; cpu: number[] }>();
   for (let round = 0; round < rounds; round++) {
     for (const connections of CONNECTIONS) {

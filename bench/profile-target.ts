@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runLoad, type LoadGenerator } from "./load/run-load.ts";
+import { NODE_WARMUP_SECONDS } from "./load/warm-up.ts";
 import { formatProfileSummary, summarizeCpuProfile, type CpuProfile } from "./profile-summary.ts";
 import { startNodeTarget, type NodeTargetName } from "./start-targets.ts";
 
@@ -23,7 +24,7 @@ export async function profileTarget(
   try {
     const spec = { generator: options.generator, url: started.url, headers: started.headers, connections: options.connections };
     // Module loading and JIT warm-up happen here, before the profiler starts.
-    await runLoad({ ...spec, seconds: Math.max(2, options.warmupSeconds) });
+    await runLoad({ ...spec, seconds: Math.max(NODE_WARMUP_SECONDS, options.warmupSeconds) });
     process.kill(started.pid, "SIGUSR2");
     await started.waitForLine((line) => line.includes('"profiling"'), 5000);
     load = await runLoad({ ...spec, seconds: options.seconds });

@@ -12,6 +12,7 @@ import { formatMarkdown, formatMicro, formatTable, type BenchReport, type MicroS
 import { lambdaColdStart, lambdaCost } from "./lambda-hook.ts";
 import { measureLoad } from "./load/measure-load.ts";
 import { runLoad, type LoadGenerator } from "./load/run-load.ts";
+import { NODE_WARMUP_SECONDS } from "./load/warm-up.ts";
 import { describeMachine } from "./machine.ts";
 import { loadAverage } from "./process/read-cpu.ts";
 import { readMemory } from "./process/read-memory.ts";
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     date: new Date(startedAt).toISOString().replace(/\.\d+Z$/, "Z"),
     mode: options.mode,
-    settings: `${generatorLabel}; every target first warmed for ${Math.max(2, options.warmupSeconds)} s, then ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per run; ${options.rounds} interleaved round(s), averaged; connections ${options.connections.join(", ")}; upstream: node:http, fixed 1 KB JSON, keep-alive`,
+    settings: `${generatorLabel}; every target first warmed for ${Math.max(2, options.warmupSeconds)} s (Node servers ${Math.max(NODE_WARMUP_SECONDS, options.warmupSeconds)} s), then ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per run; ${options.rounds} interleaved round(s), averaged; connections ${options.connections.join(", ")}; upstream: node:http, fixed 1 KB JSON, keep-alive`,
     machine: describeMachine(tools.nginx, generatorLabel, `${loadAtStart ?? "?"} / ${loadAtEnd ?? "?"}`),
     rows,
     memory,
@@ -163,10 +164,11 @@ async function measure(targets: LoadTarget[]): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
   // One untimed pass per target at the most connections first: a 1-connection warm-up of a
   // second sends too few requests for V8 to optimise a Node server, which would penalise
-  // whichever target happens to be measured first.
+  // whichever target happens to be measured first. Node servers get longer (see NODE_WARMUP_SECONDS).
   const most = Math.max(...options.connections);
   for (const t of targets) {
-    await runLoad({ generator, url: t.url, headers: t.headers, connections: most, seconds: Math.max(2, options.warmupSeconds) }).catch((error: unknown) =>
+    const seconds = Math.max(t.name === "direct" || t.name === "nginx" ? 2 : NODE_WARMUP_SECONDS, options.warmupSeconds);
+    await runLoad({ generator, url: t.url, headers: t.headers, connections: most, seconds }).catch((error: unknown) =>
       log(`bench: ${t.name} warm-up failed: ${errorMessage(error)}`),
     );
   }
