@@ -57,7 +57,8 @@ try {
   targets.push(await startFloor("SQLite floor", "servers/sqlite-floor-server.ts", [join(work, "data-floor")]));
   targets.push(await startNode("gatehouse-sqlite"));
   // Warm-up: every server JIT-compiled and its pools filled before anything counts.
-  for (const target of targets) await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds: NODE_WARMUP_SECONDS });
+  for (const target of targets)
+    await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds: NODE_WARMUP_SECONDS });
   const samples = new Map<string, { rps: number[]; cpu: number[] }>();
   for (let round = 0; round < rounds; round++) {
     for (const connections of CONNECTIONS) {
