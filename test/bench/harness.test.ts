@@ -116,6 +116,28 @@ describe("ratio math", () => {
     expect(lines).toContain("RSS gatehouse-memory: 160 MB peak, 80 MB idle (target <= 150 MB)  MISSED");
     expect(lines.some((l) => l.startsWith("CPU per request gatehouse-memory/bare-node @32c: 1.20x"))).toBe(true);
   });
+  it("checks the SQLite store against the bare proxy with the same targets, and 0.9x at one connection", () => {
+    const both = [
+      ...results,
+      result("gatehouse-sqlite", 32, 3500, 3.0, 6.0, 300),
+      result("bare-node", 1, 3000, 0.3, 0.9, 150),
+      result("gatehouse-memory", 1, 2790, 0.31, 1.0, 160),
+      result("gatehouse-sqlite", 1, 2400, 0.4, 2.0, 250),
+    ];
+    const memory = [
+      { target: "gatehouse-memory" as const, peakKb: 140 * 1024, idleKb: 80 * 1024 },
+      { target: "gatehouse-sqlite" as const, peakKb: 151 * 1024, idleKb: 90 * 1024 },
+    ];
+    const lines = ratioLines(compareRows(both), memory).map(renderRatioLine);
+    expect(lines).toContain("ratio gatehouse-memory/bare-node @1c: 0.93x (target >= 0.9x)  met");
+    expect(lines).toContain("ratio gatehouse-sqlite/bare-node @1c: 0.80x (target >= 0.9x)  MISSED");
+    expect(lines).toContain("ratio gatehouse-sqlite/bare-node @32c: 0.70x (target >= 0.8x)  MISSED");
+    expect(lines).toContain("ratio gatehouse-sqlite/gatehouse-memory @32c: 0.83x");
+    expect(lines).toContain("p99 added by gatehouse-sqlite over bare-node @32c: 2.00 ms (target <= 1 ms); p50 added: 1.00 ms  MISSED");
+    expect(lines).toContain("p99 added by gatehouse-memory over bare-node @1c: 0.10 ms; p50 added: 0.01 ms");
+    expect(lines).toContain("RSS gatehouse-memory: 140 MB peak, 80 MB idle (target <= 150 MB)  met");
+    expect(lines).toContain("RSS gatehouse-sqlite: 151 MB peak, 90 MB idle (target <= 150 MB)  MISSED");
+  });
 });
 
 describe("report formatting", () => {
