@@ -6,6 +6,7 @@ import { newRequestId } from "../../engine/request-id.ts";
 import { answerClientError, type InFlight } from "./answer-client-error.ts";
 import { continueOnRead } from "./continue-on-read.ts";
 import { NodeClientSignal } from "./node-client-signal.ts";
+import { TurnEnds } from "./turn-ends.ts";
 import type { GatewayRequest, GatewayResponse } from "../../ports/http-types.ts";
 import { writeResponse } from "./write-response.ts";
 
@@ -81,6 +82,7 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 120_000, headersTimeout);
   const responding = new WeakMap<Socket, InFlight>();
+  const ends = new TurnEnds(() => inFlight > 1);
   const handler = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     if (draining) {
       const problem = problemJson({
@@ -97,7 +99,7 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
     if (req.rawHeaders.length > MAX_HEADER_FIELDS * 2) return tooManyHeaders(res);
     responding.set(req.socket, { req, res });
     inFlight++;
-    const served = serve(engine, req, res, options, expectsContinue, responding);
+    const served = serve(engine, req, res, options, expectsContinue, responding, ends);
     // Rather than finally(done): one derived promise instead of three, no closure per request.
     served.then(done, failed);
     if (options.onRequestFinished) reportFinished(served, res, options.onRequestFinished);
@@ -148,6 +150,7 @@ async function serve(
   options: NodeServerOptions,
   expectsContinue: boolean,
   responding: WeakMap<Socket, InFlight>,
+  ends: TurnEnds,
 ): Promise<GatewayResponse> {
   const started = Date.now();
   const controller = new NodeClientSignal();
@@ -171,7 +174,7 @@ async function serve(
     signal: controller,
   };
   const response = await engine.handle(request);
-  await writeResponse(response, req, res, controller);
+  await writeResponse(response, req, res, controller, ends);
   if (options.onAccess) {
     try {
       options.onAccess({

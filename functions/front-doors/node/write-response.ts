@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ChunkFilter, ChunkSink, ClientSignal, GatewayResponse, PushableBody, PushSource } from "../../ports/http-types.ts";
 import { BodyWriter } from "./body-writer.ts";
 import { drainOrClose } from "../drain-or-close.ts";
+import type { EndingResponse, TurnEnds } from "./turn-ends.ts";
 
 /** What {@link writeResponse} answers when the body is written at once. */
 const WRITTEN: Promise<void> = Promise.resolve();
@@ -9,11 +10,18 @@ const WRITTEN: Promise<void> = Promise.resolve();
 /**
  * Writes the engine's answer to the Node response: the head, then the body (bytes at once, a
  * push source pushed into the socket, anything else iterated with backpressure). Resolves when the body is
- * finished, abandoned by the client, or cut after an upstream failure. Not an async function:
+ * finished, abandoned by the client, or cut after an upstream failure. A pushed body's end goes
+ * through `ends` when given (the server's {@link TurnEnds}). Not an async function:
  * one that returns the pushed body's promise would add its own and two microtask turns to every
  * proxied response.
  */
-export function writeResponse(response: GatewayResponse, req: IncomingMessage, res: ServerResponse, signal: ClientSignal): Promise<void> {
+export function writeResponse(
+  response: GatewayResponse,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: ClientSignal,
+  ends: TurnEnds | null = null,
+): Promise<void> {
   const { body } = response;
   const headers = body instanceof Uint8Array ? { ...response.headers, "content-length": String(body.byteLength) } : response.headers;
   if (!res.destroyed) res.writeHead(response.status, headers);
@@ -26,7 +34,7 @@ export function writeResponse(response: GatewayResponse, req: IncomingMessage, r
   if (req.method !== "HEAD" && pushable.takeSource !== undefined && pushable.settle !== undefined) {
     const taken = pushable.takeSource();
     if (taken !== null) {
-      if (!signal.aborted && !res.destroyed) return new PushedBody(taken.source, taken.filter, pushable, out, res, signal).done;
+      if (!signal.aborted && !res.destroyed) return new PushedBody(taken.source, taken.filter, pushable, out, res, signal, ends).done;
       taken.source.destroy();
       return pushable.settle(0, false);
     }
@@ -63,7 +71,7 @@ async function iterateBody(body: AsyncIterable<Uint8Array>, req: IncomingMessage
  * upstream request). One object per response: no listener per event, a 'drain' listener only
  * once a write has had to wait.
  */
-class PushedBody implements ChunkSink {
+class PushedBody implements ChunkSink, EndingResponse {
   readonly done: Promise<void>;
   private resolve!: () => void;
   private reject!: (error: unknown) => void;
@@ -80,6 +88,7 @@ class PushedBody implements ChunkSink {
     private readonly out: BodyWriter,
     private readonly res: ServerResponse,
     private readonly signal: ClientSignal,
+    private readonly ends: TurnEnds | null,
   ) {
     this.done = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
@@ -111,9 +120,20 @@ class PushedBody implements ChunkSink {
       this.out.write(rest);
     }
     this.body.settle!(this.bytes, true).then(() => {
-      if (!this.signal.aborted) this.out.end();
-      this.resolve();
+      if (this.ends === null) this.finish();
+      else this.ends.end(this);
     }, this.reject);
+  }
+
+  /** Sends the kept last bytes (the audit record is written), unless the client has gone. */
+  finish(): void {
+    try {
+      if (!this.signal.aborted) this.out.end();
+    } catch (error) {
+      this.reject(error);
+      return;
+    }
+    this.resolve();
   }
 
   onError(error: unknown): void {
