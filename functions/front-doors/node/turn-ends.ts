@@ -24,7 +24,10 @@ export class TurnEnds {
 
   /** Finishes `response` now, or with the others of this turn when the server is busy. */
   end(response: EndingResponse): void {
-    if (!this.othersInFlight()) return response.finish();
+    if (!this.othersInFlight()) {
+      response.finish();
+      return;
+    }
     if (this.queued.length === 0) setImmediate(this.flush);
     this.queued.push(response);
   }
