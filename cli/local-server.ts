@@ -130,7 +130,11 @@ export interface ListeningGateway {
  * (the caller says so in its own words); any other listen error is thrown.
  */
 export async function listenGateway(local: LocalGateway, flags: ServerFlags, onAccess: (line: AccessLine) => void): Promise<ListeningGateway | null> {
-  const door = createNodeServer(local.engine, { onAccess, maxConnections: flags.maxConnections });
+  const door = createNodeServer(local.engine, {
+    onAccess,
+    maxConnections: flags.maxConnections,
+    gatherEnds: local.stores.audit.resolvesPerTurn !== true,
+  });
   door.server.listen(flags.port, flags.host);
   try {
     await once(door.server, "listening");

@@ -43,7 +43,7 @@ const accessFile = join(dataDir ?? ".gatehouse-bench", "access.log");
 mkdirSync(dirname(accessFile), { recursive: true });
 const accessFd = openSync(accessFile, "a");
 const access = bufferedLines((text) => writeSync(accessFd, text));
-const door = createNodeServer(engine, { onAccess: (a) => access.write(serveAccessLine(a)) });
+const door = createNodeServer(engine, { onAccess: (a) => access.write(serveAccessLine(a)), gatherEnds: stores.audit.resolvesPerTurn !== true });
 door.server.listen(0, "127.0.0.1", () => {
   const address = door.server.address();
   say({

@@ -11,6 +11,12 @@ import type { AuditRecordShape } from "../../schema/audit-record.ts";
  */
 export interface AuditSink {
   write(record: AuditRecord): Promise<void>;
+  /**
+   * True when every write resolves at the end of the event loop's turn, together with the other
+   * writes of that turn (the SQLite sink's one transaction per turn): the responses waiting for
+   * them then already end together, and the Node door need not gather their ends itself.
+   */
+  readonly resolvesPerTurn?: boolean;
 }
 
 /** Reads audit records back (the CLI); adapters that store records implement it. */

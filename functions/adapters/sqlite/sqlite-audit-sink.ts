@@ -29,6 +29,8 @@ const PRUNE_INTERVAL_MS = 3_600_000;
  * than one batch.
  */
 export class SqliteAuditSink implements AuditSink, AuditReader {
+  /** Writes resolve after the turn's commit (see `SqliteDatabase.batched`). */
+  readonly resolvesPerTurn = true;
   private readonly retentionMs: number;
   private readonly pruneBatch: number;
   private readonly pruneDelayMs: number;

@@ -41,6 +41,13 @@ export interface NodeServerOptions {
    * sleeping to see that nothing more happens for a request; unset, it costs nothing.
    */
   onRequestFinished?: (finished: FinishedRequest) => void;
+  /**
+   * Whether the ends of proxied responses are gathered per event-loop turn while other requests
+   * are in flight (see {@link TurnEnds}). Pass `!auditSink.resolvesPerTurn`: a store whose writes
+   * resolve per turn already ends its responses together, and gathering again would hold each
+   * end one more turn (SQLite: about 10% fewer requests per second at 32 connections). @default true
+   */
+  gatherEnds?: boolean;
 }
 
 /** A request the front door is done with (see {@link NodeServerOptions.onRequestFinished}). */
@@ -82,7 +89,7 @@ export function createNodeServer(engine: Engine, options: NodeServerOptions = {}
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 120_000, headersTimeout);
   const responding = new WeakMap<Socket, InFlight>();
-  const ends = new TurnEnds(() => inFlight > 1);
+  const ends = options.gatherEnds === false ? null : new TurnEnds(() => inFlight > 1);
   const handler = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     if (draining) {
       const problem = problemJson({
@@ -150,7 +157,7 @@ async function serve(
   options: NodeServerOptions,
   expectsContinue: boolean,
   responding: WeakMap<Socket, InFlight>,
-  ends: TurnEnds,
+  ends: TurnEnds | null,
 ): Promise<GatewayResponse> {
   const started = Date.now();
   const controller = new NodeClientSignal();

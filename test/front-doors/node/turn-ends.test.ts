@@ -1,6 +1,13 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MemoryAuditSink } from "../../../functions/adapters/memory/memory-audit-sink.ts";
+import { openSqliteStore } from "../../../functions/adapters/sqlite/open-sqlite-store.ts";
+import type { AuditSink } from "../../../functions/ports/audit-sink.ts";
 import { TurnEnds, type EndingResponse } from "../../../functions/front-doors/node/turn-ends.ts";
+import { auditRecord } from "../../contract/audit-sink-contract.ts";
 import { startHarness, type Harness } from "../../helpers/harness.ts";
 import { startUpstream, type UpstreamStub } from "../../helpers/upstream-stub.ts";
 
@@ -32,7 +39,36 @@ describe("TurnEnds", () => {
   });
 });
 
-describe("the Node front door ending several responses in one turn", () => {
+describe("AuditSink.resolvesPerTurn, which decides whether the door gathers ends", () => {
+  it("is true of the SQLite sink, whose writes of one turn resolve together only after a later phase of the loop", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gatehouse-turn-ends-"));
+    const store = openSqliteStore(dir);
+    try {
+      expect(store.audit.resolvesPerTurn).toBe(true);
+      const settled: string[] = [];
+      const first = store.audit.write(auditRecord({ requestId: "req_a" })).then(() => settled.push("a"));
+      const second = store.audit.write(auditRecord({ requestId: "req_b" })).then(() => settled.push("b"));
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(settled).toEqual([]);
+      await Promise.all([first, second]);
+      expect(settled).toEqual(["a", "b"]);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is unset on the memory sink, whose writes resolve at once", () => {
+    const sink: AuditSink = new MemoryAuditSink();
+    expect(sink.resolvesPerTurn).toBeUndefined();
+  });
+});
+
+describe.each([
+  ["gathered per turn", true],
+  ["not gathered (gatherEnds: false, for a store that resolves per turn)", false],
+])("the Node front door ending several responses in one turn, %s", (_label, gatherEnds) => {
   const CLIENTS = 8;
   let upstream: UpstreamStub;
   let h: Harness;
@@ -49,10 +85,10 @@ describe("the Node front door ending several responses in one turn", () => {
       res.writeHead(200, { "content-type": "text/plain" });
       res.end(`done ${req.url}`);
     });
-    h = await startHarness({
-      name: "acme",
-      endpoints: { api: { upstream: upstream.url, methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } },
-    });
+    h = await startHarness(
+      { name: "acme", endpoints: { api: { upstream: upstream.url, methods: ["GET"], unsafeAllowPrivateNetworks: ["127.0.0.1/32"] } } },
+      { frontDoor: { gatherEnds } },
+    );
     token = (await h.token()).token;
   });
   afterAll(async () => {
