@@ -42,6 +42,8 @@ const loadAtStart = loadAverage();
 const tools = ensureTools(options.install);
 tools.messages.forEach((m) => log(`bench: ${m}`));
 const generator: LoadGenerator = options.loadGenerator === "autocannon" || !tools.wrk ? "autocannon" : "wrk";
+/** The first, untimed pass of each Node server (see NODE_WARMUP_SECONDS). */
+const nodeWarmupSeconds = Math.max(NODE_WARMUP_SECONDS, options.warmupSeconds);
 if (options.loadGenerator === "wrk" && !tools.wrk) log("bench: --load wrk asked for, but wrk is unavailable: using autocannon");
 const generatorLabel = generator === "wrk" ? "wrk 4.1 (1 thread, --latency)" : "autocannon 8 (Node, 1 worker)";
 
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     date: new Date(startedAt).toISOString().replace(/\.\d+Z$/, "Z"),
     mode: options.mode,
-    settings: `${generatorLabel}; every Node server first warmed for ${Math.max(NODE_WARMUP_SECONDS, options.warmupSeconds)} s at ${Math.max(...options.connections)} connections, then ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per run; ${options.rounds} interleaved round(s), averaged; connections ${options.connections.join(", ")}; upstream: node:http, fixed 1 KB JSON, keep-alive`,
+    settings: `${generatorLabel}; every Node server first warmed for ${nodeWarmupSeconds} s at ${Math.max(...options.connections)} connections, then ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per run; ${options.rounds} interleaved round(s), averaged; connections ${options.connections.join(", ")}; upstream: node:http, fixed 1 KB JSON, keep-alive`,
     machine: describeMachine(tools.nginx, generatorLabel, `${loadAtStart ?? "?"} / ${loadAtEnd ?? "?"}`),
     rows,
     memory,
@@ -169,8 +171,7 @@ async function measure(targets: LoadTarget[]): Promise<LoadResult[]> {
   const most = Math.max(...options.connections);
   for (const t of targets) {
     if (t.name === "direct" || t.name === "nginx") continue;
-    const seconds = Math.max(NODE_WARMUP_SECONDS, options.warmupSeconds);
-    await runLoad({ generator, url: t.url, headers: t.headers, connections: most, seconds }).catch((error: unknown) =>
+    await runLoad({ generator, url: t.url, headers: t.headers, connections: most, seconds: nodeWarmupSeconds }).catch((error: unknown) =>
       log(`bench: ${t.name} warm-up failed: ${errorMessage(error)}`),
     );
   }
