@@ -4,8 +4,9 @@
 // front door and upstream client with no policy between them); **SQLite floor**
 // (servers/sqlite-floor-server.ts: the bare proxy plus the SQLite store's two commits per request,
 // its rate-limit count before forwarding and its audit record before the response ends); gatehouse
-// on memory; gatehouse on SQLite. Prints medians of req/s and CPU µs per request and each one's
-// ratio to the bare proxy at 1 and 32 connections. Door only against bare is what the door and the
+// on memory; gatehouse on SQLite. Prints medians of req/s, CPU µs per request, p50 and p99, each
+// one's ratio to the bare proxy and the p99 it adds over it at 1 and 32 connections, and each
+// server's peak RSS over the whole run. Door only against bare is what the door and the
 // client cost, gatehouse on memory against door only what the policy costs, and the SQLite floor
 // is the most any gateway on that store can reach with those two commits on the request path.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,7 +18,7 @@ import { median } from "./micro/measure.ts";
 import { startServerChild } from "./process/start-child.ts";
 import { readMemory } from "./process/read-memory.ts";
 import { startNodeTarget, startUpstream, type LoadTarget, type NodeTargetName } from "./start-targets.ts";
-import { SERVER_NODE_FLAGS } from "../cli/server-heap.ts";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/server-heap.ts";
 
 const rounds = Number(process.argv[2] ?? 3);
 const seconds = Number(process.argv[3] ?? 4);
@@ -28,7 +29,10 @@ const origin = `http://127.0.0.1:${upstream.ready.port}`;
 
 /** A floor server as a load target (its name is only printed). */
 async function startFloor(name: string, script: string, args: string[]): Promise<LoadTarget> {
-  const child = await startServerChild<{ port: number }>(script, [origin, ...args], { nodeFlags: ["--expose-gc", ...SERVER_NODE_FLAGS] });
+  const child = await startServerChild<{ port: number }>(script, [origin, ...args], {
+    nodeFlags: ["--expose-gc", ...SERVER_NODE_FLAGS],
+    env: { ...process.env, ...SERVER_ENV },
+  });
   return {
     name: name as LoadTarget["name"],
     url: `http://127.0.0.1:${child.ready.port}/v1/items/42`,
@@ -59,31 +63,36 @@ try {
   // Warm-up: every server JIT-compiled and its pools filled before anything counts.
   for (const target of targets)
     await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds: NODE_WARMUP_SECONDS });
-  const samples = new Map<string, { rps: number[]; cpu: number[] }>();
+  const samples = new Map<string, { rps: number[]; cpu: number[]; p50: number[]; p99: number[] }>();
   for (let round = 0; round < rounds; round++) {
     for (const connections of CONNECTIONS) {
       for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
         const load = await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections, seconds });
         if (load.errors + load.non2xx > 0) throw new Error(`${target.name} @${connections}: ${load.errors} errors, ${load.non2xx} non-2xx`);
         const key = `${target.name}@${connections}`;
-        const entry = samples.get(key) ?? { rps: [], cpu: [] };
+        const entry = samples.get(key) ?? { rps: [], cpu: [], p50: [], p99: [] };
         entry.rps.push(load.requestsPerSecond);
         entry.cpu.push(load.cpuUsPerRequest ?? Number.NaN);
+        entry.p50.push(load.p50Ms);
+        entry.p99.push(load.p99Ms);
         samples.set(key, entry);
       }
     }
   }
   console.log(`${rounds} interleaved rounds of ${seconds} s (medians), wrk, 1 KB upstream on loopback`);
   for (const connections of CONNECTIONS) {
-    const bare = median(samples.get(`bare-node@${connections}`)!.rps);
+    const bare = samples.get(`bare-node@${connections}`)!;
     for (const target of targets) {
-      const { rps, cpu } = samples.get(`${target.name}@${connections}`)!;
-      const ratio = (median(rps) / bare).toFixed(2);
+      const { rps, cpu, p50, p99 } = samples.get(`${target.name}@${connections}`)!;
+      const ratio = (median(rps) / median(bare.rps)).toFixed(2);
+      const added = (median(p99) - median(bare.p99)).toFixed(2);
       console.log(
-        `${target.name.padEnd(17)} @${String(connections).padStart(2)}c  req/s ${median(rps).toFixed(0).padStart(6)}  ${ratio}x bare  CPU ${median(cpu).toFixed(0).padStart(4)} µs/req`,
+        `${target.name.padEnd(17)} @${String(connections).padStart(2)}c  req/s ${median(rps).toFixed(0).padStart(6)}  ${ratio}x bare  CPU ${median(cpu).toFixed(0).padStart(4)} µs/req  p50 ${median(p50).toFixed(2)}  p99 ${median(p99).toFixed(2)} ms (${added} added)`,
       );
     }
   }
+  // Read before the servers stop: VmHWM, the peak resident set since each started (warm-up included).
+  for (const target of targets) console.log(`${target.name.padEnd(17)} peak RSS ${((readMemory(target.pid)?.peakKb ?? 0) / 1024).toFixed(0)} MB`);
 } finally {
   for (const target of targets) await target.stop();
   await upstream.stop();

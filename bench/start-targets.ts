@@ -5,7 +5,7 @@ import { startServerChild, type RunningChild } from "./process/start-child.ts";
 import { startNginx } from "./servers/nginx.ts";
 import type { TargetName, Unavailable } from "./types.ts";
 import { errorMessage } from "../schema/error-message.ts";
-import { SERVER_NODE_FLAGS } from "../cli/server-heap.ts";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/server-heap.ts";
 
 /** A server ready for load: where to send it, and which process to read memory and CPU from. */
 export interface LoadTarget {
@@ -60,10 +60,12 @@ export async function startNodeTarget(
     const child = await startServerChild<ChildReady>(script, args, {
       // --expose-gc lets gatehouse measure the heap its retained audit records take when it exits (no
       // effect on speed). Every Node target, the bare proxy too, runs with the V8 flags `gatehouse
-      // dev` and `serve` give themselves, so the two compare on the same heap settings.
+      // dev` and `serve` give themselves and their environment (SERVER_ENV), so the two compare on
+      // the same heap settings.
       nodeFlags: ["--expose-gc", ...SERVER_NODE_FLAGS],
+      env: { ...process.env, ...SERVER_ENV, ...(profileFile ? { GATEHOUSE_BENCH_PROFILE: profileFile } : {}) },
       ...(wrapper ? { wrapper, timeoutMs: 300_000 } : {}),
-      ...(profileFile ? { tsx: true, env: { ...process.env, GATEHOUSE_BENCH_PROFILE: profileFile } } : {}),
+      ...(profileFile ? { tsx: true } : {}),
     });
     if (child.ready.unavailable !== undefined) {
       await child.stop();

@@ -10,10 +10,11 @@ if (major < 24) {
 const entry = new URL("../dist/cli/main.js", import.meta.url);
 let main;
 try {
-  // `dev` and `serve` restart themselves in place (same pid) with a smaller young generation: see cli/server-heap.ts.
-  const { serverReexecArgs } = await import(new URL("../dist/cli/server-heap.js", import.meta.url).href);
-  const again = serverReexecArgs(process.execPath, process.execArgv, process.argv, process.env.NODE_OPTIONS);
-  if (again !== null && typeof process.execve === "function") process.execve(process.execPath, again, process.env);
+  // `dev` and `serve` restart themselves in place (same pid) with a smaller young generation and
+  // one malloc arena: see cli/server-heap.ts.
+  const { serverReexec } = await import(new URL("../dist/cli/server-heap.js", import.meta.url).href);
+  const again = serverReexec(process.execPath, process.execArgv, process.argv, process.env);
+  if (again !== null && typeof process.execve === "function") process.execve(process.execPath, again.args, again.env);
   ({ main } = await import(entry.href));
 } catch (error) {
   if (error?.code !== "ERR_MODULE_NOT_FOUND" || !/dist\/cli\/(main|server-heap)\.js/.test(String(error.message))) throw error;
