@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
-import { LOCAL_CREDENTIALS } from "../functions/adapters/aws/dynamo-client.ts";
+import { LOCAL_CREDENTIALS } from "../functions/adapters/aws/local-credentials.ts";
 import { tableNames, TABLES, type TableKey, type TableNames } from "../functions/contracts/tables.ts";
 import { DEFAULT_DATA_DIR, type StoreTarget } from "../functions/front-doors/node/wire-stores.ts";
 import type { KnownGateway } from "./gateway-names.ts";

@@ -27,8 +27,7 @@ export interface DynamoClientOptions {
 /** What the adapters need from a document client; tests wrap it to count calls. */
 export type DocumentSender = Pick<DynamoDBDocumentClient, "send">;
 
-/** Dummy credentials for DynamoDB-compatible local endpoints, which check none. */
-export const LOCAL_CREDENTIALS = { accessKeyId: "gatehouse-local", secretAccessKey: "gatehouse-local" } as const;
+export { LOCAL_CREDENTIALS } from "./local-credentials.ts";
 
 /**
  * A document client. Timeouts are short because a hung store must turn into a quick 503, not a
