@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send } from "../helpers/send.ts";
-import { REPO, startDev, startServe } from "../helpers/serve-process.ts";
+import { REPO, scratchGateway, startDev, startServe } from "../helpers/serve-process.ts";
 
 // A module hook (node:module registerHooks, run in the process by --import) that writes every URL
 // the process resolves to a file: what a server loads, seen from inside the process.
@@ -25,16 +25,9 @@ describe("the AWS SDK is loaded only for the DynamoDB stores", () => {
   let hook: string;
   let definition: string;
   beforeAll(async () => {
-    await mkdir(join(REPO, ".gatehouse"), { recursive: true });
-    dir = await mkdtemp(join(REPO, ".gatehouse", "lazy-sdk-"));
+    ({ dir, definition } = await scratchGateway("lazy-sdk-", "lazysdk"));
     hook = join(dir, "hook.mjs");
     await writeFile(hook, HOOK);
-    definition = join(dir, "gateway.ts");
-    await writeFile(
-      definition,
-      `import { defineGateway } from "gatehouse-gateway";
-export default defineGateway({ name: "lazysdk", endpoints: { api: { upstream: "https://api.example.com", methods: ["GET"] } } });\n`,
-    );
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 

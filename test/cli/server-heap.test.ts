@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER_ENV, SERVER_NODE_FLAGS, serverReexec } from "../../cli/server-heap.ts";
 import { send } from "../helpers/send.ts";
-import { REPO, startServe } from "../helpers/serve-process.ts";
+import { scratchGateway, startServe } from "../helpers/serve-process.ts";
 
 // What the kernel says the process runs now: after process.execve, the re-executed command line.
 const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
@@ -53,14 +53,7 @@ describe("gatehouse serve's heap", () => {
   let dir: string;
   let definition: string;
   beforeAll(async () => {
-    await mkdir(join(REPO, ".gatehouse"), { recursive: true });
-    dir = await mkdtemp(join(REPO, ".gatehouse", "heap-"));
-    definition = join(dir, "gateway.ts");
-    await writeFile(
-      definition,
-      `import { defineGateway } from "gatehouse-gateway";
-export default defineGateway({ name: "heaptest", endpoints: { api: { upstream: "https://api.example.com", methods: ["GET"] } } });\n`,
-    );
+    ({ dir, definition } = await scratchGateway("heap-", "heaptest"));
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 

@@ -1,10 +1,28 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root (definitions written under it resolve `gatehouse-gateway`). */
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * A scratch folder under the repository's `.gatehouse/` (so the definition resolves
+ * `gatehouse-gateway`) holding `gateway.ts`: one GET endpoint to https://api.example.com under
+ * `name`. The caller removes `dir`.
+ */
+export async function scratchGateway(prefix: string, name: string): Promise<{ dir: string; definition: string }> {
+  await mkdir(join(REPO, ".gatehouse"), { recursive: true });
+  const dir = await mkdtemp(join(REPO, ".gatehouse", prefix));
+  const definition = join(dir, "gateway.ts");
+  await writeFile(
+    definition,
+    `import { defineGateway } from "gatehouse-gateway";
+export default defineGateway({ name: "${name}", endpoints: { api: { upstream: "https://api.example.com", methods: ["GET"] } } });\n`,
+  );
+  return { dir, definition };
+}
 
 /** A `gatehouse serve` child and its JSON log lines. */
 export interface ServeProcess {

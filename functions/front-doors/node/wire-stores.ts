@@ -107,9 +107,8 @@ export async function openStores(target: StoreTarget): Promise<LocalStores> {
       close: async () => store.close(),
     };
   }
-  // Imported only here: the AWS SDK costs a process that never talks to DynamoDB (every local
-  // server, the token and audit commands on the data folder) about 29 MB of RSS and 95 ms of
-  // start-up (see wire-dynamo-stores.ts).
+  // Imported only here, so that a process that never talks to DynamoDB (every local server, the
+  // token and audit commands on the data folder) never loads the AWS SDK (see wire-dynamo-stores.ts).
   const { openDynamoStores } = await import("./wire-dynamo-stores.ts");
   return openDynamoStores(target);
 }
