@@ -1,14 +1,14 @@
 // `node cli/run-ts.mjs bench/floors.ts [rounds=3] [seconds=4]`: where gatehouse's distance from the
 // bare proxy lies. Runs, interleaved round by round (the order reversed every other round, so all
 // see the same noise): the bare proxy; **door only** (servers/door-only-server.ts: gatehouse's Node
-// front door and upstream client with no policy between them); **SQLite floor**
-// (servers/sqlite-floor-server.ts: the bare proxy plus the SQLite store's two commits per request,
-// its rate-limit count before forwarding and its audit record before the response ends); gatehouse
-// on memory; gatehouse on SQLite. Prints medians of req/s, CPU µs per request, p50 and p99, each
+// front door and upstream client with no policy between them); **SQLite floor** (the same server
+// given a data folder: door only plus the SQLite store's two commits per request, its rate-limit
+// count before forwarding and its audit record before the response ends); gatehouse on memory;
+// gatehouse on SQLite. Prints medians of req/s, CPU µs per request, p50 and p99, each
 // one's ratio to the bare proxy and the p99 it adds over it at 1 and 32 connections, and each
 // server's peak RSS over the whole run. Door only against bare is what the door and the
 // client cost, gatehouse on memory against door only what the policy costs, and the SQLite floor
-// is the most any gateway on that store can reach with those two commits on the request path.
+// is the most gatehouse's door can reach on that store with those two commits on the request path.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,7 +58,7 @@ try {
   targets.push(await startNode("bare-node"));
   targets.push(await startFloor("door only", "servers/door-only-server.ts", []));
   targets.push(await startNode("gatehouse-memory"));
-  targets.push(await startFloor("SQLite floor", "servers/sqlite-floor-server.ts", [join(work, "data-floor")]));
+  targets.push(await startFloor("SQLite floor", "servers/door-only-server.ts", [join(work, "data-floor")]));
   targets.push(await startNode("gatehouse-sqlite"));
   // Warm-up: every server JIT-compiled and its pools filled before anything counts.
   for (const target of targets)
