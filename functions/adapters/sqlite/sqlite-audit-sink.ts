@@ -107,7 +107,15 @@ export class SqliteAuditSink implements AuditSink, AuditReader {
     this.schedule(deleted >= this.pruneBatch ? 0 : PRUNE_INTERVAL_MS);
   }
 
+  /**
+   * The matching records, oldest first; with a `limit`, the latest `limit` of them. The rows are
+   * walked newest first and the walk stops at the limit, so `gatehouse audit` on a large store
+   * reads and parses about `limit` records rather than the whole table; when SQL checks every
+   * condition of the filter, the limit is SQL's too, and SQLite keeps only that many rows while it
+   * sorts.
+   */
   async query(filter: AuditFilter): Promise<AuditRecord[]> {
+    if (filter.limit !== undefined && filter.limit < 1) return [];
     const where: string[] = [];
     const values: (string | number)[] = [];
     if (filter.requestId !== undefined) where.push("request_id = ?"), values.push(filter.requestId);
@@ -115,10 +123,18 @@ export class SqliteAuditSink implements AuditSink, AuditReader {
     if (filter.gatewayId !== undefined) where.push("gateway_id = ?"), values.push(filter.gatewayId);
     if (filter.since !== undefined) where.push("time >= ?"), values.push(filter.since);
     if (filter.until !== undefined) where.push("time < ?"), values.push(filter.until);
-    const sql = `SELECT record FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY time, request_id`;
-    const rows = this.database.db.prepare(sql).all(...values) as { record: string }[];
     // The remaining conditions (endpoint, status) are checked on the record itself.
-    const found = rows.map((row) => JSON.parse(row.record) as AuditRecord).filter((r) => matchesAuditFilter(r, filter));
-    return filter.limit !== undefined ? found.slice(Math.max(0, found.length - filter.limit)) : found;
+    const checkedOnRecord = filter.endpoint !== undefined || filter.status !== undefined || filter.statusClass !== undefined;
+    const sqlLimit = filter.limit !== undefined && !checkedOnRecord;
+    if (sqlLimit) values.push(filter.limit!);
+    const sql = `SELECT record FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY time DESC, request_id DESC${sqlLimit ? " LIMIT ?" : ""}`;
+    const newestFirst: AuditRecord[] = [];
+    for (const row of this.database.db.prepare(sql).iterate(...values) as Iterable<{ record: string }>) {
+      const record = JSON.parse(row.record) as AuditRecord;
+      if (!matchesAuditFilter(record, filter)) continue;
+      newestFirst.push(record);
+      if (newestFirst.length === filter.limit) break;
+    }
+    return newestFirst.reverse();
   }
 }
