@@ -63,15 +63,14 @@ const noAudit = (): Promise<void> => Promise.resolve();
 const engine: Engine = {
   async handle(request): Promise<GatewayResponse> {
     const started = Date.now();
-    // A refused or failed count answers 503, as gatehouse would when its store fails.
-    if (
-      store &&
-      !(await store.rateLimiter.consume({ now: started, buckets }).then(
+    if (store) {
+      // A refused or failed count answers 503, as gatehouse would when its store fails.
+      const allowed = await store.rateLimiter.consume({ now: started, buckets }).then(
         (result) => result.allowed,
         () => false,
-      ))
-    )
-      return { status: 503, headers: {}, body: null };
+      );
+      if (!allowed) return { status: 503, headers: {}, body: null };
+    }
     const { accept, "user-agent": userAgent } = request.headers;
     let upstream: UpstreamResponse;
     try {

@@ -13,8 +13,8 @@ import { startUpstream, type UpstreamStub } from "../helpers/upstream-stub.ts";
 
 // bench/floors.ts compares gatehouse with two servers that claim to do part of its work: the
 // door-only server (gatehouse's Node door and upstream client, no policy) and the SQLite floor
-// (the same server given a data folder: plus the store's two commits per request). Their figures mean something only
-// if they do what they claim, so here they run as the bench runs them, against a real upstream.
+// (the same server given a data folder, which adds the store's two commits per request). Their
+// figures mean something only if they do what they claim, so here they run as the bench runs them, against a real upstream.
 
 const BODY = JSON.stringify({ id: 42, pad: "x".repeat(1000) });
 let upstream: UpstreamStub;

@@ -125,11 +125,12 @@ export class SqliteAuditSink implements AuditSink, AuditReader {
     if (filter.until !== undefined) where.push("time < ?"), values.push(filter.until);
     // The remaining conditions (endpoint, status) are checked on the record itself.
     const checkedOnRecord = filter.endpoint !== undefined || filter.status !== undefined || filter.statusClass !== undefined;
-    const sqlLimit = filter.limit !== undefined && !checkedOnRecord;
-    if (sqlLimit) values.push(filter.limit!);
-    const sql = `SELECT record FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY time DESC, request_id DESC${sqlLimit ? " LIMIT ?" : ""}`;
+    const sqlLimit = checkedOnRecord ? undefined : filter.limit;
+    if (sqlLimit !== undefined) values.push(sqlLimit);
+    const sql = `SELECT record FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY time DESC, request_id DESC${sqlLimit !== undefined ? " LIMIT ?" : ""}`;
     const newestFirst: AuditRecord[] = [];
-    for (const row of this.database.db.prepare(sql).iterate(...values) as Iterable<{ record: string }>) {
+    // Prepared once per filter shape (`--follow` asks the same one every poll).
+    for (const row of this.database.statement(sql).iterate(...values) as Iterable<{ record: string }>) {
       const record = JSON.parse(row.record) as AuditRecord;
       if (!matchesAuditFilter(record, filter)) continue;
       newestFirst.push(record);
