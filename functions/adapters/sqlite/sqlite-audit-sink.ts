@@ -1,6 +1,7 @@
 import type { AuditFilter, AuditReader, AuditRecord, AuditSink } from "../../ports/audit-sink.ts";
 import { matchesAuditFilter } from "../shared/matches-audit-filter.ts";
 import type { SqliteDatabase } from "./sqlite-database.ts";
+import { TurnBatch } from "./turn-batch.ts";
 
 /** Options of {@link SqliteAuditSink}. */
 export interface SqliteAuditSinkOptions {
@@ -15,11 +16,26 @@ export interface SqliteAuditSinkOptions {
 /** Time between pruning passes once a pass has caught up. */
 const PRUNE_INTERVAL_MS = 3_600_000;
 
+/** The most rows one INSERT of a turn carries (so at most this many statements are ever prepared). */
+const ROWS_PER_INSERT = 32;
+
+const insertSqls: string[] = [];
+
+/** The INSERT of `rows` audit rows (its text built once per size). */
+function insertSql(rows: number): string {
+  insertSqls[rows] ??= `INSERT INTO audit (time, request_id, gateway_id, token_id, record) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?)").join(", ")}`;
+  return insertSqls[rows];
+}
+
+/** The columns of one audit row, in the INSERT's order. */
+type AuditRow = [time: number, requestId: string, gatewayId: string | null, tokenId: string | null, record: string];
+
 /**
  * AuditSink and AuditReader on the `audit` table: the record as JSON, plus the columns queries
  * select on. Records are `fast` writes committed with the other writes of the same event-loop
- * turn (`SqliteDatabase.batched`); `write` resolves only after that commit, so a record is in the
- * WAL, and survives the process being killed, before the request that wrote it completes.
+ * turn (`SqliteDatabase.batched`), the turn's records inserted by one multi-row INSERT (a row of a
+ * statement costs less than a statement); `write` resolves only after that commit, so a record is
+ * in the WAL, and survives the process being killed, before the request that wrote it completes.
  *
  * Records past the retention are deleted off the request path, in bounded steps: a timer (armed
  * by the first write, unref'd) runs {@link pruneStep}, one transaction of at most `pruneBatch`
@@ -37,6 +53,7 @@ export class SqliteAuditSink implements AuditSink, AuditReader {
   private pruneTimer: NodeJS.Timeout | null = null;
   private armed = false;
   private stopped = false;
+  private readonly turn: TurnBatch<AuditRow, void>;
 
   constructor(
     private readonly database: SqliteDatabase,
@@ -45,16 +62,21 @@ export class SqliteAuditSink implements AuditSink, AuditReader {
     this.retentionMs = (options.retentionDays ?? 90) * 86_400_000;
     this.pruneBatch = options.pruneBatch ?? 500;
     this.pruneDelayMs = options.pruneDelayMs ?? 60_000;
+    this.turn = new TurnBatch(database, (rows) => this.insert(rows));
   }
 
   write(record: AuditRecord): Promise<void> {
     if (!this.armed) this.armPruning();
-    const json = JSON.stringify(record);
-    return this.database.batched(() => {
-      this.database
-        .statement("INSERT INTO audit (time, request_id, gateway_id, token_id, record) VALUES (?, ?, ?, ?, ?)")
-        .run(record.time, record.requestId, record.gatewayId, record.tokenId, json);
-    });
+    return this.turn.add([record.time, record.requestId, record.gatewayId, record.tokenId, JSON.stringify(record)]);
+  }
+
+  /** Inserts a turn's rows in order, up to {@link ROWS_PER_INSERT} a statement. */
+  private insert(rows: readonly AuditRow[]): void[] {
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+      this.database.statement(insertSql(chunk.length)).run(...chunk.flat());
+    }
+    return rows.map(() => undefined);
   }
 
   /**
