@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { measureLoad } from "./load/measure-load.ts";
 import { NODE_WARMUP_SECONDS } from "./load/warm-up.ts";
 import { median } from "./micro/measure.ts";
+import { readCpuTotals, stealLabel, stealPercent } from "./process/read-cpu.ts";
 import { readMemory } from "./process/read-memory.ts";
 import { startNodeTarget, startUpstream, type LoadTarget } from "./start-targets.ts";
 
@@ -59,6 +60,7 @@ try {
   }
   for (const [, target] of sides) await measure(target, 32, NODE_WARMUP_SECONDS);
   const samples = new Map<string, Sample[]>();
+  const cpuAtStart = readCpuTotals();
   for (let round = 0; round < rounds; round++) {
     for (const connections of [1, 32]) {
       for (const [label, target] of round % 2 === 0 ? sides : [...sides].reverse()) {
@@ -67,7 +69,9 @@ try {
       }
     }
   }
+  const steal = stealPercent(cpuAtStart, readCpuTotals());
   console.log(`${kind}: ${sha} against the working tree, ${rounds} interleaved rounds of ${seconds} s (medians)`);
+  console.log(`CPU time stolen by the hypervisor over the rounds: ${stealLabel(steal)}`);
   for (const [key, list] of samples) {
     const rps = list.map((s) => s.requestsPerSecond);
     console.log(

@@ -16,6 +16,7 @@ import { measureLoad } from "./load/measure-load.ts";
 import { NODE_WARMUP_SECONDS } from "./load/warm-up.ts";
 import { median } from "./micro/measure.ts";
 import { startServerChild } from "./process/start-child.ts";
+import { readCpuTotals, stealLabel, stealPercent } from "./process/read-cpu.ts";
 import { readMemory } from "./process/read-memory.ts";
 import { startNodeTarget, startUpstream, type LoadTarget, type NodeTargetName } from "./start-targets.ts";
 import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/server-heap.ts";
@@ -63,6 +64,7 @@ try {
   // Warm-up: every server JIT-compiled and its pools filled before anything counts.
   for (const target of targets)
     await measureLoad(target, { generator: "wrk", url: target.url, headers: target.headers, connections: 32, seconds: NODE_WARMUP_SECONDS });
+  const cpuAtStart = readCpuTotals();
   const samples = new Map<string, { rps: number[]; cpu: number[]; p50: number[]; p99: number[] }>();
   for (let round = 0; round < rounds; round++) {
     for (const connections of CONNECTIONS) {
@@ -79,7 +81,9 @@ try {
       }
     }
   }
+  const steal = stealPercent(cpuAtStart, readCpuTotals());
   console.log(`${rounds} interleaved rounds of ${seconds} s (medians), wrk, 1 KB upstream on loopback`);
+  console.log(`CPU time stolen by the hypervisor over the rounds: ${stealLabel(steal)}`);
   for (const connections of CONNECTIONS) {
     const bare = samples.get(`bare-node@${connections}`)!;
     for (const target of targets) {

@@ -13,6 +13,8 @@ export interface MachineInfo {
   loadGenerator: string;
   /** 1-minute load average when the run started and ended: other work on the machine shows here. */
   load: string;
+  /** The share of the machine's CPU time the hypervisor gave to other guests during the run. */
+  steal: string;
 }
 
 /** One timed operation of a microbenchmark. */
@@ -121,6 +123,7 @@ export function formatMarkdown(report: BenchReport): string {
     `- Node ${m.node}; ${m.nginx}`,
     `- Load generator: ${m.loadGenerator}`,
     `- Load average (1 min) at start / end: ${m.load}`,
+    `- CPU time stolen by the hypervisor during the run: ${m.steal}`,
     `- Settings: ${report.settings}`,
     "",
     "## Load (loopback, 1 KB JSON upstream)",

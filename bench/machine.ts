@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 import type { MachineInfo } from "./format-report.ts";
+import { stealLabel } from "./process/read-cpu.ts";
 
 /** The CPU model named in a `/proc/cpuinfo` text, or null. */
 export function cpuModelFrom(cpuinfo: string): string | null {
@@ -9,7 +10,7 @@ export function cpuModelFrom(cpuinfo: string): string | null {
 }
 
 /** Describes this machine for the report header. */
-export function describeMachine(nginxBinary: string | null, loadGenerator: string, load: string): MachineInfo {
+export function describeMachine(nginxBinary: string | null, loadGenerator: string, load: string, stealPercent: number | null): MachineInfo {
   let model: string | null = null;
   try {
     model = cpuModelFrom(readFileSync("/proc/cpuinfo", "utf8"));
@@ -26,6 +27,7 @@ export function describeMachine(nginxBinary: string | null, loadGenerator: strin
     nginx,
     loadGenerator,
     load,
+    steal: stealLabel(stealPercent),
   };
 }
 

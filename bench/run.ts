@@ -14,7 +14,7 @@ import { measureLoad } from "./load/measure-load.ts";
 import { runLoad, type LoadGenerator } from "./load/run-load.ts";
 import { NODE_WARMUP_SECONDS } from "./load/warm-up.ts";
 import { describeMachine } from "./machine.ts";
-import { loadAverage } from "./process/read-cpu.ts";
+import { loadAverage, readCpuTotals, stealPercent } from "./process/read-cpu.ts";
 import { readMemory } from "./process/read-memory.ts";
 import { profileTarget } from "./profile-target.ts";
 import { compareRows, ratioLines, renderRatioLine } from "./ratios.ts";
@@ -38,7 +38,10 @@ if (options.help) {
 }
 
 const startedAt = Date.now();
+/** Above this share of stolen CPU time, the report warns that the host was shared. */
+const STEAL_WARNING_PERCENT = 3;
 const loadAtStart = loadAverage();
+const cpuAtStart = readCpuTotals();
 const tools = ensureTools(options.install);
 tools.messages.forEach((m) => log(`bench: ${m}`));
 const generator: LoadGenerator = options.loadGenerator === "autocannon" || !tools.wrk ? "autocannon" : "wrk";
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
 
   const rows = compareRows(results);
   const loadAtEnd = loadAverage();
+  const steal = stealPercent(cpuAtStart, readCpuTotals());
   const busy = [loadAtStart, loadAtEnd].filter((l): l is number => l !== null && l > availableParallelism());
 
   const lines = ratioLines(rows, memory);
@@ -104,6 +108,14 @@ async function main(): Promise<void> {
       title: "Warnings",
       lines: [
         `the machine was busy with other work (1-min load average ${loadAtStart} at start, ${loadAtEnd} at end, on ${availableParallelism()} cores): absolute figures are low and noisy; the ratios and CPU per request, measured side by side, hold better`,
+      ],
+    });
+  }
+  if (steal !== null && steal > STEAL_WARNING_PERCENT) {
+    extras.push({
+      title: "Warnings",
+      lines: [
+        `the hypervisor took ${steal.toFixed(1)}% of this machine's CPU time during the load runs (steal): other guests share the host, absolute figures are low and noisy, and work heavy in system calls (each response's write, SQLite's commits) suffers more than the rest, so even the ratios lean`,
       ],
     });
   }
@@ -145,7 +157,7 @@ async function main(): Promise<void> {
     date: new Date(startedAt).toISOString().replace(/\.\d+Z$/, "Z"),
     mode: options.mode,
     settings: `${generatorLabel}; every Node server first warmed for ${nodeWarmupSeconds} s at ${Math.max(...options.connections)} connections, then ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured per run; ${options.rounds} interleaved round(s), averaged; connections ${options.connections.join(", ")}; upstream: node:http, fixed 1 KB JSON, keep-alive`,
-    machine: describeMachine(tools.nginx, generatorLabel, `${loadAtStart ?? "?"} / ${loadAtEnd ?? "?"}`),
+    machine: describeMachine(tools.nginx, generatorLabel, `${loadAtStart ?? "?"} / ${loadAtEnd ?? "?"}`, steal),
     rows,
     memory,
     unavailable,

@@ -41,3 +41,44 @@ export function loadAverage(): number | null {
     return null;
   }
 }
+
+/** The machine's CPU time in ticks, from the `cpu` line of `/proc/stat`: all of it, and the part stolen. */
+export interface CpuTotals {
+  /** user + nice + system + idle + iowait + irq + softirq + steal, over every core. */
+  total: number;
+  /** Time a virtual CPU was ready to run but the hypervisor ran something else (other guests). */
+  steal: number;
+}
+
+/** {@link CpuTotals} from a `/proc/stat` text, or null when it has no `cpu` line. */
+export function parseCpuTotals(stat: string): CpuTotals | null {
+  const line = /^cpu\s+(.+)$/m.exec(stat)?.[1];
+  if (!line) return null;
+  const ticks = line.trim().split(/\s+/).slice(0, 8).map(Number);
+  if (ticks.length < 8 || ticks.some((t) => !Number.isFinite(t))) return null;
+  return { total: ticks.reduce((sum, t) => sum + t, 0), steal: ticks[7]! };
+}
+
+/** The machine's CPU totals now, or null off Linux. */
+export function readCpuTotals(): CpuTotals | null {
+  try {
+    return parseCpuTotals(readFileSync("/proc/stat", "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The percentage of the machine's CPU time between two readings that the hypervisor gave to
+ * other guests. A load average cannot show that (it counts this machine's processes only); on a
+ * shared host it is what makes one run's absolute figures two or three times another's.
+ */
+export function stealPercent(from: CpuTotals | null, to: CpuTotals | null): number | null {
+  if (!from || !to || to.total <= from.total) return null;
+  return (100 * (to.steal - from.steal)) / (to.total - from.total);
+}
+
+/** A {@link stealPercent} as the reports print it ("14.9%", or "unknown"). */
+export function stealLabel(percent: number | null): string {
+  return percent === null ? "unknown" : `${percent.toFixed(1)}%`;
+}

@@ -4,7 +4,7 @@ import { formatMarkdown, formatTable, type BenchReport } from "../../bench/forma
 import { parseAutocannonJson } from "../../bench/load/parse-autocannon.ts";
 import { parseWrkOutput, wrkDurationMs } from "../../bench/load/parse-wrk.ts";
 import { cpuModelFrom } from "../../bench/machine.ts";
-import { parseStatTicks } from "../../bench/process/read-cpu.ts";
+import { parseCpuTotals, parseStatTicks, stealLabel, stealPercent } from "../../bench/process/read-cpu.ts";
 import { parseProcStatus } from "../../bench/process/read-memory.ts";
 import { summarizeCpuProfile } from "../../bench/profile-summary.ts";
 import { averageRounds, compareRows, ratioLines, renderRatioLine } from "../../bench/ratios.ts";
@@ -168,11 +168,13 @@ describe("report formatting", () => {
         nginx: "nginx/1.22.1",
         loadGenerator: "wrk",
         load: "0.5 / 0.7",
+        steal: "14.9%",
       },
     };
     const md = formatMarkdown(report);
     expect(md).toContain("# Gatehouse benchmark, 2026-01-01T00:00:00Z (quick)");
     expect(md).toContain("- CPU: AMD EPYC, 2 cores");
+    expect(md).toContain("- CPU time stolen by the hypervisor during the run: 14.9%");
     expect(md).toContain("| direct | 1 | 9000 |");
     expect(md).toContain("- nginx: not available: not installed");
     expect(md).toContain("ratio x  MISSED");
@@ -185,6 +187,17 @@ describe("/proc and profile readers", () => {
     expect(parseProcStatus("Name:\tnode\nVmHWM:\t  120000 kB\nVmRSS:\t   90000 kB\n")).toEqual({ peakKb: 120000, currentKb: 90000 });
     expect(parseStatTicks("42 (node (x) y) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 11 0")).toBe(300);
     expect(cpuModelFrom("processor\t: 0\nmodel name\t: AMD EPYC 7B13\n")).toBe("AMD EPYC 7B13");
+  });
+  it("reads the machine's CPU totals and the stolen share between two readings", () => {
+    // Two `cpu` lines of /proc/stat on this machine, 8 s of wrk apart (the first 8 fields count).
+    const before = parseCpuTotals("cpu  124808 0 47300 257350 2344 0 20247 14049 0 0\ncpu0 62000 0 23000 128000 1000 0 10000 7000 0 0\n");
+    const after = parseCpuTotals("cpu  125276 0 47655 257649 2344 0 20485 14287 0 0\n");
+    expect(before).toEqual({ total: 466098, steal: 14049 });
+    expect(stealPercent(before, after)).toBeCloseTo((100 * 238) / 1598, 6);
+    expect(parseCpuTotals("intr 1 2 3\n")).toBeNull();
+    expect(stealPercent(after, before)).toBeNull();
+    expect(stealPercent(null, after)).toBeNull();
+    expect([stealLabel(14.8998), stealLabel(null)]).toEqual(["14.9%", "unknown"]);
   });
   it("charges sample time to the top frame and keeps idle out of the percentages", () => {
     const frame = (functionName: string, url = "") => ({ functionName, url, lineNumber: 0 });
