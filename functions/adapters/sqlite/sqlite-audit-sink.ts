@@ -1,5 +1,5 @@
 import type { AuditFilter, AuditReader, AuditRecord, AuditSink } from "../../ports/audit-sink.ts";
-import { matchesAuditFilter } from "../shared/matches-audit-filter.ts";
+import { queryAudit } from "./sqlite-audit-query.ts";
 import type { SqliteDatabase } from "./sqlite-database.ts";
 import { TurnBatch } from "./turn-batch.ts";
 
@@ -129,35 +129,8 @@ export class SqliteAuditSink implements AuditSink, AuditReader {
     this.schedule(deleted >= this.pruneBatch ? 0 : PRUNE_INTERVAL_MS);
   }
 
-  /**
-   * The matching records, oldest first; with a `limit`, the latest `limit` of them. The rows are
-   * walked newest first and the walk stops at the limit, so `gatehouse audit` on a large store
-   * reads and parses about `limit` records rather than the whole table; when SQL checks every
-   * condition of the filter, the limit is SQL's too, and SQLite keeps only that many rows while it
-   * sorts.
-   */
+  /** The matching records, oldest first (see {@link queryAudit}). */
   async query(filter: AuditFilter): Promise<AuditRecord[]> {
-    if (filter.limit !== undefined && filter.limit < 1) return [];
-    const where: string[] = [];
-    const values: (string | number)[] = [];
-    if (filter.requestId !== undefined) where.push("request_id = ?"), values.push(filter.requestId);
-    if (filter.tokenId !== undefined) where.push("token_id = ?"), values.push(filter.tokenId);
-    if (filter.gatewayId !== undefined) where.push("gateway_id = ?"), values.push(filter.gatewayId);
-    if (filter.since !== undefined) where.push("time >= ?"), values.push(filter.since);
-    if (filter.until !== undefined) where.push("time < ?"), values.push(filter.until);
-    // The remaining conditions (endpoint, status) are checked on the record itself.
-    const checkedOnRecord = filter.endpoint !== undefined || filter.status !== undefined || filter.statusClass !== undefined;
-    const sqlLimit = checkedOnRecord ? undefined : filter.limit;
-    if (sqlLimit !== undefined) values.push(sqlLimit);
-    const sql = `SELECT record FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY time DESC, request_id DESC${sqlLimit !== undefined ? " LIMIT ?" : ""}`;
-    const newestFirst: AuditRecord[] = [];
-    // Prepared once per filter shape (`--follow` asks the same one every poll).
-    for (const row of this.database.statement(sql).iterate(...values) as Iterable<{ record: string }>) {
-      const record = JSON.parse(row.record) as AuditRecord;
-      if (!matchesAuditFilter(record, filter)) continue;
-      newestFirst.push(record);
-      if (newestFirst.length === filter.limit) break;
-    }
-    return newestFirst.reverse();
+    return queryAudit(this.database, filter);
   }
 }
