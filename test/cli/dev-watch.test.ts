@@ -83,7 +83,9 @@ describe("gatehouse dev --watch", () => {
 
   it("an edit that does not validate keeps the last good definition and prints each problem on one line, no stack", async () => {
     await writeFile(join(dir, "settings.ts"), settings(["GET", "PSOT"], "/v3"));
-    const err = await printed("err", /kept the last good definition/, 1);
+    // The summary line comes first and the problem lines after it, in writes of their own that
+    // may arrive in separate chunks: wait for the last line, not the first.
+    const err = await printed("err", /methods\[1\]: 'PSOT' is not an allowed method.*\n/, 1);
     expect(err).toMatch(/✗ \S+gateway\.ts: 1 problem\(s\); kept the last good definition \(gateway 'watched' revision [0-9a-f]{12}\)/);
     expect(err).toContain("gateway.ts: endpoints.api.methods[1]: 'PSOT' is not an allowed method; use GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
     expect(err).not.toMatch(/\n\s+at /);
