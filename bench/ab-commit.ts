@@ -5,19 +5,18 @@
 // µs per request), the peak RSS and, for the SQLite store, the WAL files left at the end. The
 // commit is checked out with `git worktree` under .tmp/ (inside the repository, git-ignored) and
 // removed afterwards; its bench must have `startNodeTarget(name, origin, workDir)` (since 3902e42).
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { measureLoad } from "./load/measure-load.ts";
 import { NODE_WARMUP_SECONDS } from "./load/warm-up.ts";
 import { median } from "./micro/measure.ts";
+import { checkoutCommit } from "./process/commit-worktree.ts";
 import { readCpuTotals, stealLabel, stealPercent } from "./process/read-cpu.ts";
 import { readMemory } from "./process/read-memory.ts";
 import { startNodeTarget, startUpstream, type LoadTarget } from "./start-targets.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const USAGE = "usage: npm run bench:ab -- <commit> [gatehouse-sqlite|gatehouse-memory] [rounds=6] [seconds=4]";
 const [commit, kind = "gatehouse-sqlite", roundsArg = "6", secondsArg = "4"] = process.argv.slice(2);
 const rounds = Number(roundsArg);
@@ -35,12 +34,9 @@ interface Sample {
   failed: number;
 }
 
-const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
-const sha = git("rev-parse", "--short", commit);
-const tree = join(ROOT, ".tmp", `ab-${sha}`);
+const checkout = checkoutCommit(commit, "ab");
+const { sha, tree } = checkout;
 const work = mkdtempSync(join(tmpdir(), "gatehouse-ab-commit-"));
-if (!existsSync(tree)) git("worktree", "add", "--detach", tree, sha);
-if (!existsSync(join(tree, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"));
 
 const stops: Array<() => Promise<void>> = [];
 try {
@@ -84,7 +80,7 @@ try {
 } finally {
   for (const stop of stops.reverse()) await stop().catch(() => {});
   rmSync(work, { recursive: true, force: true });
-  git("worktree", "remove", "--force", tree);
+  checkout.remove();
 }
 
 async function measure(target: LoadTarget, connections: number, runSeconds: number): Promise<Sample> {

@@ -41,7 +41,6 @@ const startedAt = Date.now();
 /** Above this share of stolen CPU time, the report warns that the host was shared. */
 const STEAL_WARNING_PERCENT = 3;
 const loadAtStart = loadAverage();
-const cpuAtStart = readCpuTotals();
 const tools = ensureTools(options.install);
 tools.messages.forEach((m) => log(`bench: ${m}`));
 const generator: LoadGenerator = options.loadGenerator === "autocannon" || !tools.wrk ? "autocannon" : "wrk";
@@ -73,7 +72,10 @@ async function main(): Promise<void> {
   for (const t of targets) running.push(() => t.stop());
   for (const u of unavailable) log(`bench: ${u.target}: ${u.reason}`);
 
+  // Steal is read around the load runs only (not the installs before them, nor the micro or Lambda benches after).
+  const cpuAtStart = readCpuTotals();
   const results = await measure(targets);
+  const steal = stealPercent(cpuAtStart, readCpuTotals());
   const memory: MemoryReading[] = targets
     .filter((t) => t.name !== "direct")
     .map((t) => ({ target: t.name, peakKb: readMemory(t.pid, t.withChildren)?.peakKb ?? 0, idleKb: t.idleKb }));
@@ -91,7 +93,6 @@ async function main(): Promise<void> {
 
   const rows = compareRows(results);
   const loadAtEnd = loadAverage();
-  const steal = stealPercent(cpuAtStart, readCpuTotals());
   const busy = [loadAtStart, loadAtEnd].filter((l): l is number => l !== null && l > availableParallelism());
 
   const lines = ratioLines(rows, memory);

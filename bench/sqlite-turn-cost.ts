@@ -5,37 +5,32 @@
 // (user + system, the WAL writes and the checkpoint thread included) per request. Given a commit,
 // that commit's adapters run too (checked out with `git worktree` under .tmp/, removed after), each
 // side on its own store, in alternating rounds: on a shared machine both see the same noise.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { openSqliteStore } from "../functions/adapters/sqlite/open-sqlite-store.ts";
 import { median } from "./micro/measure.ts";
+import { checkoutCommit, type CommitWorktree } from "./process/commit-worktree.ts";
 import { auditRecord } from "../test/contract/audit-sink-contract.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const [commit, roundsArg = "10"] = process.argv.slice(2);
 const rounds = Number(roundsArg);
 const PER_TURN = [1, 4, 8, 16, 32] as const;
 const REQUESTS = 8192;
 const buckets = [{ key: "gw/items/tok_bench", scope: "token" as const, perMinute: 1e9, perHour: 1e9 }];
-const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
 
 type Store = Pick<ReturnType<typeof openSqliteStore>, "rateLimiter" | "audit" | "close">;
 const work = mkdtempSync(join(tmpdir(), "gatehouse-turn-cost-"));
 const sides: Array<[string, Store]> = [["working tree", openSqliteStore(join(work, "now"), { backgroundCheckpoints: true })]];
-let tree: string | null = null;
+let checkout: CommitWorktree | null = null;
 try {
   if (commit) {
-    const sha = git("rev-parse", "--short", commit);
-    tree = join(ROOT, ".tmp", `turn-cost-${sha}`);
-    if (!existsSync(tree)) git("worktree", "add", "--detach", tree, sha);
-    if (!existsSync(join(tree, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"));
-    const earlier = (await import(pathToFileURL(join(tree, "functions/adapters/sqlite/open-sqlite-store.ts")).href)) as {
+    checkout = checkoutCommit(commit, "turn-cost");
+    const earlier = (await import(pathToFileURL(join(checkout.tree, "functions/adapters/sqlite/open-sqlite-store.ts")).href)) as {
       openSqliteStore: typeof openSqliteStore;
     };
-    sides.unshift([sha, earlier.openSqliteStore(join(work, "before"), { backgroundCheckpoints: true })]);
+    sides.unshift([checkout.sha, earlier.openSqliteStore(join(work, "before"), { backgroundCheckpoints: true })]);
   }
   const record = auditRecord();
   /** CPU µs per request of `requests` requests made `perTurn` at a time. */
@@ -65,5 +60,5 @@ try {
 } finally {
   for (const [, store] of sides) store.close();
   rmSync(work, { recursive: true, force: true });
-  if (tree) git("worktree", "remove", "--force", tree);
+  checkout?.remove();
 }

@@ -8,6 +8,7 @@ import type { SqliteDatabase } from "./sqlite-database.ts";
  */
 const MAX_MERGED_GATEWAYS = 64;
 
+// A compound SELECT orders by its result columns, so every part selects time and request_id too.
 const ORDER = "ORDER BY time DESC, request_id DESC";
 
 /**
@@ -37,7 +38,7 @@ export function queryAudit(database: SqliteDatabase, filter: AuditFilter): Audit
 
 function walk(database: SqliteDatabase, filter: AuditFilter): AuditRecord[] {
   const where: string[] = [];
-  const values: (string | number | null)[] = [];
+  const values: (string | number)[] = [];
   if (filter.requestId !== undefined) where.push("request_id = ?"), values.push(filter.requestId);
   if (filter.tokenId !== undefined) where.push("token_id = ?"), values.push(filter.tokenId);
   if (filter.gatewayId !== undefined) where.push("gateway_id = ?"), values.push(filter.gatewayId);
